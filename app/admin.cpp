@@ -1,0 +1,237 @@
+#include "admin.h"
+
+#include "auth/passwords.h"
+#include "chat/chatservice.h"
+#include "core.h"
+#include "options.h"
+#include "store/store.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+namespace lobby::app {
+
+namespace {
+
+using namespace lobby::chat;
+
+const char *const usage = R"(Usage: lobby admin [--data-dir DIR] [--site SLUG] VERB [options]
+
+Verbs:
+  site --slug S --name N [--kind hotel|salon]
+  add-staff --email E --password P --name N [--role admin|staff] [--job-title T]
+  add-customer --email E --phone P --password P --name N
+  add-room --number R --pin PIN
+  add-api-key --label L            (prints the key once)
+  add-faq --question Q --answer A
+
+--site names the site for the add-* verbs; it may be left out while there is one site.
+)";
+
+struct Admin
+{
+    QCommandLineParser &parser;
+    ChatService &chat;
+    QTextStream out{stdout};
+    QTextStream err{stderr};
+
+    QString option(const char *name) const { return parser.value(QString::fromLatin1(name)); }
+
+    int fail(const QString &message)
+    {
+        err << "lobby admin: " << message << "\n";
+        return 1;
+    }
+
+    int fail(const Error &error) { return fail(error.message); }
+
+    // Names the options a verb needs and are missing; empty when all are there.
+    QStringList missing(std::initializer_list<const char *> names) const
+    {
+        QStringList absent;
+        for (const char *name : names) {
+            if (option(name).isEmpty())
+                absent << QStringLiteral("--") + QString::fromLatin1(name);
+        }
+        return absent;
+    }
+
+    std::optional<Site> site()
+    {
+        const QString slug = option("site");
+        if (!slug.isEmpty()) {
+            auto site = chat.store().siteBySlug(slug);
+            if (!site)
+                fail(QStringLiteral("no site with slug '%1'").arg(slug));
+            return site;
+        }
+        const QList<Site> sites = chat.store().sites();
+        if (sites.size() == 1)
+            return sites.constFirst();
+        fail(sites.isEmpty() ? QStringLiteral("no site yet: create one with 'lobby admin site'")
+                             : QStringLiteral("there are several sites: name one with --site"));
+        return std::nullopt;
+    }
+
+    int created(const QString &what, const QString &id)
+    {
+        out << "Created " << what << "\n" << id << "\n";
+        return 0;
+    }
+
+    int run(const QString &verb)
+    {
+        if (verb == u"site")
+            return createSite();
+        if (verb == u"add-staff" || verb == u"add-customer")
+            return addAccount(verb == u"add-staff" ? AccountKind::Staff : AccountKind::Customer);
+        if (verb == u"add-room")
+            return addRoom();
+        if (verb == u"add-api-key")
+            return addApiKey();
+        if (verb == u"add-faq")
+            return addFaq();
+        return fail(QStringLiteral("unknown verb '%1'\n%2").arg(verb, QString::fromLatin1(usage)));
+    }
+
+    int needs(const QStringList &absent)
+    {
+        return fail(QStringLiteral("missing %1").arg(absent.join(QStringLiteral(", "))));
+    }
+
+    int createSite()
+    {
+        if (const auto absent = missing({"slug", "name"}); !absent.isEmpty())
+            return needs(absent);
+        const QString kindText = option("kind").isEmpty() ? QStringLiteral("hotel") : option("kind");
+        const auto kind = siteKindFromString(kindText);
+        if (!kind)
+            return fail(QStringLiteral("--kind is hotel or salon, not '%1'").arg(kindText));
+        const auto site = chat.createSite(option("slug"), option("name"), *kind);
+        if (!site)
+            return fail(site.error());
+        return created(QStringLiteral("site %1 (%2)").arg(site->slug, site->name),
+                       QString::number(site->id));
+    }
+
+    int addAccount(AccountKind kind)
+    {
+        const auto absent = kind == AccountKind::Staff
+                                ? missing({"email", "password", "name"})
+                                : missing({"email", "phone", "password", "name"});
+        if (!absent.isEmpty())
+            return needs(absent);
+        if (!auth::isAcceptablePassword(option("password")))
+            return fail(QStringLiteral("a password is 8 to 256 characters"));
+        Account account;
+        account.kind = kind;
+        if (kind == AccountKind::Staff) {
+            const QString roleText = option("role").isEmpty() ? QStringLiteral("staff") : option("role");
+            const auto role = staffRoleFromString(roleText);
+            if (!role)
+                return fail(QStringLiteral("--role is admin or staff, not '%1'").arg(roleText));
+            account.role = *role;
+        }
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        account.siteId = owner->id;
+        account.email = option("email");
+        account.phone = option("phone");
+        account.name = option("name");
+        account.jobTitle = option("job-title");
+        account.passwordHash = auth::hashPassword(option("password"));
+        const auto result = chat.createAccount(account);
+        if (!result)
+            return fail(result.error());
+        return created(QStringLiteral("%1 %2 <%3>").arg(toString(kind), result->name, result->email),
+                       QString::number(result->id));
+    }
+
+    int addRoom()
+    {
+        if (const auto absent = missing({"number", "pin"}); !absent.isEmpty())
+            return needs(absent);
+        if (!auth::isValidPin(option("pin")))
+            return fail(QStringLiteral("a PIN is 4 to 8 digits"));
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        const auto room = chat.createRoom(owner->id, option("number"),
+                                          auth::hashPassword(option("pin")));
+        if (!room)
+            return fail(room.error());
+        return created(QStringLiteral("room %1").arg(room->number), QString::number(room->id));
+    }
+
+    int addApiKey()
+    {
+        if (const auto absent = missing({"label"}); !absent.isEmpty())
+            return needs(absent);
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        const auth::NewApiKey key = auth::generateApiKey();
+        const auto stored = chat.createApiKey(owner->id, option("label"), key.prefix, key.hash);
+        if (!stored)
+            return fail(stored.error());
+        return created(QStringLiteral("API key '%1' (shown once, keep it)").arg(stored->label),
+                       key.key);
+    }
+
+    int addFaq()
+    {
+        if (const auto absent = missing({"question", "answer"}); !absent.isEmpty())
+            return needs(absent);
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        const auto entry = chat.addFaqEntry(owner->id, option("question"), option("answer"));
+        if (!entry)
+            return fail(entry.error());
+        return created(QStringLiteral("FAQ entry"), QString::number(entry->id));
+    }
+};
+
+} // namespace
+
+int runAdmin(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    const char *const names[] = {"site",  "slug",   "name",     "kind",      "email",
+                                 "phone", "password", "role",   "job-title", "number",
+                                 "pin",   "label",  "question", "answer"};
+    for (const char *name : names)
+        parser.addOption({QString::fromLatin1(name), QString(), QStringLiteral("VALUE")});
+    parser.addOption({QStringLiteral("data-dir"), QString(), QStringLiteral("DIR"), defaultDataDir()});
+    QTextStream err(stderr);
+    // arguments: lobby admin ...; the parser wants a program name first.
+    QStringList forParser = arguments;
+    forParser.removeAt(1);
+    if (!parser.parse(forParser)) {
+        err << "lobby admin: " << parser.errorText() << "\n" << usage;
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help")) || parser.positionalArguments().isEmpty()) {
+        QTextStream(parser.isSet(QStringLiteral("help")) ? stdout : stderr) << usage;
+        return parser.isSet(QStringLiteral("help")) ? 0 : 2;
+    }
+    if (parser.positionalArguments().size() > 1) {
+        err << "lobby admin: one verb at a time\n" << usage;
+        return 2;
+    }
+    store::Database database(QStringLiteral("lobby-admin"));
+    QString error;
+    const DataFolder data{parser.value(QStringLiteral("data-dir"))};
+    if (!data.open(database, &error)) {
+        err << "lobby admin: " << error << "\n";
+        return 1;
+    }
+    store::Store store(database);
+    ChatService chat(store);
+    Admin admin{parser, chat};
+    return admin.run(parser.positionalArguments().constFirst());
+}
+
+} // namespace lobby::app

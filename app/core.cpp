@@ -1,0 +1,109 @@
+#include "core.h"
+
+#include "auth/secretfile.h"
+#include "chat/chatservice.h"
+#include "demo.h"
+#include "lobbyserver.h"
+#include "store/migrations.h"
+#include "store/store.h"
+
+#include <QDir>
+#include <QFile>
+
+namespace lobby::app {
+
+bool DataFolder::open(store::Database &database, QString *error) const
+{
+    if (!QDir().mkpath(root)) {
+        *error = QStringLiteral("cannot create the data folder %1").arg(root);
+        return false;
+    }
+    QFile::setPermissions(root, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                    QFileDevice::ExeOwner);
+    store::DatabaseConfig config;
+    config.sqlitePath = databasePath();
+    if (!database.open(config, error))
+        return false;
+    store::Migrator migrator(database);
+    return migrator.migrate(error);
+}
+
+CoreRuntime::CoreRuntime(CoreConfig config) : m_config(std::move(config)) {}
+
+CoreRuntime::~CoreRuntime() { stop(); }
+
+bool CoreRuntime::start(QString *error)
+{
+    m_database = std::make_unique<store::Database>(QStringLiteral("lobby-core"));
+    if (!m_config.data.open(*m_database, error))
+        return false;
+    ServerConfig serverConfig;
+    serverConfig.limits = m_config.limits;
+    serverConfig.jwtSecret = auth::loadOrCreateSecret(m_config.data.jwtSecretPath(), error);
+    if (serverConfig.jwtSecret.isEmpty())
+        return false;
+    m_store = std::make_unique<store::Store>(*m_database);
+    m_chat = std::make_unique<chat::ChatService>(*m_store);
+    if (m_config.demo) {
+        m_demoCredentials = ensureDemoData(*m_chat, m_config.data, error);
+        if (m_demoCredentials.isEmpty())
+            return false;
+    }
+    m_server = std::make_unique<LobbyServer>(*m_chat, serverConfig);
+    return m_server->listen(m_config.host, m_config.port, error);
+}
+
+void CoreRuntime::stop()
+{
+    if (m_server)
+        m_server->stopListening();
+    // Each write runs to completion inside one event of this thread, so none is in flight here.
+    m_server.reset();
+    m_chat.reset();
+    m_store.reset();
+    m_database.reset();
+}
+
+quint16 CoreRuntime::port() const { return m_server ? m_server->http().port() : 0; }
+
+Core::Core() { m_thread.setObjectName(QStringLiteral("lobby-core")); }
+
+Core::~Core() { stop(); }
+
+bool Core::start(const CoreConfig &config, QString *error)
+{
+    m_thread.start();
+    m_runtime = new CoreRuntime(config);
+    m_runtime->moveToThread(&m_thread);
+    bool started = false;
+    runBlocking([&](CoreRuntime &runtime) { started = runtime.start(error); });
+    if (!started)
+        stop();
+    return started;
+}
+
+void Core::stop()
+{
+    if (!m_runtime)
+        return;
+    runBlocking([](CoreRuntime &runtime) { delete &runtime; });
+    m_runtime = nullptr;
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void Core::runBlocking(const std::function<void(CoreRuntime &)> &work)
+{
+    CoreRuntime *runtime = m_runtime;
+    QMetaObject::invokeMethod(
+        runtime, [runtime, &work] { work(*runtime); }, Qt::BlockingQueuedConnection);
+}
+
+void Core::post(std::function<void(CoreRuntime &)> work)
+{
+    CoreRuntime *runtime = m_runtime;
+    QMetaObject::invokeMethod(
+        runtime, [runtime, work = std::move(work)] { work(*runtime); }, Qt::QueuedConnection);
+}
+
+} // namespace lobby::app

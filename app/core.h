@@ -1,0 +1,95 @@
+#pragma once
+
+#include "http/httpserver.h"
+#include "store/database.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QThread>
+
+#include <functional>
+#include <memory>
+
+namespace lobby {
+class LobbyServer;
+namespace chat {
+class ChatService;
+}
+namespace store {
+class Store;
+}
+} // namespace lobby
+
+namespace lobby::app {
+
+// The files of one data folder.
+struct DataFolder
+{
+    QString root;
+
+    QString databasePath() const { return root + QStringLiteral("/lobby.sqlite3"); }
+    QString jwtSecretPath() const { return root + QStringLiteral("/jwt-secret"); }
+    QString demoKeyPath() const { return root + QStringLiteral("/demo-api-key"); }
+
+    // Creates the folder (owner-only) if needed, opens the database and migrates it.
+    bool open(store::Database &database, QString *error) const;
+};
+
+struct CoreConfig
+{
+    DataFolder data;
+    QHostAddress host = QHostAddress::LocalHost;
+    quint16 port = 0;
+    bool demo = false;
+    http::ServerLimits limits;
+};
+
+// Database, ChatService and server, created and used only in the core thread.
+class CoreRuntime : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit CoreRuntime(CoreConfig config);
+    ~CoreRuntime() override;
+
+    bool start(QString *error);
+    // Stops accepting, closes connections and the database.
+    void stop();
+
+    quint16 port() const;
+    chat::ChatService &chat() { return *m_chat; }
+    LobbyServer &server() { return *m_server; }
+    const QStringList &demoCredentials() const { return m_demoCredentials; }
+
+private:
+    CoreConfig m_config;
+    std::unique_ptr<store::Database> m_database;
+    std::unique_ptr<store::Store> m_store;
+    std::unique_ptr<chat::ChatService> m_chat;
+    std::unique_ptr<LobbyServer> m_server;
+    QStringList m_demoCredentials;
+};
+
+// Owns the core thread from the main thread.
+class Core
+{
+public:
+    Core();
+    ~Core();
+
+    bool start(const CoreConfig &config, QString *error);
+    void stop();
+
+    // Runs `work` in the core thread and waits for it.
+    void runBlocking(const std::function<void(CoreRuntime &)> &work);
+    // Runs `work` in the core thread later.
+    void post(std::function<void(CoreRuntime &)> work);
+    CoreRuntime *runtime() { return m_runtime; }
+
+private:
+    QThread m_thread;
+    CoreRuntime *m_runtime = nullptr;
+};
+
+} // namespace lobby::app

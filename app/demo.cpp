@@ -1,0 +1,158 @@
+#include "demo.h"
+
+#include "auth/passwords.h"
+#include "chat/chatservice.h"
+#include "core.h"
+#include "store/store.h"
+
+#include <QFile>
+#include <QSaveFile>
+
+namespace lobby::app {
+
+using namespace lobby::chat;
+
+namespace {
+
+struct DemoRoom
+{
+    const char *number;
+    const char *pin;
+};
+const DemoRoom rooms[] = {{"101", "1111"}, {"102", "2222"}, {"205", "1234"}};
+
+struct DemoFaq
+{
+    const char *question;
+    const char *answer;
+};
+const DemoFaq faq[] = {
+    {"What time is breakfast served?",
+     "Breakfast is served in the Garden Room from 7:00 to 10:30 every day."},
+    {"When is check-out?",
+     "Check-out is at 11:00. Late check-out until 13:00 can be arranged at the front desk."},
+    {"What is the Wi-Fi password?",
+     "Join the network Killarney-Guest; the password is printed on your key card holder."},
+    {"Is there parking at the hotel?",
+     "Yes, free parking is available behind the hotel. Ask reception for a parking pass."},
+    {"What are the spa opening hours?",
+     "The spa and pool are open from 8:00 to 21:00. Towels are provided at the spa desk."},
+    {"Can I order room service?",
+     "Room service runs from 7:00 to 23:00. Call 9 from your room phone or ask us here."},
+};
+
+QString readDemoKey(const DataFolder &data)
+{
+    QFile file(data.demoKeyPath());
+    return file.open(QIODevice::ReadOnly) ? QString::fromLatin1(file.readAll().trimmed())
+                                          : QString();
+}
+
+bool writeDemoKey(const DataFolder &data, const QString &key)
+{
+    QSaveFile file(data.demoKeyPath());
+    return file.open(QIODevice::WriteOnly) &&
+           file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
+           file.write(key.toLatin1()) == key.size() && file.commit();
+}
+
+QStringList credentialLines(const QString &apiKey)
+{
+    return {QStringLiteral("Demo hotel: %1").arg(QLatin1String(demo::siteSlug)),
+            QStringLiteral("  staff (admin): %1 / %2")
+                .arg(QLatin1String(demo::adminEmail), QLatin1String(demo::adminPassword)),
+            QStringLiteral("  staff:         %1 / %2")
+                .arg(QLatin1String(demo::staffEmail), QLatin1String(demo::staffPassword)),
+            QStringLiteral("  customer:      %1 (phone %2) / %3")
+                .arg(QLatin1String(demo::customerEmail), QLatin1String(demo::customerPhone),
+                     QLatin1String(demo::customerPassword)),
+            QStringLiteral("  room PINs:     101 -> 1111, 102 -> 2222, 205 -> 1234"),
+            QStringLiteral("  widget API key: %1").arg(apiKey)};
+}
+
+} // namespace
+
+QStringList ensureDemoData(ChatService &chat, const DataFolder &data, QString *error)
+{
+    if (!chat.store().sites().isEmpty()) {
+        const QString key = readDemoKey(data);
+        if (key.isEmpty() || !chat.store().siteBySlug(QLatin1String(demo::siteSlug)))
+            return {QStringLiteral("--demo: this data folder is not new; no demo data added.")};
+        return credentialLines(key);
+    }
+    auto fail = [error](const Error &e) {
+        *error = QStringLiteral("cannot create the demo data: %1").arg(e.message);
+        return QStringList();
+    };
+    const auto site =
+        chat.createSite(QLatin1String(demo::siteSlug), QStringLiteral("Hotel Killarney"),
+                        SiteKind::Hotel);
+    if (!site)
+        return fail(site.error());
+
+    auto account = [&](AccountKind kind, StaffRole role, const char *email, const char *phone,
+                       const char *password, const char *name, const char *jobTitle) {
+        Account a;
+        a.siteId = site->id;
+        a.kind = kind;
+        a.role = role;
+        a.email = QLatin1String(email);
+        a.phone = QLatin1String(phone);
+        a.name = QLatin1String(name);
+        a.jobTitle = QLatin1String(jobTitle);
+        a.passwordHash = auth::hashPassword(QLatin1String(password));
+        return chat.createAccount(a);
+    };
+    const auto admin = account(AccountKind::Staff, StaffRole::Admin, demo::adminEmail, "",
+                               demo::adminPassword, "John Smith", "Receptionist");
+    if (!admin)
+        return fail(admin.error());
+    const auto staff = account(AccountKind::Staff, StaffRole::Staff, demo::staffEmail, "",
+                               demo::staffPassword, "Maria Garcia", "Concierge");
+    if (!staff)
+        return fail(staff.error());
+    const auto customer = account(AccountKind::Customer, StaffRole::Staff, demo::customerEmail,
+                                  demo::customerPhone, demo::customerPassword, "Alex Murphy", "");
+    if (!customer)
+        return fail(customer.error());
+
+    for (const DemoRoom &room : rooms) {
+        const auto created = chat.createRoom(site->id, QLatin1String(room.number),
+                                             auth::hashPassword(QLatin1String(room.pin)));
+        if (!created)
+            return fail(created.error());
+    }
+    for (const DemoFaq &entry : faq) {
+        const auto created = chat.addFaqEntry(site->id, QLatin1String(entry.question),
+                                              QLatin1String(entry.answer));
+        if (!created)
+            return fail(created.error());
+    }
+
+    // A first conversation, so the inbox is not empty on first start.
+    NewConversation opening;
+    opening.siteId = site->id;
+    opening.kind = ConversationKind::App;
+    opening.title = customer->name;
+    opening.participants = {customer->actor(), admin->actor()};
+    const auto conversation = chat.openConversation(opening);
+    if (!conversation)
+        return fail(conversation.error());
+    MessageDraft hello;
+    hello.content = QStringLiteral("Hi! Could I book a late check-out for Sunday?");
+    const auto posted = chat.postMessage(conversation->id, customer->actor(), hello);
+    if (!posted)
+        return fail(posted.error());
+
+    const auth::NewApiKey key = auth::generateApiKey();
+    const auto stored = chat.createApiKey(site->id, QStringLiteral("Demo website"), key.prefix, key.hash);
+    if (!stored)
+        return fail(stored.error());
+    if (!writeDemoKey(data, key.key)) {
+        *error = QStringLiteral("cannot write %1").arg(data.demoKeyPath());
+        return {};
+    }
+    return credentialLines(key.key);
+}
+
+} // namespace lobby::app

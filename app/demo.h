@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QStringList>
+
+namespace lobby::chat {
+class ChatService;
+}
+
+namespace lobby::app {
+
+struct DataFolder;
+
+// The demo hotel's fixed sign-ins; README.md lists the same.
+namespace demo {
+inline constexpr const char *siteSlug = "hotel-killarney";
+inline constexpr const char *adminEmail = "admin@lobby.demo";
+inline constexpr const char *adminPassword = "lobby-admin";
+inline constexpr const char *staffEmail = "maria@lobby.demo";
+inline constexpr const char *staffPassword = "lobby-staff";
+inline constexpr const char *customerEmail = "alex@lobby.demo";
+inline constexpr const char *customerPhone = "+15550100";
+inline constexpr const char *customerPassword = "lobby-customer";
+} // namespace demo
+
+// Creates the demo hotel (site, staff, a customer, rooms with PINs, FAQ, an API key and a first
+// conversation) when the data folder has no site yet. Returns the lines to print: the
+// credentials, or why nothing was added. Empty only on failure, with `error` set.
+QStringList ensureDemoData(chat::ChatService &chat, const DataFolder &data, QString *error);
+
+} // namespace lobby::app

@@ -1,0 +1,98 @@
+#include "admin.h"
+#include "console.h"
+#include "core.h"
+#include "options.h"
+#include "unixsignals.h"
+
+#include <QGuiApplication>
+#include <QQmlExtensionPlugin>
+#include <QTextStream>
+
+Q_IMPORT_QML_PLUGIN(Lobby_ConsolePlugin)
+
+namespace {
+
+void describeApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("lobby"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(LOBBY_VERSION));
+}
+
+bool hasDisplay()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    using namespace lobby::app;
+    if (argc > 1 && qstrcmp(argv[1], "admin") == 0) {
+        QCoreApplication app(argc, argv);
+        describeApplication();
+        return runAdmin(app.arguments());
+    }
+
+    bool headless = false;
+    for (int i = 1; i < argc; ++i)
+        headless = headless || qstrcmp(argv[i], "--headless") == 0;
+    QTextStream out(stdout);
+    if (!headless && !hasDisplay()) {
+        out << "No display found: running --headless (the server without the console).\n";
+        headless = true;
+    }
+    std::unique_ptr<QCoreApplication> app = headless
+                                                ? std::make_unique<QCoreApplication>(argc, argv)
+                                                : std::make_unique<QGuiApplication>(argc, argv);
+    describeApplication();
+
+    Options options;
+    int exitCode = 0;
+    if (!parseOptions(app->arguments(), &options, &exitCode))
+        return exitCode;
+
+    CoreConfig config;
+    config.data.root = options.dataDir;
+    config.host = options.host;
+    config.port = options.port;
+    config.demo = options.demo;
+    Core core;
+    QString error;
+    if (!core.start(config, &error)) {
+        QTextStream(stderr) << "lobby: " << error << "\n";
+        return 1;
+    }
+    quint16 port = 0;
+    QStringList demoLines;
+    core.runBlocking([&](CoreRuntime &runtime) {
+        port = runtime.port();
+        demoLines = runtime.demoCredentials();
+    });
+    const QString url = QStringLiteral("http://%1:%2").arg(options.hostText).arg(port);
+    out << "Lobby listening on " << url << "\n";
+    out << "Data folder: " << options.dataDir << "\n";
+    for (const QString &line : std::as_const(demoLines))
+        out << line << "\n";
+    out.flush();
+
+    UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, app.get(),
+                     [&app] { app->quit(); });
+
+    std::unique_ptr<Console> console;
+    if (!headless) {
+        console = std::make_unique<Console>(core, url);
+        if (!console->show(&error)) {
+            QTextStream(stderr) << "lobby: " << error << "\n";
+            return 1;
+        }
+    }
+    const int result = app->exec();
+    console.reset();
+    core.stop();
+    out << "Lobby stopped.\n";
+    return result;
+}

@@ -1,0 +1,90 @@
+#include "options.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QStandardPaths>
+#include <QTextStream>
+
+namespace lobby::app {
+
+QString defaultDataDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+}
+
+bool parseListenAddress(const QString &text, QHostAddress *host, QString *hostText, quint16 *port)
+{
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return false;
+    QString hostPart = text.left(colon);
+    bool ok = false;
+    const uint number = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || number > 65535)
+        return false;
+    if (hostPart.startsWith(QLatin1Char('[')) && hostPart.endsWith(QLatin1Char(']')))
+        hostPart = hostPart.mid(1, hostPart.size() - 2);
+    const QHostAddress address = hostPart == u"localhost" ? QHostAddress(QHostAddress::LocalHost)
+                                                          : QHostAddress(hostPart);
+    if (address.isNull())
+        return false;
+    *host = address;
+    *hostText = text.left(colon);
+    *port = quint16(number);
+    return true;
+}
+
+bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Lobby: the front-desk chat console and its server.\n"
+                       "Provision a data folder with: lobby admin --help"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      QStringLiteral("Run the server alone, without the console."));
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Address to serve on (port 0 picks a free one)."),
+                                    QStringLiteral("HOST:PORT"), QStringLiteral("0.0.0.0:8080"));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("Data folder (default: %1).").arg(defaultDataDir()),
+                                     QStringLiteral("DIR"));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Fill a new data folder with a demo hotel and "
+                                                 "print its credentials."));
+    parser.addOptions({headless, listen, dataDir, demo});
+    QTextStream err(stderr);
+    if (!parser.parse(arguments)) {
+        err << parser.errorText() << "\n";
+        *exitCode = 2;
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        *exitCode = 0;
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        QTextStream(stdout) << "lobby " << QCoreApplication::applicationVersion() << "\n";
+        *exitCode = 0;
+        return false;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        err << "unexpected argument: " << parser.positionalArguments().constFirst() << "\n";
+        *exitCode = 2;
+        return false;
+    }
+    if (!parseListenAddress(parser.value(listen), &options->host, &options->hostText,
+                            &options->port)) {
+        err << "--listen wants HOST:PORT, got '" << parser.value(listen) << "'\n";
+        *exitCode = 2;
+        return false;
+    }
+    options->headless = parser.isSet(headless);
+    options->demo = parser.isSet(demo);
+    options->dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : defaultDataDir();
+    return true;
+}
+
+} // namespace lobby::app

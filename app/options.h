@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+
+namespace lobby::app {
+
+// The command line of `lobby` (not `lobby admin`, see admin.h).
+struct Options
+{
+    bool headless = false;
+    bool demo = false;
+    QHostAddress host = QHostAddress::Any;
+    QString hostText = QStringLiteral("0.0.0.0");
+    quint16 port = 8080;
+    QString dataDir;
+};
+
+// Parses arguments; on failure prints to stderr and returns false with `exitCode` set.
+bool parseOptions(const QStringList &arguments, Options *options, int *exitCode);
+
+// The platform's app-data folder, used when --data-dir is not given.
+QString defaultDataDir();
+
+// Splits "HOST:PORT" (also "[::1]:PORT"); false when it is not one.
+bool parseListenAddress(const QString &text, QHostAddress *host, QString *hostText, quint16 *port);
+
+} // namespace lobby::app

@@ -1,0 +1,421 @@
+#include "chat/chatservice.h"
+
+#include "store/store.h"
+
+#include <QRegularExpression>
+
+namespace lobby::chat {
+
+namespace {
+
+QDateTime now() { return QDateTime::currentDateTimeUtc(); }
+
+QString previewOf(const Message &message)
+{
+    if (!message.content.isEmpty())
+        return message.content.left(ChatService::previewLength).simplified();
+    return QStringLiteral("[%1]").arg(toString(message.type));
+}
+
+QPair<int, qint64> keyOf(const Actor &actor) { return {int(actor.kind), actor.id}; }
+
+} // namespace
+
+ChatService::ChatService(store::Store &store, QObject *parent) : QObject(parent), m_store(store)
+{
+    qRegisterMetaType<DomainEvent>();
+    qRegisterMetaType<DomainEvents>();
+}
+
+Error ChatService::storageFailure() const
+{
+    qWarning("chat: storage failure: %s", qPrintable(m_store.lastError()));
+    return storageError(QStringLiteral("the change could not be stored"));
+}
+
+void ChatService::emitEvent(DomainEvent::Kind kind, const Conversation &conversation,
+                            const Actor &actor, qint64 messageId, bool flag)
+{
+    DomainEvent e;
+    e.kind = kind;
+    e.siteId = conversation.siteId;
+    e.conversationId = conversation.id;
+    e.conversation = conversation;
+    e.actor = actor;
+    e.messageId = messageId;
+    e.flag = flag;
+    e.at = now();
+    Q_EMIT event(e);
+}
+
+// ---- provisioning
+
+Result<Site> ChatService::createSite(const QString &slug, const QString &name, SiteKind kind)
+{
+    static const QRegularExpression slugPattern(QStringLiteral("^[a-z0-9]+(-[a-z0-9]+)*$"));
+    if (slug.size() > 64 || !slugPattern.match(slug).hasMatch())
+        return invalid(QStringLiteral("a slug is lower-case letters, digits and single dashes"));
+    if (name.trimmed().isEmpty())
+        return invalid(QStringLiteral("a site needs a name"));
+    if (m_store.siteBySlug(slug))
+        return conflict(QStringLiteral("a site with slug '%1' exists already").arg(slug));
+    Site site{0, slug, name.trimmed(), kind, now()};
+    const auto id = m_store.insertSite(site);
+    if (!id)
+        return storageFailure();
+    site.id = *id;
+    return site;
+}
+
+Result<Account> ChatService::createAccount(Account account)
+{
+    account.email = account.email.trimmed().toLower();
+    account.phone = account.phone.trimmed();
+    if (!m_store.siteById(account.siteId))
+        return notFound(QStringLiteral("no such site"));
+    if (account.email.isEmpty() && account.phone.isEmpty())
+        return invalid(QStringLiteral("an account needs an email or a phone number"));
+    if (!account.email.isEmpty() && !account.email.contains(QLatin1Char('@')))
+        return invalid(QStringLiteral("'%1' is not an email address").arg(account.email));
+    if (account.name.trimmed().isEmpty())
+        return invalid(QStringLiteral("an account needs a name"));
+    if (account.passwordHash.isEmpty())
+        return invalid(QStringLiteral("an account needs a password"));
+    if (!account.email.isEmpty() && m_store.accountByEmail(account.email))
+        return conflict(QStringLiteral("an account with email '%1' exists already").arg(account.email));
+    if (!account.phone.isEmpty() && m_store.accountByPhone(account.phone))
+        return conflict(QStringLiteral("an account with phone '%1' exists already").arg(account.phone));
+    account.createdAt = now();
+    const auto id = m_store.insertAccount(account);
+    if (!id)
+        return storageFailure();
+    account.id = *id;
+    return account;
+}
+
+Result<Room> ChatService::createRoom(qint64 siteId, const QString &number, const QString &pinHash)
+{
+    static const QRegularExpression numberPattern(QStringLiteral("^[A-Za-z0-9-]{1,16}$"));
+    if (!numberPattern.match(number).hasMatch())
+        return invalid(QStringLiteral("a room number is 1-16 letters, digits or dashes"));
+    if (!m_store.siteById(siteId))
+        return notFound(QStringLiteral("no such site"));
+    if (m_store.roomByNumber(siteId, number))
+        return conflict(QStringLiteral("room %1 exists already").arg(number));
+    Room room{0, siteId, number, pinHash, now()};
+    const auto id = m_store.insertRoom(room);
+    if (!id)
+        return storageFailure();
+    room.id = *id;
+    return room;
+}
+
+Result<ApiKey> ChatService::createApiKey(qint64 siteId, const QString &label, const QString &prefix,
+                                         const QString &keyHash)
+{
+    if (!m_store.siteById(siteId))
+        return notFound(QStringLiteral("no such site"));
+    if (label.trimmed().isEmpty())
+        return invalid(QStringLiteral("an API key needs a label"));
+    ApiKey key{0, siteId, label.trimmed(), prefix, keyHash, now(), {}};
+    const auto id = m_store.insertApiKey(key);
+    if (!id)
+        return storageFailure();
+    key.id = *id;
+    return key;
+}
+
+Result<FaqEntry> ChatService::addFaqEntry(qint64 siteId, const QString &question,
+                                          const QString &answer)
+{
+    if (!m_store.siteById(siteId))
+        return notFound(QStringLiteral("no such site"));
+    if (question.trimmed().isEmpty() || answer.trimmed().isEmpty())
+        return invalid(QStringLiteral("an FAQ entry needs a question and an answer"));
+    FaqEntry entry{0, siteId, question.trimmed(), answer.trimmed(), now()};
+    const auto id = m_store.insertFaqEntry(entry);
+    if (!id)
+        return storageFailure();
+    entry.id = *id;
+    return entry;
+}
+
+// ---- conversations
+
+Result<Conversation> ChatService::openConversation(const NewConversation &request)
+{
+    if (!m_store.siteById(request.siteId))
+        return notFound(QStringLiteral("no such site"));
+    const QDateTime at = now();
+    Conversation conversation;
+    conversation.siteId = request.siteId;
+    conversation.kind = request.kind;
+    conversation.title = request.title.trimmed().left(200);
+    conversation.roomId = request.roomId;
+    conversation.handlerAccountId = request.handlerAccountId;
+    conversation.createdAt = at;
+    conversation.lastActivityAt = at;
+
+    store::Transaction transaction(m_store);
+    const auto id = m_store.insertConversation(conversation);
+    if (!id)
+        return storageFailure();
+    conversation.id = *id;
+    for (const Actor &actor : request.participants) {
+        if (!m_store.upsertParticipant({conversation.id, actor, at, 0, true}))
+            return storageFailure();
+    }
+    if (!transaction.commit())
+        return storageFailure();
+    emitEvent(DomainEvent::Kind::ConversationCreated, conversation);
+    return conversation;
+}
+
+Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Actor &sender,
+                                               const MessageDraft &draft)
+{
+    auto conversation = m_store.conversationById(conversationId);
+    if (!conversation)
+        return notFound(QStringLiteral("no such conversation"));
+    if (draft.content.size() > maxMessageLength)
+        return invalid(QStringLiteral("a message is at most %1 characters").arg(maxMessageLength));
+    if (draft.content.trimmed().isEmpty() && draft.mediaUrl.isEmpty())
+        return invalid(QStringLiteral("a message needs text or an attachment"));
+    if (draft.clientId.size() > 128)
+        return invalid(QStringLiteral("a client id is at most 128 characters"));
+
+    auto participant = m_store.participant(conversationId, sender);
+    if (!participant && sender.kind == ActorKind::Staff) {
+        const auto account = m_store.accountById(sender.id);
+        if (!account || account->siteId != conversation->siteId)
+            return forbidden(QStringLiteral("not a member of this site"));
+    } else if (!participant && sender.kind != ActorKind::Assistant &&
+               sender.kind != ActorKind::System) {
+        return forbidden(QStringLiteral("not a participant of this conversation"));
+    }
+    if (!draft.clientId.isEmpty()) {
+        if (auto earlier = m_store.messageByClientId(conversationId, sender, draft.clientId))
+            return PostedMessage{*earlier, *conversation, true};
+    }
+    if (draft.replyToId) {
+        const auto original = m_store.messageById(draft.replyToId);
+        if (!original || original->conversationId != conversationId)
+            return invalid(QStringLiteral("the message replied to is not in this conversation"));
+    }
+
+    Message message;
+    message.conversationId = conversationId;
+    message.sender = sender;
+    message.type = draft.type;
+    message.content = draft.content;
+    message.mediaUrl = draft.mediaUrl;
+    message.replyToId = draft.replyToId;
+    message.entityType = draft.entityType;
+    message.entityId = draft.entityId;
+    message.clientId = draft.clientId;
+    message.createdAt = now();
+
+    const qint64 previousHandler = conversation->handlerAccountId;
+    store::Transaction transaction(m_store);
+    const auto id = m_store.insertMessage(message);
+    if (!id)
+        return storageFailure();
+    message.id = *id;
+    conversation->lastMessageId = message.id;
+    conversation->lastMessagePreview = previewOf(message);
+    conversation->lastActivityAt = message.createdAt;
+    // The first staff member to answer takes the conversation.
+    if (sender.kind == ActorKind::Staff && !conversation->handlerAccountId)
+        conversation->handlerAccountId = sender.id;
+    bool stored = m_store.updateConversation(*conversation);
+    if (sender.kind != ActorKind::Assistant && sender.kind != ActorKind::System) {
+        if (!participant)
+            stored = stored && m_store.upsertParticipant(
+                                   {conversationId, sender, message.createdAt, 0, true});
+        else if (!participant->active)
+            stored = stored && m_store.setParticipantActive(conversationId, sender, true);
+        // Answering means having read what came before.
+        stored = stored && m_store.setLastRead(conversationId, sender, message.id,
+                                               message.createdAt);
+    }
+    if (!stored || !transaction.commit())
+        return storageFailure();
+
+    DomainEvent e;
+    e.kind = DomainEvent::Kind::MessagePosted;
+    e.siteId = conversation->siteId;
+    e.conversationId = conversationId;
+    e.conversation = *conversation;
+    e.message = message;
+    e.actor = sender;
+    e.messageId = message.id;
+    e.at = message.createdAt;
+    Q_EMIT event(e);
+    if (conversation->handlerAccountId != previousHandler)
+        emitEvent(DomainEvent::Kind::ConversationUpdated, *conversation);
+    return PostedMessage{message, *conversation, false};
+}
+
+Result<qint64> ChatService::markRead(qint64 conversationId, const Actor &reader, qint64 messageId)
+{
+    const auto conversation = m_store.conversationById(conversationId);
+    if (!conversation)
+        return notFound(QStringLiteral("no such conversation"));
+    auto participant = m_store.participant(conversationId, reader);
+    if (!participant) {
+        if (reader.kind != ActorKind::Staff)
+            return forbidden(QStringLiteral("not a participant of this conversation"));
+        auto joined = join(conversationId, reader);
+        if (!joined)
+            return joined.error();
+        participant = joined.value();
+    }
+    const auto message = m_store.messageById(messageId);
+    if (!message || message->conversationId != conversationId)
+        return notFound(QStringLiteral("no such message in this conversation"));
+    if (messageId <= participant->lastReadMessageId)
+        return participant->lastReadMessageId;
+    if (!m_store.setLastRead(conversationId, reader, messageId, now()))
+        return storageFailure();
+    emitEvent(DomainEvent::Kind::MessagesRead, *conversation, reader, messageId);
+    return messageId;
+}
+
+Result<bool> ChatService::setTyping(qint64 conversationId, const Actor &actor, bool typing)
+{
+    const auto conversation = m_store.conversationById(conversationId);
+    if (!conversation)
+        return notFound(QStringLiteral("no such conversation"));
+    if (!m_store.participant(conversationId, actor)) {
+        const auto account = actor.kind == ActorKind::Staff ? m_store.accountById(actor.id)
+                                                            : std::nullopt;
+        if (!account || account->siteId != conversation->siteId)
+            return forbidden(QStringLiteral("not a participant of this conversation"));
+    }
+    emitEvent(DomainEvent::Kind::Typing, *conversation, actor, 0, typing);
+    return typing;
+}
+
+Result<Participant> ChatService::join(qint64 conversationId, const Actor &actor)
+{
+    const auto conversation = m_store.conversationById(conversationId);
+    if (!conversation)
+        return notFound(QStringLiteral("no such conversation"));
+    auto existing = m_store.participant(conversationId, actor);
+    if (existing && existing->active)
+        return *existing;
+    if (!existing && actor.kind != ActorKind::Staff)
+        return forbidden(QStringLiteral("not a participant of this conversation"));
+    if (!existing) {
+        const auto account = m_store.accountById(actor.id);
+        if (!account || account->siteId != conversation->siteId)
+            return forbidden(QStringLiteral("not a member of this site"));
+    }
+    Participant participant =
+        existing.value_or(Participant{conversationId, actor, now(), 0, true});
+    participant.active = true;
+    if (!m_store.upsertParticipant(participant))
+        return storageFailure();
+    emitEvent(DomainEvent::Kind::ParticipantJoined, *conversation, actor);
+    return participant;
+}
+
+Result<bool> ChatService::leave(qint64 conversationId, const Actor &actor)
+{
+    const auto conversation = m_store.conversationById(conversationId);
+    if (!conversation)
+        return notFound(QStringLiteral("no such conversation"));
+    const auto existing = m_store.participant(conversationId, actor);
+    if (!existing)
+        return forbidden(QStringLiteral("not a participant of this conversation"));
+    if (!existing->active)
+        return false;
+    if (!m_store.setParticipantActive(conversationId, actor, false))
+        return storageFailure();
+    emitEvent(DomainEvent::Kind::ParticipantLeft, *conversation, actor);
+    return true;
+}
+
+Result<Conversation> ChatService::assignHandler(qint64 conversationId, qint64 staffAccountId)
+{
+    auto conversation = m_store.conversationById(conversationId);
+    if (!conversation)
+        return notFound(QStringLiteral("no such conversation"));
+    if (staffAccountId) {
+        const auto account = m_store.accountById(staffAccountId);
+        if (!account || account->kind != AccountKind::Staff ||
+            account->siteId != conversation->siteId)
+            return forbidden(QStringLiteral("not a staff member of this site"));
+    }
+    if (conversation->handlerAccountId == staffAccountId)
+        return *conversation;
+    conversation->handlerAccountId = staffAccountId;
+    store::Transaction transaction(m_store);
+    if (!m_store.updateConversation(*conversation))
+        return storageFailure();
+    if (staffAccountId && !m_store.participant(conversationId, {ActorKind::Staff, staffAccountId}) &&
+        !m_store.upsertParticipant(
+            {conversationId, {ActorKind::Staff, staffAccountId}, now(), 0, true}))
+        return storageFailure();
+    if (!transaction.commit())
+        return storageFailure();
+    emitEvent(DomainEvent::Kind::ConversationUpdated, *conversation);
+    return *conversation;
+}
+
+Result<Conversation> ChatService::setArchived(qint64 conversationId, bool archived)
+{
+    auto conversation = m_store.conversationById(conversationId);
+    if (!conversation)
+        return notFound(QStringLiteral("no such conversation"));
+    if (conversation->archived == archived)
+        return *conversation;
+    conversation->archived = archived;
+    if (!m_store.updateConversation(*conversation))
+        return storageFailure();
+    emitEvent(DomainEvent::Kind::ConversationUpdated, *conversation);
+    return *conversation;
+}
+
+// ---- presence
+
+void ChatService::connectionOpened(qint64 siteId, const Actor &actor)
+{
+    if (++m_openConnections[keyOf(actor)] != 1)
+        return;
+    Conversation none;
+    none.siteId = siteId;
+    emitEvent(DomainEvent::Kind::PresenceChanged, none, actor, 0, true);
+}
+
+void ChatService::connectionClosed(qint64 siteId, const Actor &actor)
+{
+    auto it = m_openConnections.find(keyOf(actor));
+    if (it == m_openConnections.end())
+        return;
+    if (--it.value() > 0)
+        return;
+    m_openConnections.erase(it);
+    Conversation none;
+    none.siteId = siteId;
+    emitEvent(DomainEvent::Kind::PresenceChanged, none, actor, 0, false);
+}
+
+bool ChatService::isOnline(const Actor &actor) const
+{
+    return m_openConnections.value(keyOf(actor)) > 0;
+}
+
+// ---- reads
+
+QList<ConversationSummary> ChatService::conversationSummaries(qint64 siteId, const Actor &viewer)
+{
+    QList<ConversationSummary> summaries;
+    const QList<Conversation> conversations = m_store.conversationsOfSite(siteId);
+    summaries.reserve(conversations.size());
+    for (const Conversation &conversation : conversations)
+        summaries.append({conversation, m_store.unreadCount(conversation.id, viewer)});
+    return summaries;
+}
+
+} // namespace lobby::chat

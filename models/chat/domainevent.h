@@ -1,0 +1,41 @@
+#pragma once
+
+#include "chat/entities.h"
+
+#include <QList>
+#include <QMetaType>
+
+namespace lobby::chat {
+
+// One state change, emitted by ChatService after it is persisted. Adapters encode it once per
+// wire format; the console's models apply batches of them.
+struct DomainEvent
+{
+    enum class Kind {
+        ConversationCreated, // conversation
+        ConversationUpdated, // conversation (title, handler, archived)
+        MessagePosted,       // conversation (with its new last message), message
+        MessagesRead,        // actor read up to messageId
+        Typing,              // actor, flag = typing
+        ParticipantJoined,   // actor
+        ParticipantLeft,     // actor
+        PresenceChanged,     // actor, flag = online; conversationId 0 (presence is per actor)
+    };
+
+    Kind kind = Kind::ConversationCreated;
+    qint64 siteId = 0;
+    qint64 conversationId = 0;
+    Conversation conversation;
+    Message message;
+    Actor actor;
+    qint64 messageId = 0;
+    bool flag = false;
+    QDateTime at;
+};
+
+using DomainEvents = QList<DomainEvent>;
+
+} // namespace lobby::chat
+
+Q_DECLARE_METATYPE(lobby::chat::DomainEvent)
+Q_DECLARE_METATYPE(lobby::chat::DomainEvents)

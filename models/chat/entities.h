@@ -1,0 +1,192 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+// The domain's entities, shared by every API family. Ids are database ids; public ids (UUIDs of
+// visitors and widget sessions) are kept beside them. Times are UTC.
+namespace lobby::chat {
+
+enum class SiteKind { Hotel, Salon };
+enum class AccountKind { Staff, Customer };
+enum class StaffRole { Admin, Staff };
+
+// Who takes part in a conversation or sends a message.
+enum class ActorKind { Staff, Customer, Guest, Visitor, Assistant, System };
+
+// Which family a conversation came from; decides its icon and title in the console.
+enum class ConversationKind { Room, Widget, App, Direct };
+
+enum class MessageType { Text, Image, Voice, File, System };
+
+QString toString(SiteKind kind);
+QString toString(AccountKind kind);
+QString toString(StaffRole role);
+QString toString(ActorKind kind);
+QString toString(ConversationKind kind);
+QString toString(MessageType type);
+std::optional<SiteKind> siteKindFromString(const QString &text);
+std::optional<AccountKind> accountKindFromString(const QString &text);
+std::optional<StaffRole> staffRoleFromString(const QString &text);
+std::optional<ActorKind> actorKindFromString(const QString &text);
+std::optional<ConversationKind> conversationKindFromString(const QString &text);
+std::optional<MessageType> messageTypeFromString(const QString &text);
+
+struct Actor
+{
+    ActorKind kind = ActorKind::System;
+    qint64 id = 0;
+
+    friend bool operator==(const Actor &, const Actor &) = default;
+    bool isAccount() const { return kind == ActorKind::Staff || kind == ActorKind::Customer; }
+};
+
+struct Site
+{
+    qint64 id = 0;
+    QString slug;
+    QString name;
+    SiteKind kind = SiteKind::Hotel;
+    QDateTime createdAt;
+};
+
+struct Account
+{
+    qint64 id = 0;
+    qint64 siteId = 0;
+    AccountKind kind = AccountKind::Staff;
+    StaffRole role = StaffRole::Staff; // meaningful for staff only
+    QString email;                     // stored lower-case
+    QString phone;
+    QString name;
+    QString jobTitle; // shown to guests, e.g. "Receptionist"
+    QString profileImage;
+    QString passwordHash;
+    QDateTime createdAt;
+
+    Actor actor() const
+    {
+        return {kind == AccountKind::Staff ? ActorKind::Staff : ActorKind::Customer, id};
+    }
+};
+
+struct Room
+{
+    qint64 id = 0;
+    qint64 siteId = 0;
+    QString number;
+    QString pinHash;
+    QDateTime createdAt;
+};
+
+struct GuestSession
+{
+    qint64 id = 0;
+    qint64 siteId = 0;
+    qint64 roomId = 0;
+    qint64 conversationId = 0;
+    QDateTime createdAt;
+    QDateTime expiresAt;
+    QDateTime endedAt;
+};
+
+struct Visitor
+{
+    qint64 id = 0;
+    QString publicId; // UUID
+    QDateTime createdAt;
+    QDateTime lastSeenAt;
+    QJsonObject metadata;
+};
+
+struct WidgetSession
+{
+    qint64 id = 0;
+    QString publicId; // UUID
+    qint64 visitorId = 0;
+    qint64 siteId = 0;         // bound on the first chat message (the API key names the site)
+    qint64 conversationId = 0; // created with the first chat message
+    QString externalUserId;
+    QDateTime createdAt;
+    QDateTime expiresAt;
+    bool active = true;
+    QJsonObject metadata;
+};
+
+struct ApiKey
+{
+    qint64 id = 0;
+    qint64 siteId = 0;
+    QString label;
+    QString prefix; // the first characters of the key, to recognise it in lists
+    QString keyHash;
+    QDateTime createdAt;
+    QDateTime revokedAt;
+};
+
+struct FaqEntry
+{
+    qint64 id = 0;
+    qint64 siteId = 0;
+    QString question;
+    QString answer;
+    QDateTime createdAt;
+};
+
+struct Conversation
+{
+    qint64 id = 0;
+    qint64 siteId = 0;
+    ConversationKind kind = ConversationKind::App;
+    QString title;
+    qint64 roomId = 0;
+    qint64 widgetSessionId = 0;
+    qint64 handlerAccountId = 0; // the staff member handling it, 0 when unassigned
+    bool archived = false;
+    qint64 lastMessageId = 0;
+    QString lastMessagePreview;
+    QDateTime createdAt;
+    QDateTime lastActivityAt;
+};
+
+struct Participant
+{
+    qint64 conversationId = 0;
+    Actor actor;
+    QDateTime joinedAt;
+    qint64 lastReadMessageId = 0;
+    bool active = true;
+};
+
+struct Message
+{
+    qint64 id = 0;
+    qint64 conversationId = 0;
+    Actor sender;
+    MessageType type = MessageType::Text;
+    QString content;
+    QString mediaUrl;
+    qint64 replyToId = 0;
+    QString entityType; // appointment, product, pack: a reference the app understands
+    QString entityId;
+    QString clientId; // the sender's idempotency key, may be empty
+    QDateTime createdAt;
+    QDateTime editedAt;
+    bool deleted = false;
+};
+
+// What the console's inbox shows for one conversation.
+struct ConversationSummary
+{
+    Conversation conversation;
+    qint64 unreadCount = 0;
+};
+
+} // namespace lobby::chat
+
+Q_DECLARE_METATYPE(lobby::chat::ConversationSummary)

@@ -1,0 +1,239 @@
+#include "store/migrations.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace lobby::store {
+namespace {
+
+// Portable DDL: {{id}} is the one construct the two dialects spell differently. Times are
+// milliseconds since the epoch (UTC) in BIGINT columns, booleans are 0/1 INTEGERs.
+const char *const version1[] = {
+    R"(CREATE TABLE sites (
+        id {{id}},
+        slug TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        created_at BIGINT NOT NULL))",
+    R"(CREATE TABLE accounts (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        kind TEXT NOT NULL,
+        role TEXT NOT NULL,
+        email TEXT UNIQUE,
+        phone TEXT UNIQUE,
+        name TEXT NOT NULL,
+        job_title TEXT NOT NULL DEFAULT '',
+        profile_image TEXT NOT NULL DEFAULT '',
+        password_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL))",
+    R"(CREATE TABLE rooms (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        number TEXT NOT NULL,
+        pin_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        UNIQUE (site_id, number)))",
+    R"(CREATE TABLE visitors (
+        id {{id}},
+        public_id TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        metadata TEXT NOT NULL DEFAULT '{}'))",
+    R"(CREATE TABLE conversations (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        room_id BIGINT REFERENCES rooms(id),
+        handler_account_id BIGINT REFERENCES accounts(id),
+        archived INTEGER NOT NULL DEFAULT 0,
+        last_message_id BIGINT NOT NULL DEFAULT 0,
+        last_message_preview TEXT NOT NULL DEFAULT '',
+        created_at BIGINT NOT NULL,
+        last_activity_at BIGINT NOT NULL))",
+    "CREATE INDEX conversations_by_site ON conversations (site_id, last_activity_at)",
+    R"(CREATE TABLE widget_sessions (
+        id {{id}},
+        public_id TEXT NOT NULL UNIQUE,
+        visitor_id BIGINT NOT NULL REFERENCES visitors(id),
+        site_id BIGINT REFERENCES sites(id),
+        conversation_id BIGINT REFERENCES conversations(id),
+        external_user_id TEXT,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        is_active INTEGER NOT NULL DEFAULT 1,
+        metadata TEXT NOT NULL DEFAULT '{}'))",
+    "CREATE INDEX widget_sessions_by_visitor ON widget_sessions (visitor_id)",
+    R"(CREATE TABLE guest_sessions (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        room_id BIGINT NOT NULL REFERENCES rooms(id),
+        conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        ended_at BIGINT))",
+    R"(CREATE TABLE participants (
+        conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+        actor_kind TEXT NOT NULL,
+        actor_id BIGINT NOT NULL,
+        joined_at BIGINT NOT NULL,
+        last_read_message_id BIGINT NOT NULL DEFAULT 0,
+        is_active INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (conversation_id, actor_kind, actor_id)))",
+    "CREATE INDEX participants_by_actor ON participants (actor_kind, actor_id)",
+    R"(CREATE TABLE messages (
+        id {{id}},
+        conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+        sender_kind TEXT NOT NULL,
+        sender_id BIGINT NOT NULL,
+        type TEXT NOT NULL,
+        content TEXT NOT NULL,
+        media_url TEXT NOT NULL DEFAULT '',
+        reply_to_id BIGINT NOT NULL DEFAULT 0,
+        entity_type TEXT NOT NULL DEFAULT '',
+        entity_id TEXT NOT NULL DEFAULT '',
+        client_id TEXT,
+        created_at BIGINT NOT NULL,
+        edited_at BIGINT,
+        deleted INTEGER NOT NULL DEFAULT 0))",
+    "CREATE INDEX messages_by_conversation ON messages (conversation_id, id)",
+    // NULL client ids never collide, so only messages that carry one are deduplicated.
+    R"(CREATE UNIQUE INDEX messages_by_client_id
+        ON messages (conversation_id, sender_kind, sender_id, client_id))",
+    // Each advance of a reader's last-read pointer: read receipts and their times derive from it.
+    R"(CREATE TABLE read_receipts (
+        conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+        reader_kind TEXT NOT NULL,
+        reader_id BIGINT NOT NULL,
+        up_to_message_id BIGINT NOT NULL,
+        read_at BIGINT NOT NULL,
+        PRIMARY KEY (conversation_id, reader_kind, reader_id, up_to_message_id)))",
+    R"(CREATE TABLE api_keys (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        label TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        revoked_at BIGINT))",
+    R"(CREATE TABLE faq_entries (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        created_at BIGINT NOT NULL))",
+    R"(CREATE TABLE uploads (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        owner_kind TEXT NOT NULL,
+        owner_id BIGINT NOT NULL,
+        stored_name TEXT NOT NULL UNIQUE,
+        original_name TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        size BIGINT NOT NULL,
+        thumbnail_name TEXT,
+        created_at BIGINT NOT NULL))",
+};
+
+// Failure counters behind PIN lockouts and login slow-downs. In the database rather than in
+// memory so that they hold across restarts and across instances sharing one PostgreSQL.
+const char *const version2[] = {
+    R"(CREATE TABLE auth_failures (
+        scope TEXT NOT NULL PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_started_at BIGINT NOT NULL,
+        locked_until BIGINT NOT NULL DEFAULT 0))",
+};
+
+struct Migration
+{
+    const char *const *begin;
+    const char *const *end;
+};
+
+const Migration migrations[] = {
+    {std::begin(version1), std::end(version1)},
+    {std::begin(version2), std::end(version2)},
+};
+
+} // namespace
+
+Migrator::Migrator(Database &database) : m_database(database) {}
+
+int Migrator::latestVersion() { return int(std::size(migrations)); }
+
+QStringList Migrator::statementsFor(int version) const
+{
+    const QString id = m_database.dialect() == Dialect::Postgres
+                           ? QStringLiteral("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+                           : QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT");
+    QStringList statements;
+    const Migration &migration = migrations[version - 1];
+    for (auto it = migration.begin; it != migration.end; ++it)
+        statements << QString::fromUtf8(*it).replace(QLatin1String("{{id}}"), id);
+    return statements;
+}
+
+int Migrator::currentVersion(QString *error) const
+{
+    QSqlQuery query(m_database.handle());
+    if (!query.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                   "version INTEGER NOT NULL PRIMARY KEY, "
+                                   "applied_at BIGINT NOT NULL)"))) {
+        *error = query.lastError().text();
+        return -1;
+    }
+    if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) ||
+        !query.next()) {
+        *error = query.lastError().text();
+        return -1;
+    }
+    return query.value(0).toInt();
+}
+
+bool Migrator::migrate(QString *error, int targetVersion)
+{
+    const int current = currentVersion(error);
+    if (current < 0)
+        return false;
+    if (current > latestVersion()) {
+        *error = QStringLiteral("this database has schema version %1, newer than this Lobby "
+                                "understands (%2); run a newer Lobby or use another data folder")
+                     .arg(current)
+                     .arg(latestVersion());
+        return false;
+    }
+    QSqlDatabase db = m_database.handle();
+    for (int version = current + 1; version <= targetVersion; ++version) {
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        QSqlQuery query(db);
+        QStringList statements = statementsFor(version);
+        statements << QStringLiteral("INSERT INTO schema_migrations (version, applied_at) "
+                                     "VALUES (%1, %2)")
+                          .arg(version)
+                          .arg(QDateTime::currentMSecsSinceEpoch());
+        for (const QString &statement : std::as_const(statements)) {
+            if (!query.exec(statement)) {
+                *error = QStringLiteral("migration %1 failed: %2")
+                             .arg(version)
+                             .arg(query.lastError().text());
+                db.rollback();
+                return false;
+            }
+        }
+        if (!db.commit()) {
+            *error = db.lastError().text();
+            db.rollback();
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace lobby::store

@@ -1,0 +1,627 @@
+#include "store/store.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlRecord>
+
+namespace lobby::store {
+
+using namespace lobby::chat;
+
+namespace {
+
+QVariant toDb(const QDateTime &time)
+{
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
+}
+
+QDateTime fromDb(const QVariant &value)
+{
+    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+QVariant nullIfZero(qint64 id) { return id ? QVariant(id) : QVariant(QMetaType(QMetaType::LongLong)); }
+
+QVariant nullIfEmpty(const QString &text)
+{
+    return text.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(text);
+}
+
+// NOT NULL text columns: a null QString would bind as SQL NULL.
+QString text(const QString &value) { return value.isNull() ? QStringLiteral("") : value; }
+
+QString toDb(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject jsonFromDb(const QVariant &value)
+{
+    return QJsonDocument::fromJson(value.toString().toUtf8()).object();
+}
+
+// Row readers: each matches the column list named beside it.
+#define SITE_COLUMNS "id, slug, name, kind, created_at"
+Site readSite(const QSqlQuery &q)
+{
+    return {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+            siteKindFromString(q.value(3).toString()).value_or(SiteKind::Hotel), fromDb(q.value(4))};
+}
+
+#define ACCOUNT_COLUMNS                                                                            \
+    "id, site_id, kind, role, email, phone, name, job_title, profile_image, password_hash, "      \
+    "created_at"
+Account readAccount(const QSqlQuery &q)
+{
+    Account a;
+    a.id = q.value(0).toLongLong();
+    a.siteId = q.value(1).toLongLong();
+    a.kind = accountKindFromString(q.value(2).toString()).value_or(AccountKind::Customer);
+    a.role = staffRoleFromString(q.value(3).toString()).value_or(StaffRole::Staff);
+    a.email = q.value(4).toString();
+    a.phone = q.value(5).toString();
+    a.name = q.value(6).toString();
+    a.jobTitle = q.value(7).toString();
+    a.profileImage = q.value(8).toString();
+    a.passwordHash = q.value(9).toString();
+    a.createdAt = fromDb(q.value(10));
+    return a;
+}
+
+#define ROOM_COLUMNS "id, site_id, number, pin_hash, created_at"
+Room readRoom(const QSqlQuery &q)
+{
+    return {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
+            q.value(3).toString(), fromDb(q.value(4))};
+}
+
+#define GUEST_SESSION_COLUMNS "id, site_id, room_id, conversation_id, created_at, expires_at, ended_at"
+GuestSession readGuestSession(const QSqlQuery &q)
+{
+    return {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong(),
+            q.value(3).toLongLong(), fromDb(q.value(4)),      fromDb(q.value(5)),
+            fromDb(q.value(6))};
+}
+
+#define VISITOR_COLUMNS "id, public_id, created_at, last_seen_at, metadata"
+Visitor readVisitor(const QSqlQuery &q)
+{
+    return {q.value(0).toLongLong(), q.value(1).toString(), fromDb(q.value(2)), fromDb(q.value(3)),
+            jsonFromDb(q.value(4))};
+}
+
+#define WIDGET_SESSION_COLUMNS                                                                     \
+    "id, public_id, visitor_id, site_id, conversation_id, external_user_id, created_at, "         \
+    "expires_at, is_active, metadata"
+WidgetSession readWidgetSession(const QSqlQuery &q)
+{
+    WidgetSession s;
+    s.id = q.value(0).toLongLong();
+    s.publicId = q.value(1).toString();
+    s.visitorId = q.value(2).toLongLong();
+    s.siteId = q.value(3).toLongLong();
+    s.conversationId = q.value(4).toLongLong();
+    s.externalUserId = q.value(5).toString();
+    s.createdAt = fromDb(q.value(6));
+    s.expiresAt = fromDb(q.value(7));
+    s.active = q.value(8).toBool();
+    s.metadata = jsonFromDb(q.value(9));
+    return s;
+}
+
+#define API_KEY_COLUMNS "id, site_id, label, prefix, key_hash, created_at, revoked_at"
+ApiKey readApiKey(const QSqlQuery &q)
+{
+    return {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
+            q.value(3).toString(),   q.value(4).toString(),   fromDb(q.value(5)),
+            fromDb(q.value(6))};
+}
+
+#define FAQ_COLUMNS "id, site_id, question, answer, created_at"
+FaqEntry readFaqEntry(const QSqlQuery &q)
+{
+    return {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
+            q.value(3).toString(), fromDb(q.value(4))};
+}
+
+#define CONVERSATION_COLUMNS                                                                       \
+    "c.id, c.site_id, c.kind, c.title, c.room_id, c.handler_account_id, c.archived, "             \
+    "c.last_message_id, c.last_message_preview, c.created_at, c.last_activity_at, "               \
+    "(SELECT w.id FROM widget_sessions w WHERE w.conversation_id = c.id)"
+Conversation readConversation(const QSqlQuery &q)
+{
+    Conversation c;
+    c.id = q.value(0).toLongLong();
+    c.siteId = q.value(1).toLongLong();
+    c.kind = conversationKindFromString(q.value(2).toString()).value_or(ConversationKind::App);
+    c.title = q.value(3).toString();
+    c.roomId = q.value(4).toLongLong();
+    c.handlerAccountId = q.value(5).toLongLong();
+    c.archived = q.value(6).toBool();
+    c.lastMessageId = q.value(7).toLongLong();
+    c.lastMessagePreview = q.value(8).toString();
+    c.createdAt = fromDb(q.value(9));
+    c.lastActivityAt = fromDb(q.value(10));
+    c.widgetSessionId = q.value(11).toLongLong();
+    return c;
+}
+
+#define PARTICIPANT_COLUMNS                                                                        \
+    "conversation_id, actor_kind, actor_id, joined_at, last_read_message_id, is_active"
+Participant readParticipant(const QSqlQuery &q)
+{
+    Participant p;
+    p.conversationId = q.value(0).toLongLong();
+    p.actor = {actorKindFromString(q.value(1).toString()).value_or(ActorKind::System),
+               q.value(2).toLongLong()};
+    p.joinedAt = fromDb(q.value(3));
+    p.lastReadMessageId = q.value(4).toLongLong();
+    p.active = q.value(5).toBool();
+    return p;
+}
+
+#define MESSAGE_COLUMNS                                                                            \
+    "id, conversation_id, sender_kind, sender_id, type, content, media_url, reply_to_id, "        \
+    "entity_type, entity_id, client_id, created_at, edited_at, deleted"
+Message readMessage(const QSqlQuery &q)
+{
+    Message m;
+    m.id = q.value(0).toLongLong();
+    m.conversationId = q.value(1).toLongLong();
+    m.sender = {actorKindFromString(q.value(2).toString()).value_or(ActorKind::System),
+                q.value(3).toLongLong()};
+    m.type = messageTypeFromString(q.value(4).toString()).value_or(MessageType::Text);
+    m.content = q.value(5).toString();
+    m.mediaUrl = q.value(6).toString();
+    m.replyToId = q.value(7).toLongLong();
+    m.entityType = q.value(8).toString();
+    m.entityId = q.value(9).toString();
+    m.clientId = q.value(10).toString();
+    m.createdAt = fromDb(q.value(11));
+    m.editedAt = fromDb(q.value(12));
+    m.deleted = q.value(13).toBool();
+    return m;
+}
+
+template <typename T, typename Reader>
+std::optional<T> one(QSqlQuery *query, Reader read)
+{
+    if (!query || !query->next())
+        return std::nullopt;
+    T value = read(*query);
+    query->finish();
+    return value;
+}
+
+template <typename T, typename Reader>
+QList<T> all(QSqlQuery *query, Reader read)
+{
+    QList<T> rows;
+    if (!query)
+        return rows;
+    while (query->next())
+        rows << read(*query);
+    query->finish();
+    return rows;
+}
+
+} // namespace
+
+Store::Store(Database &database) : m_database(database) {}
+
+QSqlQuery *Store::run(const char *sql, const QVariantList &values)
+{
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        QSqlQuery query(m_database.handle());
+        if (!query.prepare(QString::fromUtf8(sql))) {
+            m_lastError = query.lastError().text();
+            qWarning("store: cannot prepare statement: %s", qPrintable(m_lastError));
+            return nullptr;
+        }
+        it = m_statements.insert(sql, query);
+    }
+    QSqlQuery &query = it.value();
+    for (int i = 0; i < values.size(); ++i)
+        query.bindValue(i, values.at(i));
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return nullptr;
+    }
+    return &query;
+}
+
+bool Store::execute(const char *sql, const QVariantList &values)
+{
+    QSqlQuery *query = run(sql, values);
+    if (query)
+        query->finish();
+    return query != nullptr;
+}
+
+std::optional<qint64> Store::insertReturningId(const char *sql, const QVariantList &values)
+{
+    return one<qint64>(run(sql, values), [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
+}
+
+bool Store::beginTransaction()
+{
+    if (m_database.handle().transaction())
+        return true;
+    m_lastError = m_database.handle().lastError().text();
+    return false;
+}
+
+bool Store::commit()
+{
+    if (m_database.handle().commit())
+        return true;
+    m_lastError = m_database.handle().lastError().text();
+    return false;
+}
+
+void Store::rollback() { m_database.handle().rollback(); }
+
+// ---- sites and accounts
+
+std::optional<qint64> Store::insertSite(const Site &site)
+{
+    return insertReturningId(
+        "INSERT INTO sites (slug, name, kind, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        {site.slug, site.name, toString(site.kind), toDb(site.createdAt)});
+}
+
+std::optional<Site> Store::siteById(qint64 id)
+{
+    return one<Site>(run("SELECT " SITE_COLUMNS " FROM sites WHERE id = ?", {id}), readSite);
+}
+
+std::optional<Site> Store::siteBySlug(const QString &slug)
+{
+    return one<Site>(run("SELECT " SITE_COLUMNS " FROM sites WHERE slug = ?", {slug}), readSite);
+}
+
+QList<Site> Store::sites()
+{
+    return all<Site>(run("SELECT " SITE_COLUMNS " FROM sites ORDER BY id"), readSite);
+}
+
+std::optional<qint64> Store::insertAccount(const Account &a)
+{
+    return insertReturningId(
+        "INSERT INTO accounts (site_id, kind, role, email, phone, name, job_title, profile_image, "
+        "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        {a.siteId, toString(a.kind), toString(a.role), nullIfEmpty(a.email), nullIfEmpty(a.phone),
+         text(a.name), text(a.jobTitle), text(a.profileImage), text(a.passwordHash),
+         toDb(a.createdAt)});
+}
+
+std::optional<Account> Store::accountById(qint64 id)
+{
+    return one<Account>(run("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?", {id}),
+                        readAccount);
+}
+
+std::optional<Account> Store::accountByEmail(const QString &email)
+{
+    return one<Account>(
+        run("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE email = ?", {email.toLower()}),
+        readAccount);
+}
+
+std::optional<Account> Store::accountByPhone(const QString &phone)
+{
+    return one<Account>(run("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE phone = ?", {phone}),
+                        readAccount);
+}
+
+QList<Account> Store::accountsOfSite(qint64 siteId, AccountKind kind)
+{
+    return all<Account>(run("SELECT " ACCOUNT_COLUMNS
+                            " FROM accounts WHERE site_id = ? AND kind = ? ORDER BY id",
+                            {siteId, toString(kind)}),
+                        readAccount);
+}
+
+// ---- rooms and guest sessions
+
+std::optional<qint64> Store::insertRoom(const Room &room)
+{
+    return insertReturningId(
+        "INSERT INTO rooms (site_id, number, pin_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        {room.siteId, room.number, text(room.pinHash), toDb(room.createdAt)});
+}
+
+std::optional<Room> Store::roomById(qint64 id)
+{
+    return one<Room>(run("SELECT " ROOM_COLUMNS " FROM rooms WHERE id = ?", {id}), readRoom);
+}
+
+std::optional<Room> Store::roomByNumber(qint64 siteId, const QString &number)
+{
+    return one<Room>(
+        run("SELECT " ROOM_COLUMNS " FROM rooms WHERE site_id = ? AND number = ?", {siteId, number}),
+        readRoom);
+}
+
+QList<Room> Store::roomsOfSite(qint64 siteId)
+{
+    return all<Room>(run("SELECT " ROOM_COLUMNS " FROM rooms WHERE site_id = ? ORDER BY number",
+                         {siteId}),
+                     readRoom);
+}
+
+bool Store::updateRoomPin(qint64 roomId, const QString &pinHash)
+{
+    return execute("UPDATE rooms SET pin_hash = ? WHERE id = ?", {pinHash, roomId});
+}
+
+std::optional<qint64> Store::insertGuestSession(const GuestSession &s, const QString &tokenHash)
+{
+    return insertReturningId(
+        "INSERT INTO guest_sessions (site_id, room_id, conversation_id, token_hash, created_at, "
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        {s.siteId, s.roomId, s.conversationId, tokenHash, toDb(s.createdAt), toDb(s.expiresAt)});
+}
+
+std::optional<GuestSession> Store::guestSessionByTokenHash(const QString &tokenHash)
+{
+    return one<GuestSession>(run("SELECT " GUEST_SESSION_COLUMNS
+                                 " FROM guest_sessions WHERE token_hash = ?",
+                                 {tokenHash}),
+                             readGuestSession);
+}
+
+bool Store::endGuestSessionsOfRoom(qint64 roomId, const QDateTime &at)
+{
+    return execute("UPDATE guest_sessions SET ended_at = ? WHERE room_id = ? AND ended_at IS NULL",
+                   {toDb(at), roomId});
+}
+
+// ---- visitors and widget sessions
+
+std::optional<qint64> Store::insertVisitor(const Visitor &v)
+{
+    return insertReturningId("INSERT INTO visitors (public_id, created_at, last_seen_at, metadata) "
+                             "VALUES (?, ?, ?, ?) RETURNING id",
+                             {v.publicId, toDb(v.createdAt), toDb(v.lastSeenAt), toDb(v.metadata)});
+}
+
+std::optional<Visitor> Store::visitorByPublicId(const QString &publicId)
+{
+    return one<Visitor>(
+        run("SELECT " VISITOR_COLUMNS " FROM visitors WHERE public_id = ?", {publicId}),
+        readVisitor);
+}
+
+std::optional<Visitor> Store::visitorById(qint64 id)
+{
+    return one<Visitor>(run("SELECT " VISITOR_COLUMNS " FROM visitors WHERE id = ?", {id}),
+                        readVisitor);
+}
+
+bool Store::touchVisitor(qint64 visitorId, const QDateTime &at)
+{
+    return execute("UPDATE visitors SET last_seen_at = ? WHERE id = ?", {toDb(at), visitorId});
+}
+
+std::optional<qint64> Store::insertWidgetSession(const WidgetSession &s)
+{
+    return insertReturningId(
+        "INSERT INTO widget_sessions (public_id, visitor_id, site_id, conversation_id, "
+        "external_user_id, created_at, expires_at, is_active, metadata) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        {s.publicId, s.visitorId, nullIfZero(s.siteId), nullIfZero(s.conversationId),
+         nullIfEmpty(s.externalUserId), toDb(s.createdAt), toDb(s.expiresAt), int(s.active),
+         toDb(s.metadata)});
+}
+
+std::optional<WidgetSession> Store::widgetSessionByPublicId(const QString &publicId)
+{
+    return one<WidgetSession>(run("SELECT " WIDGET_SESSION_COLUMNS
+                                  " FROM widget_sessions WHERE public_id = ?",
+                                  {publicId}),
+                              readWidgetSession);
+}
+
+bool Store::bindWidgetSession(qint64 sessionId, qint64 siteId, qint64 conversationId)
+{
+    return execute("UPDATE widget_sessions SET site_id = ?, conversation_id = ? WHERE id = ?",
+                   {siteId, conversationId, sessionId});
+}
+
+// ---- API keys and FAQ
+
+std::optional<qint64> Store::insertApiKey(const ApiKey &key)
+{
+    return insertReturningId("INSERT INTO api_keys (site_id, label, prefix, key_hash, created_at) "
+                             "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                             {key.siteId, text(key.label), text(key.prefix), key.keyHash, toDb(key.createdAt)});
+}
+
+std::optional<ApiKey> Store::apiKeyByHash(const QString &keyHash)
+{
+    return one<ApiKey>(
+        run("SELECT " API_KEY_COLUMNS " FROM api_keys WHERE key_hash = ?", {keyHash}), readApiKey);
+}
+
+QList<ApiKey> Store::apiKeysOfSite(qint64 siteId)
+{
+    return all<ApiKey>(
+        run("SELECT " API_KEY_COLUMNS " FROM api_keys WHERE site_id = ? ORDER BY id", {siteId}),
+        readApiKey);
+}
+
+bool Store::revokeApiKey(qint64 keyId, const QDateTime &at)
+{
+    return execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                   {toDb(at), keyId});
+}
+
+std::optional<qint64> Store::insertFaqEntry(const FaqEntry &entry)
+{
+    return insertReturningId("INSERT INTO faq_entries (site_id, question, answer, created_at) "
+                             "VALUES (?, ?, ?, ?) RETURNING id",
+                             {entry.siteId, text(entry.question), text(entry.answer), toDb(entry.createdAt)});
+}
+
+QList<FaqEntry> Store::faqOfSite(qint64 siteId)
+{
+    return all<FaqEntry>(
+        run("SELECT " FAQ_COLUMNS " FROM faq_entries WHERE site_id = ? ORDER BY id", {siteId}),
+        readFaqEntry);
+}
+
+// ---- conversations and participants
+
+std::optional<qint64> Store::insertConversation(const Conversation &c)
+{
+    return insertReturningId(
+        "INSERT INTO conversations (site_id, kind, title, room_id, handler_account_id, archived, "
+        "created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        {c.siteId, toString(c.kind), text(c.title), nullIfZero(c.roomId), nullIfZero(c.handlerAccountId),
+         int(c.archived), toDb(c.createdAt), toDb(c.lastActivityAt)});
+}
+
+std::optional<Conversation> Store::conversationById(qint64 id)
+{
+    return one<Conversation>(
+        run("SELECT " CONVERSATION_COLUMNS " FROM conversations c WHERE c.id = ?", {id}),
+        readConversation);
+}
+
+QList<Conversation> Store::conversationsOfSite(qint64 siteId)
+{
+    return all<Conversation>(run("SELECT " CONVERSATION_COLUMNS
+                                 " FROM conversations c WHERE c.site_id = ? "
+                                 "ORDER BY c.last_activity_at DESC, c.id DESC",
+                                 {siteId}),
+                             readConversation);
+}
+
+bool Store::updateConversation(const Conversation &c)
+{
+    return execute("UPDATE conversations SET title = ?, handler_account_id = ?, archived = ?, "
+                   "last_message_id = ?, last_message_preview = ?, last_activity_at = ? "
+                   "WHERE id = ?",
+                   {text(c.title), nullIfZero(c.handlerAccountId), int(c.archived), c.lastMessageId,
+                    text(c.lastMessagePreview), toDb(c.lastActivityAt), c.id});
+}
+
+bool Store::upsertParticipant(const Participant &p)
+{
+    // ON CONFLICT ... DO UPDATE is spelled the same in SQLite (3.24+) and PostgreSQL.
+    return execute("INSERT INTO participants (conversation_id, actor_kind, actor_id, joined_at, "
+                   "last_read_message_id, is_active) VALUES (?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT (conversation_id, actor_kind, actor_id) "
+                   "DO UPDATE SET is_active = excluded.is_active",
+                   {p.conversationId, toString(p.actor.kind), p.actor.id, toDb(p.joinedAt),
+                    p.lastReadMessageId, int(p.active)});
+}
+
+std::optional<Participant> Store::participant(qint64 conversationId, const Actor &actor)
+{
+    return one<Participant>(run("SELECT " PARTICIPANT_COLUMNS " FROM participants "
+                                "WHERE conversation_id = ? AND actor_kind = ? AND actor_id = ?",
+                                {conversationId, toString(actor.kind), actor.id}),
+                            readParticipant);
+}
+
+QList<Participant> Store::participants(qint64 conversationId)
+{
+    return all<Participant>(run("SELECT " PARTICIPANT_COLUMNS " FROM participants "
+                                "WHERE conversation_id = ? ORDER BY joined_at, actor_kind, actor_id",
+                                {conversationId}),
+                            readParticipant);
+}
+
+bool Store::setParticipantActive(qint64 conversationId, const Actor &actor, bool active)
+{
+    return execute("UPDATE participants SET is_active = ? "
+                   "WHERE conversation_id = ? AND actor_kind = ? AND actor_id = ?",
+                   {int(active), conversationId, toString(actor.kind), actor.id});
+}
+
+bool Store::setLastRead(qint64 conversationId, const Actor &actor, qint64 messageId,
+                        const QDateTime &at)
+{
+    return execute("UPDATE participants SET last_read_message_id = ? "
+                   "WHERE conversation_id = ? AND actor_kind = ? AND actor_id = ?",
+                   {messageId, conversationId, toString(actor.kind), actor.id}) &&
+           execute("INSERT INTO read_receipts (conversation_id, reader_kind, reader_id, "
+                   "up_to_message_id, read_at) VALUES (?, ?, ?, ?, ?)",
+                   {conversationId, toString(actor.kind), actor.id, messageId, toDb(at)});
+}
+
+// ---- messages
+
+std::optional<qint64> Store::insertMessage(const Message &m)
+{
+    return insertReturningId(
+        "INSERT INTO messages (conversation_id, sender_kind, sender_id, type, content, media_url, "
+        "reply_to_id, entity_type, entity_id, client_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        {m.conversationId, toString(m.sender.kind), m.sender.id, toString(m.type), text(m.content),
+         text(m.mediaUrl), m.replyToId, text(m.entityType), text(m.entityId),
+         nullIfEmpty(m.clientId), toDb(m.createdAt)});
+}
+
+std::optional<Message> Store::messageById(qint64 id)
+{
+    return one<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id = ?", {id}),
+                        readMessage);
+}
+
+std::optional<Message> Store::messageByClientId(qint64 conversationId, const Actor &sender,
+                                                const QString &clientId)
+{
+    return one<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE conversation_id = ? "
+                            "AND sender_kind = ? AND sender_id = ? AND client_id = ?",
+                            {conversationId, toString(sender.kind), sender.id, clientId}),
+                        readMessage);
+}
+
+QList<Message> Store::messagesAfter(qint64 conversationId, qint64 afterId, int limit)
+{
+    return all<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages "
+                            "WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?",
+                            {conversationId, afterId, limit}),
+                        readMessage);
+}
+
+QList<Message> Store::messagesBefore(qint64 conversationId, qint64 beforeId, int limit)
+{
+    QSqlQuery *query =
+        beforeId > 0 ? run("SELECT " MESSAGE_COLUMNS " FROM messages "
+                           "WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                           {conversationId, beforeId, limit})
+                     : run("SELECT " MESSAGE_COLUMNS " FROM messages "
+                           "WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
+                           {conversationId, limit});
+    QList<Message> newestFirst = all<Message>(query, readMessage);
+    std::reverse(newestFirst.begin(), newestFirst.end());
+    return newestFirst;
+}
+
+qint64 Store::messageCount(qint64 conversationId)
+{
+    return one<qint64>(run("SELECT COUNT(*) FROM messages WHERE conversation_id = ?",
+                           {conversationId}),
+                       [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
+        .value_or(0);
+}
+
+qint64 Store::unreadCount(qint64 conversationId, const Actor &reader)
+{
+    return one<qint64>(
+               run("SELECT COUNT(*) FROM messages m WHERE m.conversation_id = ? "
+                   "AND NOT (m.sender_kind = ? AND m.sender_id = ?) AND m.id > COALESCE("
+                   "(SELECT p.last_read_message_id FROM participants p WHERE p.conversation_id = ? "
+                   "AND p.actor_kind = ? AND p.actor_id = ?), 0)",
+                   {conversationId, toString(reader.kind), reader.id, conversationId,
+                    toString(reader.kind), reader.id}),
+               [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
+        .value_or(0);
+}
+
+} // namespace lobby::store

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "chat/entities.h"
+#include "store/database.h"
+
+#include <QHash>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <optional>
+
+namespace lobby::store {
+
+// Typed reads and writes over one Database. Every statement is prepared once, cached, and binds
+// its values. SQL that differs between SQLite and PostgreSQL stays inside this class.
+class Store
+{
+public:
+    explicit Store(Database &database);
+
+    Database &database() { return m_database; }
+    QString lastError() const { return m_lastError; }
+
+    bool beginTransaction();
+    bool commit();
+    void rollback();
+
+    // Sites and accounts
+    std::optional<qint64> insertSite(const chat::Site &site);
+    std::optional<chat::Site> siteById(qint64 id);
+    std::optional<chat::Site> siteBySlug(const QString &slug);
+    QList<chat::Site> sites();
+    std::optional<qint64> insertAccount(const chat::Account &account);
+    std::optional<chat::Account> accountById(qint64 id);
+    std::optional<chat::Account> accountByEmail(const QString &email);
+    std::optional<chat::Account> accountByPhone(const QString &phone);
+    QList<chat::Account> accountsOfSite(qint64 siteId, chat::AccountKind kind);
+
+    // Rooms and guest sessions
+    std::optional<qint64> insertRoom(const chat::Room &room);
+    std::optional<chat::Room> roomById(qint64 id);
+    std::optional<chat::Room> roomByNumber(qint64 siteId, const QString &number);
+    QList<chat::Room> roomsOfSite(qint64 siteId);
+    bool updateRoomPin(qint64 roomId, const QString &pinHash);
+    std::optional<qint64> insertGuestSession(const chat::GuestSession &session,
+                                             const QString &tokenHash);
+    std::optional<chat::GuestSession> guestSessionByTokenHash(const QString &tokenHash);
+    bool endGuestSessionsOfRoom(qint64 roomId, const QDateTime &at);
+
+    // Visitors and widget sessions
+    std::optional<qint64> insertVisitor(const chat::Visitor &visitor);
+    std::optional<chat::Visitor> visitorByPublicId(const QString &publicId);
+    std::optional<chat::Visitor> visitorById(qint64 id);
+    bool touchVisitor(qint64 visitorId, const QDateTime &at);
+    std::optional<qint64> insertWidgetSession(const chat::WidgetSession &session);
+    std::optional<chat::WidgetSession> widgetSessionByPublicId(const QString &publicId);
+    bool bindWidgetSession(qint64 sessionId, qint64 siteId, qint64 conversationId);
+
+    // API keys and FAQ
+    std::optional<qint64> insertApiKey(const chat::ApiKey &key);
+    std::optional<chat::ApiKey> apiKeyByHash(const QString &keyHash);
+    QList<chat::ApiKey> apiKeysOfSite(qint64 siteId);
+    bool revokeApiKey(qint64 keyId, const QDateTime &at);
+    std::optional<qint64> insertFaqEntry(const chat::FaqEntry &entry);
+    QList<chat::FaqEntry> faqOfSite(qint64 siteId);
+
+    // Conversations and participants
+    std::optional<qint64> insertConversation(const chat::Conversation &conversation);
+    std::optional<chat::Conversation> conversationById(qint64 id);
+    QList<chat::Conversation> conversationsOfSite(qint64 siteId);
+    bool updateConversation(const chat::Conversation &conversation);
+    bool upsertParticipant(const chat::Participant &participant);
+    std::optional<chat::Participant> participant(qint64 conversationId, const chat::Actor &actor);
+    QList<chat::Participant> participants(qint64 conversationId);
+    bool setParticipantActive(qint64 conversationId, const chat::Actor &actor, bool active);
+    bool setLastRead(qint64 conversationId, const chat::Actor &actor, qint64 messageId,
+                     const QDateTime &at);
+
+    // Messages
+    std::optional<qint64> insertMessage(const chat::Message &message);
+    std::optional<chat::Message> messageById(qint64 id);
+    std::optional<chat::Message> messageByClientId(qint64 conversationId, const chat::Actor &sender,
+                                                   const QString &clientId);
+    // Oldest first, ids above afterId.
+    QList<chat::Message> messagesAfter(qint64 conversationId, qint64 afterId, int limit);
+    // Oldest first, the newest `limit` ids below beforeId (0: from the newest).
+    QList<chat::Message> messagesBefore(qint64 conversationId, qint64 beforeId, int limit);
+    qint64 messageCount(qint64 conversationId);
+    // Messages after the reader's last-read pointer that someone else sent.
+    qint64 unreadCount(qint64 conversationId, const chat::Actor &reader);
+
+private:
+    // Prepares (once), binds and runs a statement; nullptr when it failed (see lastError()).
+    QSqlQuery *run(const char *sql, const QVariantList &values = {});
+    std::optional<qint64> insertReturningId(const char *sql, const QVariantList &values);
+    bool execute(const char *sql, const QVariantList &values);
+
+    Database &m_database;
+    QHash<const char *, QSqlQuery> m_statements;
+    QString m_lastError;
+};
+
+// RAII transaction: rolls back unless commit() succeeded.
+class Transaction
+{
+public:
+    explicit Transaction(Store &store) : m_store(store), m_open(store.beginTransaction()) {}
+    ~Transaction()
+    {
+        if (m_open)
+            m_store.rollback();
+    }
+    bool isOpen() const { return m_open; }
+    bool commit()
+    {
+        m_open = !m_store.commit();
+        return !m_open;
+    }
+
+private:
+    Store &m_store;
+    bool m_open;
+};
+
+} // namespace lobby::store

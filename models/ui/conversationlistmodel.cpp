@@ -1,0 +1,219 @@
+#include "ui/conversationlistmodel.h"
+
+namespace lobby::ui {
+
+using chat::DomainEvent;
+
+namespace {
+
+// Newest activity first; ids break ties so the order is total.
+bool sortsBefore(const QDateTime &aTime, qint64 aId, const QDateTime &bTime, qint64 bId)
+{
+    return aTime != bTime ? aTime > bTime : aId > bId;
+}
+
+} // namespace
+
+ConversationListModel::ConversationListModel(QObject *parent) : QAbstractListModel(parent)
+{
+    qRegisterMetaType<QList<chat::ConversationSummary>>();
+}
+
+void ConversationListModel::setViewer(qint64 siteId, const chat::Actor &viewer)
+{
+    m_siteId = siteId;
+    m_viewer = viewer;
+}
+
+int ConversationListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant ConversationListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows.at(index.row());
+    const chat::Conversation &c = row.conversation;
+    switch (role) {
+    case Qt::DisplayRole:
+    case TitleRole:
+        return c.title;
+    case IdRole:
+        return c.id;
+    case KindRole:
+        return chat::toString(c.kind);
+    case PreviewRole:
+        return c.lastMessagePreview;
+    case LastActivityRole:
+        return c.lastActivityAt;
+    case UnreadCountRole:
+        return row.unreadCount;
+    case HandlerIdRole:
+        return c.handlerAccountId;
+    case ArchivedRole:
+        return c.archived;
+    case TypingRole:
+        return row.typing;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> ConversationListModel::roleNames() const
+{
+    return {{IdRole, "conversationId"},      {KindRole, "kind"},
+            {TitleRole, "title"},            {PreviewRole, "preview"},
+            {LastActivityRole, "lastActivity"}, {UnreadCountRole, "unreadCount"},
+            {HandlerIdRole, "handlerId"},    {ArchivedRole, "archived"},
+            {TypingRole, "typing"}};
+}
+
+int ConversationListModel::totalUnread() const
+{
+    qint64 total = 0;
+    for (const Row &row : m_rows)
+        total += row.unreadCount;
+    return int(total);
+}
+
+int ConversationListModel::rowOf(qint64 conversationId) const
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).conversation.id == conversationId)
+            return i;
+    }
+    return -1;
+}
+
+void ConversationListModel::resetConversations(const QList<chat::ConversationSummary> &summaries)
+{
+    beginResetModel();
+    m_rows.clear();
+    for (const chat::ConversationSummary &summary : summaries)
+        m_rows.append({summary.conversation, summary.unreadCount, false});
+    std::sort(m_rows.begin(), m_rows.end(), [](const Row &a, const Row &b) {
+        return sortsBefore(a.conversation.lastActivityAt, a.conversation.id,
+                           b.conversation.lastActivityAt, b.conversation.id);
+    });
+    endResetModel();
+    Q_EMIT totalUnreadChanged();
+}
+
+void ConversationListModel::applyEvents(const chat::DomainEvents &events)
+{
+    const int unreadBefore = totalUnread();
+    for (const DomainEvent &event : events) {
+        if (event.siteId == m_siteId)
+            apply(event);
+    }
+    if (totalUnread() != unreadBefore)
+        Q_EMIT totalUnreadChanged();
+}
+
+void ConversationListModel::apply(const DomainEvent &event)
+{
+    switch (event.kind) {
+    case DomainEvent::Kind::ConversationCreated:
+    case DomainEvent::Kind::ConversationUpdated:
+        upsert(event.conversation, false, {});
+        break;
+    case DomainEvent::Kind::MessagePosted:
+        upsert(event.conversation, true, event.message);
+        break;
+    case DomainEvent::Kind::MessagesRead: {
+        const int row = rowOf(event.conversationId);
+        if (row < 0 || event.actor != m_viewer)
+            return;
+        Row &r = m_rows[row];
+        if (event.messageId >= r.conversation.lastMessageId && r.unreadCount != 0) {
+            r.unreadCount = 0;
+            changed(row, {UnreadCountRole});
+        }
+        break;
+    }
+    case DomainEvent::Kind::Typing: {
+        const int row = rowOf(event.conversationId);
+        if (row < 0 || event.actor == m_viewer || m_rows[row].typing == event.flag)
+            return;
+        m_rows[row].typing = event.flag;
+        changed(row, {TypingRole});
+        break;
+    }
+    case DomainEvent::Kind::ParticipantJoined:
+    case DomainEvent::Kind::ParticipantLeft:
+    case DomainEvent::Kind::PresenceChanged:
+        break;
+    }
+}
+
+int ConversationListModel::insertionRow(const QDateTime &lastActivity, qint64 id) const
+{
+    int row = 0;
+    while (row < m_rows.size() && sortsBefore(m_rows.at(row).conversation.lastActivityAt,
+                                              m_rows.at(row).conversation.id, lastActivity, id))
+        ++row;
+    return row;
+}
+
+void ConversationListModel::upsert(const chat::Conversation &conversation, bool newMessage,
+                                   const chat::Message &message)
+{
+    int from = rowOf(conversation.id);
+    if (from < 0) {
+        const int to = insertionRow(conversation.lastActivityAt, conversation.id);
+        const bool unread = newMessage && message.sender != m_viewer;
+        beginInsertRows({}, to, to);
+        m_rows.insert(to, {conversation, unread ? 1 : 0, false});
+        endInsertRows();
+        return;
+    }
+
+    Row updated = m_rows.at(from);
+    const chat::Conversation &old = updated.conversation;
+    // Events can arrive after a snapshot that already contains them: never count twice.
+    if (newMessage && message.id <= old.lastMessageId)
+        return;
+    QList<int> roles;
+    if (old.title != conversation.title)
+        roles << TitleRole;
+    if (old.lastMessagePreview != conversation.lastMessagePreview)
+        roles << PreviewRole;
+    if (old.lastActivityAt != conversation.lastActivityAt)
+        roles << LastActivityRole;
+    if (old.handlerAccountId != conversation.handlerAccountId)
+        roles << HandlerIdRole;
+    if (old.archived != conversation.archived)
+        roles << ArchivedRole;
+    if (newMessage) {
+        const qint64 unread = message.sender == m_viewer ? 0 : updated.unreadCount + 1;
+        if (unread != updated.unreadCount)
+            roles << UnreadCountRole;
+        updated.unreadCount = unread;
+        if (updated.typing && message.sender != m_viewer) {
+            updated.typing = false;
+            roles << TypingRole;
+        }
+    }
+    updated.conversation = conversation;
+
+    m_rows.removeAt(from);
+    const int to = insertionRow(conversation.lastActivityAt, conversation.id);
+    m_rows.insert(from, updated);
+    if (to != from) {
+        beginMoveRows({}, from, from, {}, to > from ? to + 1 : to);
+        m_rows.move(from, to);
+        endMoveRows();
+    }
+    if (!roles.isEmpty())
+        changed(to, roles);
+}
+
+void ConversationListModel::changed(int row, const QList<int> &roles)
+{
+    const QModelIndex at = index(row);
+    Q_EMIT dataChanged(at, at, roles);
+}
+
+} // namespace lobby::ui

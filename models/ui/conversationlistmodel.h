@@ -1,0 +1,69 @@
+#pragma once
+
+#include "chat/domainevent.h"
+
+#include <QAbstractListModel>
+#include <QDateTime>
+
+namespace lobby::ui {
+
+// The inbox: one row per conversation of a site, newest activity first. Rows are inserted,
+// moved and updated one by one; dataChanged names only the roles that changed.
+class ConversationListModel : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_PROPERTY(int totalUnread READ totalUnread NOTIFY totalUnreadChanged)
+
+public:
+    enum Role {
+        IdRole = Qt::UserRole + 1, // conversation id
+        KindRole,                  // "room", "widget", "app" or "direct": picks the icon
+        TitleRole,                 // "Room 205", the customer's name, ...
+        PreviewRole,               // the last message, shortened
+        LastActivityRole,          // QDateTime of the last message or creation
+        UnreadCountRole,           // messages the viewer has not read
+        HandlerIdRole,             // staff account handling it, 0 when unassigned
+        ArchivedRole,              // bool
+        TypingRole,                // bool: someone other than the viewer is typing
+    };
+    Q_ENUM(Role)
+
+    explicit ConversationListModel(QObject *parent = nullptr);
+
+    // Whose unread counts and typing lines this inbox shows.
+    void setViewer(qint64 siteId, const chat::Actor &viewer);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    int totalUnread() const;
+    int rowOf(qint64 conversationId) const;
+
+public Q_SLOTS:
+    void resetConversations(const QList<lobby::chat::ConversationSummary> &summaries);
+    void applyEvents(const lobby::chat::DomainEvents &events);
+
+Q_SIGNALS:
+    void totalUnreadChanged();
+
+private:
+    struct Row
+    {
+        chat::Conversation conversation;
+        qint64 unreadCount = 0;
+        bool typing = false;
+    };
+
+    void apply(const chat::DomainEvent &event);
+    void upsert(const chat::Conversation &conversation, bool newMessage,
+                const chat::Message &message);
+    int insertionRow(const QDateTime &lastActivity, qint64 id) const;
+    void changed(int row, const QList<int> &roles);
+
+    QList<Row> m_rows;
+    qint64 m_siteId = 0;
+    chat::Actor m_viewer;
+};
+
+} // namespace lobby::ui

@@ -1,0 +1,278 @@
+#include "http/httpserver.h"
+
+#include <QDateTime>
+#include <QTcpSocket>
+
+namespace lobby::http {
+
+using Method = QHttpServerRequest::Method;
+
+namespace {
+
+QByteArray methodName(Method method)
+{
+    switch (method) {
+    case Method::Get: return "GET";
+    case Method::Put: return "PUT";
+    case Method::Delete: return "DELETE";
+    case Method::Post: return "POST";
+    case Method::Head: return "HEAD";
+    case Method::Options: return "OPTIONS";
+    case Method::Patch: return "PATCH";
+    default: return "OTHER";
+    }
+}
+
+bool isWebSocketUpgrade(const QHttpServerRequest &request)
+{
+    return request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+// Owns each accepted socket long enough to put a RequestGuard in front of QHttpServer.
+class HttpServer::GuardedTcpServer : public QTcpServer
+{
+public:
+    explicit GuardedTcpServer(HttpServer *server) : QTcpServer(server), m_server(server) {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        new RequestGuard(socket, m_server->m_limits.requests, m_server);
+        ++m_server->m_openConnections;
+        connect(socket, &QObject::destroyed, m_server, [server = m_server] {
+            --server->m_openConnections;
+        });
+        addPendingConnection(socket);
+    }
+
+private:
+    HttpServer *m_server;
+};
+
+HttpServer::HttpServer(ServerLimits limits, QObject *parent)
+    : QAbstractHttpServer(parent), m_limits(std::move(limits))
+{
+    connect(this, &QAbstractHttpServer::newWebSocketConnection, this,
+            &HttpServer::onNewWebSocketConnections);
+}
+
+HttpServer::~HttpServer() = default;
+
+bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    auto *tcpServer = new GuardedTcpServer(this);
+    tcpServer->setListenBacklogSize(m_limits.listenBacklog);
+    if (!tcpServer->listen(address, port)) {
+        *error = tcpServer->errorString();
+        delete tcpServer;
+        return false;
+    }
+    m_tcpServer = tcpServer;
+    bind(tcpServer);
+    return true;
+}
+
+quint16 HttpServer::port() const { return m_tcpServer ? m_tcpServer->serverPort() : 0; }
+
+QHostAddress HttpServer::address() const
+{
+    return m_tcpServer ? m_tcpServer->serverAddress() : QHostAddress();
+}
+
+void HttpServer::stopListening()
+{
+    if (m_tcpServer)
+        m_tcpServer->close();
+}
+
+void HttpServer::addRoute(Route route, const QString &pattern)
+{
+    // "{name}" matches one path segment; everything else matches literally.
+    static const QRegularExpression placeholder(QStringLiteral("\\{([a-z_]+)\\}"));
+    QString regex = QStringLiteral("^");
+    qsizetype last = 0;
+    auto matches = placeholder.globalMatch(pattern);
+    while (matches.hasNext()) {
+        const auto m = matches.next();
+        regex += QRegularExpression::escape(pattern.mid(last, m.capturedStart() - last));
+        regex += QStringLiteral("([^/]+)");
+        route.names << m.captured(1);
+        last = m.capturedEnd();
+    }
+    regex += QRegularExpression::escape(pattern.mid(last)) + QLatin1Char('$');
+    route.pattern = QRegularExpression(regex);
+    m_routes.push_back(std::make_unique<Route>(std::move(route)));
+}
+
+void HttpServer::route(Method method, const QString &pattern, Handler handler)
+{
+    addRoute({method, {}, {}, std::move(handler), {}, {}, {}}, pattern);
+}
+
+void HttpServer::streamRoute(Method method, const QString &pattern, StreamHandler handler)
+{
+    addRoute({method, {}, {}, {}, std::move(handler), {}, {}}, pattern);
+}
+
+void HttpServer::webSocketRoute(const QString &pattern, UpgradeVerifier verifier,
+                                WebSocketHandler handler)
+{
+    addRoute({Method::Get, {}, {}, {}, {}, std::move(verifier), std::move(handler)}, pattern);
+}
+
+const HttpServer::Route *HttpServer::match(const QString &path, Method method,
+                                           QHash<QString, QString> *params,
+                                           QStringList *allowed) const
+{
+    for (const auto &route : m_routes) {
+        const auto m = route->pattern.match(path);
+        if (!m.hasMatch())
+            continue;
+        if (route->method != method) {
+            allowed->append(QString::fromLatin1(methodName(route->method)));
+            continue;
+        }
+        for (int i = 0; i < route->names.size(); ++i)
+            params->insert(route->names.at(i), m.captured(i + 1));
+        return route.get();
+    }
+    return nullptr;
+}
+
+bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    if (isWebSocketUpgrade(request))
+        return handleUpgrade(request, socket);
+
+    const QString path = request.url().path();
+    const ApiFamily family = familyForPath(path);
+    QHttpServerResponder responder = makeResponder(request, socket);
+    QHash<QString, QString> params;
+    QStringList allowed;
+    const Route *route = match(path, request.method(), &params, &allowed);
+    if (!route) {
+        HttpReply reply;
+        if (!allowed.isEmpty() && request.method() == Method::Options) {
+            reply = {204, {}, "text/plain", {}};
+            if (familyAllowsCors(family)) {
+                reply.headers = {
+                    {"Access-Control-Allow-Methods", allowed.join(QStringLiteral(", ")).toLatin1()},
+                    {"Access-Control-Allow-Headers", "Content-Type, X-API-Key, Authorization"},
+                    {"Access-Control-Max-Age", "600"}};
+            }
+        } else if (!allowed.isEmpty()) {
+            reply = HttpReply::error(family, 405, QStringLiteral("Method not allowed."));
+            reply.headers = {{"Allow", allowed.join(QStringLiteral(", ")).toLatin1()}};
+        } else {
+            reply = HttpReply::error(family, 404, QStringLiteral("Not found."));
+        }
+        writeReply(responder, request, std::move(reply));
+        return true;
+    }
+    const HttpRequest httpRequest(request, std::move(params), family);
+    if (route->webSocketHandler) {
+        HttpReply reply =
+            HttpReply::error(family, 426, QStringLiteral("This path speaks WebSocket only."));
+        reply.headers = {{"Upgrade", "websocket"}};
+        writeReply(responder, request, std::move(reply));
+    } else if (route->streamHandler) {
+        route->streamHandler(httpRequest, std::move(responder));
+    } else {
+        writeReply(responder, request, route->handler(httpRequest));
+    }
+    return true;
+}
+
+void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QHttpServerResponder responder = makeResponder(request, socket);
+    writeReply(responder, request,
+               HttpReply::error(familyForPath(request.url().path()), 404,
+                                QStringLiteral("Not found.")));
+}
+
+bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // Returning false makes Qt close the socket after what was written here; returning true
+    // hands it to QtWebSockets for the handshake.
+    const QString path = request.url().path();
+    const ApiFamily family = familyForPath(path);
+    const Route *route = nullptr;
+    QHash<QString, QString> params;
+    for (const auto &candidate : m_routes) {
+        const auto m = candidate->pattern.match(path);
+        if (candidate->webSocketHandler && m.hasMatch()) {
+            route = candidate.get();
+            for (int i = 0; i < route->names.size(); ++i)
+                params.insert(route->names.at(i), m.captured(i + 1));
+            break;
+        }
+    }
+    if (!route) {
+        socket->write(rawResponse(404, errorBody(family, QStringLiteral("Not found."))));
+        return false;
+    }
+    const UpgradeDecision decision =
+        route->verifier ? route->verifier(HttpRequest(request, params, family))
+                        : UpgradeDecision::accept();
+    if (!decision.accepted) {
+        socket->write(rawResponse(decision.status, errorBody(family, decision.message)));
+        return false;
+    }
+    m_pendingUpgrades.insert({socket->peerAddress().toString(), socket->peerPort()},
+                             {route, decision.context});
+    return true;
+}
+
+void HttpServer::onNewWebSocketConnections()
+{
+    while (hasPendingWebSocketConnections()) {
+        std::unique_ptr<QWebSocket> socket = nextPendingWebSocketConnection();
+        if (!socket)
+            return;
+        const auto pending =
+            m_pendingUpgrades.take({socket->peerAddress().toString(), socket->peerPort()});
+        socket->setMaxAllowedIncomingFrameSize(m_limits.maxWebSocketFrame);
+        socket->setMaxAllowedIncomingMessageSize(m_limits.maxWebSocketMessage);
+        if (!pending.route) {
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
+            socket.release()->deleteLater();
+            continue;
+        }
+        pending.route->webSocketHandler(std::move(socket), pending.context);
+    }
+}
+
+QList<Header> HttpServer::corsHeaders(const QHttpServerRequest &request, ApiFamily family) const
+{
+    const QByteArray origin = request.value("origin");
+    if (origin.isEmpty() || !familyAllowsCors(family))
+        return {};
+    if (m_limits.corsOrigins.contains(QStringLiteral("*")))
+        return {{"Access-Control-Allow-Origin", "*"}};
+    if (m_limits.corsOrigins.contains(QString::fromLatin1(origin)))
+        return {{"Access-Control-Allow-Origin", origin}, {"Vary", "Origin"}};
+    return {};
+}
+
+void HttpServer::writeReply(QHttpServerResponder &responder, const QHttpServerRequest &request,
+                            HttpReply reply) const
+{
+    reply.headers += corsHeaders(request, familyForPath(request.url().path()));
+    responder.writeStatusLine(QHttpServerResponder::StatusCode(reply.status));
+    if (!reply.body.isEmpty() || reply.status != 204)
+        responder.writeHeader("Content-Type", reply.contentType);
+    responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+    for (const Header &header : std::as_const(reply.headers))
+        responder.writeHeader(header.first, header.second);
+    responder.writeBody(reply.body);
+}
+
+} // namespace lobby::http

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "http/httptypes.h"
+#include "http/requestguard.h"
+
+#include <QAbstractHttpServer>
+#include <QHostAddress>
+#include <QHttpServerResponder>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QVariant>
+#include <QWebSocket>
+
+#include <functional>
+#include <memory>
+
+namespace lobby::http {
+
+struct ServerLimits
+{
+    RequestLimits requests;
+    quint64 maxWebSocketFrame = 64 << 10;    // QtWebSockets would accept ~2 GiB
+    quint64 maxWebSocketMessage = 256 << 10;
+    int listenBacklog = 4096;                // Qt's default of 50 drops bursts of connects
+    QStringList corsOrigins = {QStringLiteral("*")};
+};
+
+// A route answers with a complete reply...
+using Handler = std::function<HttpReply(const HttpRequest &)>;
+// ...or takes the responder to answer later (Server-Sent Events).
+using StreamHandler = std::function<void(const HttpRequest &, QHttpServerResponder &&)>;
+
+// Whether a WebSocket upgrade may go ahead, decided before the handshake so a refusal can carry
+// an HTTP status. `context` travels to the connection handler (e.g. the verified account).
+struct UpgradeDecision
+{
+    bool accepted = false;
+    int status = 0;
+    QString message;
+    QVariant context;
+
+    static UpgradeDecision accept(QVariant context = {}) { return {true, 101, {}, std::move(context)}; }
+    static UpgradeDecision refuse(int status, QString message)
+    {
+        return {false, status, std::move(message), {}};
+    }
+};
+using UpgradeVerifier = std::function<UpgradeDecision(const HttpRequest &)>;
+using WebSocketHandler = std::function<void(std::unique_ptr<QWebSocket>, const QVariant &context)>;
+
+// HTTP, Server-Sent Events and WebSocket on one port. Routes are patterns like
+// "/api/chats/visitors/{id}/validate/" (a trailing slash is part of the path). Unknown paths get
+// a 404 and known paths with another method a 405, both in the family's error shape; CORS
+// preflights are answered for the families that allow them.
+class HttpServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    explicit HttpServer(ServerLimits limits = {}, QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    bool listen(const QHostAddress &address, quint16 port, QString *error);
+    quint16 port() const;
+    QHostAddress address() const;
+    // Stops accepting new connections; open ones go on.
+    void stopListening();
+
+    void route(QHttpServerRequest::Method method, const QString &pattern, Handler handler);
+    void streamRoute(QHttpServerRequest::Method method, const QString &pattern,
+                     StreamHandler handler);
+    void webSocketRoute(const QString &pattern, UpgradeVerifier verifier, WebSocketHandler handler);
+
+    const ServerLimits &limits() const { return m_limits; }
+    int openConnections() const { return m_openConnections; }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    struct Route
+    {
+        QHttpServerRequest::Method method;
+        QRegularExpression pattern;
+        QStringList names;
+        Handler handler;
+        StreamHandler streamHandler;
+        UpgradeVerifier verifier;
+        WebSocketHandler webSocketHandler;
+    };
+    struct PendingUpgrade
+    {
+        const Route *route;
+        QVariant context;
+    };
+
+    void addRoute(Route route, const QString &pattern);
+    const Route *match(const QString &path, QHttpServerRequest::Method method,
+                       QHash<QString, QString> *params, QStringList *allowed) const;
+    bool handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket);
+    void onNewWebSocketConnections();
+    void writeReply(QHttpServerResponder &responder, const QHttpServerRequest &request,
+                    HttpReply reply) const;
+    QList<Header> corsHeaders(const QHttpServerRequest &request, ApiFamily family) const;
+
+    class GuardedTcpServer;
+    ServerLimits m_limits;
+    QPointer<GuardedTcpServer> m_tcpServer;
+    std::vector<std::unique_ptr<Route>> m_routes;
+    QHash<QPair<QString, quint16>, PendingUpgrade> m_pendingUpgrades;
+    int m_openConnections = 0;
+};
+
+} // namespace lobby::http

@@ -1,0 +1,23 @@
+#include "lobbyserver.h"
+
+#include "api/health.h"
+#include "chat/chatservice.h"
+
+namespace lobby {
+
+LobbyServer::LobbyServer(chat::ChatService &chat, const ServerConfig &config)
+    : m_chat(chat), m_jwt(config.jwtSecret),
+      m_http(std::make_unique<http::HttpServer>(config.limits)),
+      m_hub(std::make_unique<realtime::Hub>())
+{
+    api::registerHealthRoutes(*m_http);
+}
+
+LobbyServer::~LobbyServer() = default;
+
+bool LobbyServer::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    return m_http->listen(address, port, error);
+}
+
+} // namespace lobby

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "auth/jwt.h"
+#include "http/httpserver.h"
+#include "realtime/hub.h"
+
+#include <memory>
+
+namespace lobby::chat {
+class ChatService;
+}
+
+namespace lobby {
+
+struct ServerConfig
+{
+    http::ServerLimits limits;
+    QByteArray jwtSecret; // per install, see auth/secretfile.h
+};
+
+// Every API family on one HttpServer, over one ChatService. Lives in the core thread.
+class LobbyServer
+{
+public:
+    LobbyServer(chat::ChatService &chat, const ServerConfig &config);
+    ~LobbyServer();
+
+    bool listen(const QHostAddress &address, quint16 port, QString *error);
+    void stopListening() { m_http->stopListening(); }
+
+    http::HttpServer &http() { return *m_http; }
+    realtime::Hub &hub() { return *m_hub; }
+    const auth::JwtCodec &jwt() const { return m_jwt; }
+
+private:
+    chat::ChatService &m_chat;
+    auth::JwtCodec m_jwt;
+    std::unique_ptr<http::HttpServer> m_http;
+    std::unique_ptr<realtime::Hub> m_hub;
+};
+
+} // namespace lobby
