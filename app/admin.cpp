@@ -103,7 +103,8 @@ struct Admin
     {
         if (const auto absent = missing({"slug", "name"}); !absent.isEmpty())
             return needs(absent);
-        const QString kindText = option("kind").isEmpty() ? QStringLiteral("hotel") : option("kind");
+        const QString kindText =
+            option("kind").isEmpty() ? QStringLiteral("hotel") : option("kind");
         const auto kind = siteKindFromString(kindText);
         if (!kind)
             return fail(QStringLiteral("--kind is hotel or salon, not '%1'").arg(kindText));
@@ -126,7 +127,8 @@ struct Admin
         Account account;
         account.kind = kind;
         if (kind == AccountKind::Staff) {
-            const QString roleText = option("role").isEmpty() ? QStringLiteral("staff") : option("role");
+            const QString roleText =
+                option("role").isEmpty() ? QStringLiteral("staff") : option("role");
             const auto role = staffRoleFromString(roleText);
             if (!role)
                 return fail(QStringLiteral("--role is admin or staff, not '%1'").arg(roleText));
@@ -144,8 +146,9 @@ struct Admin
         const auto result = chat.createAccount(account);
         if (!result)
             return fail(result.error());
-        return created(QStringLiteral("%1 %2 <%3>").arg(toString(kind), result->name, result->email),
-                       QString::number(result->id));
+        return created(
+            QStringLiteral("%1 %2 <%3>").arg(wireName(kind), result->name, result->email),
+            QString::number(result->id));
     }
 
     int addRoom()
@@ -157,8 +160,8 @@ struct Admin
         const auto owner = site();
         if (!owner)
             return 1;
-        const auto room = chat.createRoom(owner->id, option("number"),
-                                          auth::hashPassword(option("pin")));
+        const auto room =
+            chat.createRoom(owner->id, option("number"), auth::hashPassword(option("pin")));
         if (!room)
             return fail(room.error());
         return created(QStringLiteral("room %1").arg(room->number), QString::number(room->id));
@@ -199,12 +202,13 @@ int runAdmin(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.addHelpOption();
-    const char *const names[] = {"site",  "slug",   "name",     "kind",      "email",
-                                 "phone", "password", "role",   "job-title", "number",
-                                 "pin",   "label",  "question", "answer"};
+    const char *const names[] = {"site",  "slug",     "name",     "kind",      "email",
+                                 "phone", "password", "role",     "job-title", "number",
+                                 "pin",   "label",    "question", "answer"};
     for (const char *name : names)
         parser.addOption({QString::fromLatin1(name), QString(), QStringLiteral("VALUE")});
-    parser.addOption({QStringLiteral("data-dir"), QString(), QStringLiteral("DIR"), defaultDataDir()});
+    parser.addOption(
+        {QStringLiteral("data-dir"), QString(), QStringLiteral("DIR"), defaultDataDir()});
     QTextStream err(stderr);
     // arguments: lobby admin ...; the parser wants a program name first.
     QStringList forParser = arguments;

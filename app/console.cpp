@@ -13,8 +13,7 @@ namespace lobby::app {
 Console::Console(Core &core, const QString &serverUrl)
     : m_core(core), m_serverUrl(serverUrl),
       m_conversations(std::make_unique<ui::ConversationListModel>())
-{
-}
+{}
 
 Console::~Console()
 {

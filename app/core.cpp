@@ -18,8 +18,8 @@ bool DataFolder::open(store::Database &database, QString *error) const
         *error = QStringLiteral("cannot create the data folder %1").arg(root);
         return false;
     }
-    QFile::setPermissions(root, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                    QFileDevice::ExeOwner);
+    QFile::setPermissions(root,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     store::DatabaseConfig config;
     config.sqlitePath = databasePath();
     if (!database.open(config, error))
@@ -30,7 +30,10 @@ bool DataFolder::open(store::Database &database, QString *error) const
 
 CoreRuntime::CoreRuntime(CoreConfig config) : m_config(std::move(config)) {}
 
-CoreRuntime::~CoreRuntime() { stop(); }
+CoreRuntime::~CoreRuntime()
+{
+    stop();
+}
 
 bool CoreRuntime::start(QString *error)
 {
@@ -64,11 +67,20 @@ void CoreRuntime::stop()
     m_database.reset();
 }
 
-quint16 CoreRuntime::port() const { return m_server ? m_server->http().port() : 0; }
+quint16 CoreRuntime::port() const
+{
+    return m_server ? m_server->http().port() : 0;
+}
 
-Core::Core() { m_thread.setObjectName(QStringLiteral("lobby-core")); }
+Core::Core()
+{
+    m_thread.setObjectName(QStringLiteral("lobby-core"));
+}
 
-Core::~Core() { stop(); }
+Core::~Core()
+{
+    stop();
+}
 
 bool Core::start(const CoreConfig &config, QString *error)
 {

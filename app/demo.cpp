@@ -84,9 +84,8 @@ QStringList ensureDemoData(ChatService &chat, const DataFolder &data, QString *e
         *error = QStringLiteral("cannot create the demo data: %1").arg(e.message);
         return QStringList();
     };
-    const auto site =
-        chat.createSite(QLatin1String(demo::siteSlug), QStringLiteral("Hotel Killarney"),
-                        SiteKind::Hotel);
+    const auto site = chat.createSite(QLatin1String(demo::siteSlug),
+                                      QStringLiteral("Hotel Killarney"), SiteKind::Hotel);
     if (!site)
         return fail(site.error());
 
@@ -123,8 +122,8 @@ QStringList ensureDemoData(ChatService &chat, const DataFolder &data, QString *e
             return fail(created.error());
     }
     for (const DemoFaq &entry : faq) {
-        const auto created = chat.addFaqEntry(site->id, QLatin1String(entry.question),
-                                              QLatin1String(entry.answer));
+        const auto created =
+            chat.addFaqEntry(site->id, QLatin1String(entry.question), QLatin1String(entry.answer));
         if (!created)
             return fail(created.error());
     }
@@ -145,7 +144,8 @@ QStringList ensureDemoData(ChatService &chat, const DataFolder &data, QString *e
         return fail(posted.error());
 
     const auth::NewApiKey key = auth::generateApiKey();
-    const auto stored = chat.createApiKey(site->id, QStringLiteral("Demo website"), key.prefix, key.hash);
+    const auto stored =
+        chat.createApiKey(site->id, QStringLiteral("Demo website"), key.prefix, key.hash);
     if (!stored)
         return fail(stored.error());
     if (!writeDemoKey(data, key.key)) {

@@ -24,8 +24,8 @@ bool parseListenAddress(const QString &text, QHostAddress *host, QString *hostTe
         return false;
     if (hostPart.startsWith(QLatin1Char('[')) && hostPart.endsWith(QLatin1Char(']')))
         hostPart = hostPart.mid(1, hostPart.size() - 2);
-    const QHostAddress address = hostPart == u"localhost" ? QHostAddress(QHostAddress::LocalHost)
-                                                          : QHostAddress(hostPart);
+    const QHostAddress address =
+        hostPart == u"localhost" ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(hostPart);
     if (address.isNull())
         return false;
     *host = address;
@@ -44,12 +44,12 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     parser.addVersionOption();
     const QCommandLineOption headless(QStringLiteral("headless"),
                                       QStringLiteral("Run the server alone, without the console."));
-    const QCommandLineOption listen(QStringLiteral("listen"),
-                                    QStringLiteral("Address to serve on (port 0 picks a free one)."),
-                                    QStringLiteral("HOST:PORT"), QStringLiteral("0.0.0.0:8080"));
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
-                                     QStringLiteral("Data folder (default: %1).").arg(defaultDataDir()),
-                                     QStringLiteral("DIR"));
+    const QCommandLineOption listen(
+        QStringLiteral("listen"), QStringLiteral("Address to serve on (port 0 picks a free one)."),
+        QStringLiteral("HOST:PORT"), QStringLiteral("0.0.0.0:8080"));
+    const QCommandLineOption dataDir(
+        QStringLiteral("data-dir"),
+        QStringLiteral("Data folder (default: %1).").arg(defaultDataDir()), QStringLiteral("DIR"));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Fill a new data folder with a demo hotel and "
                                                  "print its credentials."));

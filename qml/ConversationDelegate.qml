@@ -54,20 +54,20 @@ ItemDelegate {
             text: Qt.formatTime(row.lastActivity, "hh:mm")
             opacity: 0.6
         }
-        Rectangle {
+        Label {
             visible: row.unreadCount > 0
-            radius: height / 2
-            color: "#d64545"
-            implicitHeight: 22
-            implicitWidth: Math.max(22, badge.implicitWidth + 10)
-
-            Label {
-                id: badge
-
-                anchors.centerIn: parent
-                text: row.unreadCount
-                color: "white"
-                font.bold: true
+            text: row.unreadCount
+            color: "white"
+            font.bold: true
+            horizontalAlignment: Text.AlignHCenter
+            leftPadding: 7
+            rightPadding: 7
+            topPadding: 2
+            bottomPadding: 2
+            Layout.minimumWidth: 22
+            background: Rectangle {
+                radius: height / 2
+                color: "#d64545"
             }
         }
     }

@@ -8,16 +8,22 @@ namespace lobby::chat {
 
 namespace {
 
-QDateTime now() { return QDateTime::currentDateTimeUtc(); }
+QDateTime now()
+{
+    return QDateTime::currentDateTimeUtc();
+}
 
 QString previewOf(const Message &message)
 {
     if (!message.content.isEmpty())
         return message.content.left(ChatService::previewLength).simplified();
-    return QStringLiteral("[%1]").arg(toString(message.type));
+    return QStringLiteral("[%1]").arg(wireName(message.type));
 }
 
-QPair<int, qint64> keyOf(const Actor &actor) { return {int(actor.kind), actor.id}; }
+QPair<int, qint64> keyOf(const Actor &actor)
+{
+    return {int(actor.kind), actor.id};
+}
 
 } // namespace
 
@@ -82,9 +88,11 @@ Result<Account> ChatService::createAccount(Account account)
     if (account.passwordHash.isEmpty())
         return invalid(QStringLiteral("an account needs a password"));
     if (!account.email.isEmpty() && m_store.accountByEmail(account.email))
-        return conflict(QStringLiteral("an account with email '%1' exists already").arg(account.email));
+        return conflict(
+            QStringLiteral("an account with email '%1' exists already").arg(account.email));
     if (!account.phone.isEmpty() && m_store.accountByPhone(account.phone))
-        return conflict(QStringLiteral("an account with phone '%1' exists already").arg(account.phone));
+        return conflict(
+            QStringLiteral("an account with phone '%1' exists already").arg(account.phone));
     account.createdAt = now();
     const auto id = m_store.insertAccount(account);
     if (!id)
@@ -235,8 +243,8 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
         else if (!participant->active)
             stored = stored && m_store.setParticipantActive(conversationId, sender, true);
         // Answering means having read what came before.
-        stored = stored && m_store.setLastRead(conversationId, sender, message.id,
-                                               message.createdAt);
+        stored =
+            stored && m_store.setLastRead(conversationId, sender, message.id, message.createdAt);
     }
     if (!stored || !transaction.commit())
         return storageFailure();
@@ -287,8 +295,8 @@ Result<bool> ChatService::setTyping(qint64 conversationId, const Actor &actor, b
     if (!conversation)
         return notFound(QStringLiteral("no such conversation"));
     if (!m_store.participant(conversationId, actor)) {
-        const auto account = actor.kind == ActorKind::Staff ? m_store.accountById(actor.id)
-                                                            : std::nullopt;
+        const auto account =
+            actor.kind == ActorKind::Staff ? m_store.accountById(actor.id) : std::nullopt;
         if (!account || account->siteId != conversation->siteId)
             return forbidden(QStringLiteral("not a participant of this conversation"));
     }
@@ -311,8 +319,7 @@ Result<Participant> ChatService::join(qint64 conversationId, const Actor &actor)
         if (!account || account->siteId != conversation->siteId)
             return forbidden(QStringLiteral("not a member of this site"));
     }
-    Participant participant =
-        existing.value_or(Participant{conversationId, actor, now(), 0, true});
+    Participant participant = existing.value_or(Participant{conversationId, actor, now(), 0, true});
     participant.active = true;
     if (!m_store.upsertParticipant(participant))
         return storageFailure();
@@ -353,7 +360,8 @@ Result<Conversation> ChatService::assignHandler(qint64 conversationId, qint64 st
     store::Transaction transaction(m_store);
     if (!m_store.updateConversation(*conversation))
         return storageFailure();
-    if (staffAccountId && !m_store.participant(conversationId, {ActorKind::Staff, staffAccountId}) &&
+    if (staffAccountId &&
+        !m_store.participant(conversationId, {ActorKind::Staff, staffAccountId}) &&
         !m_store.upsertParticipant(
             {conversationId, {ActorKind::Staff, staffAccountId}, now(), 0, true}))
         return storageFailure();

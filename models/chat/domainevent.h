@@ -11,7 +11,8 @@ namespace lobby::chat {
 // wire format; the console's models apply batches of them.
 struct DomainEvent
 {
-    enum class Kind {
+    enum class Kind
+    {
         ConversationCreated, // conversation
         ConversationUpdated, // conversation (title, handler, archived)
         MessagePosted,       // conversation (with its new last message), message

@@ -10,7 +10,8 @@ namespace {
 template <typename Enum, std::size_t N>
 using NameTable = std::array<std::pair<Enum, const char *>, N>;
 
-constexpr NameTable<SiteKind, 2> siteKinds{{{SiteKind::Hotel, "hotel"}, {SiteKind::Salon, "salon"}}};
+constexpr NameTable<SiteKind, 2> siteKinds{
+    {{SiteKind::Hotel, "hotel"}, {SiteKind::Salon, "salon"}}};
 constexpr NameTable<AccountKind, 2> accountKinds{
     {{AccountKind::Staff, "staff"}, {AccountKind::Customer, "customer"}}};
 constexpr NameTable<StaffRole, 2> staffRoles{
@@ -31,8 +32,7 @@ constexpr NameTable<MessageType, 5> messageTypes{{{MessageType::Text, "text"},
                                                   {MessageType::File, "file"},
                                                   {MessageType::System, "system"}}};
 
-template <typename Enum, std::size_t N>
-QString nameOf(const NameTable<Enum, N> &table, Enum value)
+template <typename Enum, std::size_t N> QString nameOf(const NameTable<Enum, N> &table, Enum value)
 {
     for (const auto &[candidate, name] : table) {
         if (candidate == value)
@@ -53,14 +53,35 @@ std::optional<Enum> valueOf(const NameTable<Enum, N> &table, const QString &text
 
 } // namespace
 
-QString toString(SiteKind kind) { return nameOf(siteKinds, kind); }
-QString toString(AccountKind kind) { return nameOf(accountKinds, kind); }
-QString toString(StaffRole role) { return nameOf(staffRoles, role); }
-QString toString(ActorKind kind) { return nameOf(actorKinds, kind); }
-QString toString(ConversationKind kind) { return nameOf(conversationKinds, kind); }
-QString toString(MessageType type) { return nameOf(messageTypes, type); }
+QString wireName(SiteKind kind)
+{
+    return nameOf(siteKinds, kind);
+}
+QString wireName(AccountKind kind)
+{
+    return nameOf(accountKinds, kind);
+}
+QString wireName(StaffRole role)
+{
+    return nameOf(staffRoles, role);
+}
+QString wireName(ActorKind kind)
+{
+    return nameOf(actorKinds, kind);
+}
+QString wireName(ConversationKind kind)
+{
+    return nameOf(conversationKinds, kind);
+}
+QString wireName(MessageType type)
+{
+    return nameOf(messageTypes, type);
+}
 
-std::optional<SiteKind> siteKindFromString(const QString &text) { return valueOf(siteKinds, text); }
+std::optional<SiteKind> siteKindFromString(const QString &text)
+{
+    return valueOf(siteKinds, text);
+}
 std::optional<AccountKind> accountKindFromString(const QString &text)
 {
     return valueOf(accountKinds, text);

@@ -12,24 +12,57 @@
 // visitors and widget sessions) are kept beside them. Times are UTC.
 namespace lobby::chat {
 
-enum class SiteKind { Hotel, Salon };
-enum class AccountKind { Staff, Customer };
-enum class StaffRole { Admin, Staff };
+enum class SiteKind
+{
+    Hotel,
+    Salon
+};
+enum class AccountKind
+{
+    Staff,
+    Customer
+};
+enum class StaffRole
+{
+    Admin,
+    Staff
+};
 
 // Who takes part in a conversation or sends a message.
-enum class ActorKind { Staff, Customer, Guest, Visitor, Assistant, System };
+enum class ActorKind
+{
+    Staff,
+    Customer,
+    Guest,
+    Visitor,
+    Assistant,
+    System
+};
 
 // Which family a conversation came from; decides its icon and title in the console.
-enum class ConversationKind { Room, Widget, App, Direct };
+enum class ConversationKind
+{
+    Room,
+    Widget,
+    App,
+    Direct
+};
 
-enum class MessageType { Text, Image, Voice, File, System };
+enum class MessageType
+{
+    Text,
+    Image,
+    Voice,
+    File,
+    System
+};
 
-QString toString(SiteKind kind);
-QString toString(AccountKind kind);
-QString toString(StaffRole role);
-QString toString(ActorKind kind);
-QString toString(ConversationKind kind);
-QString toString(MessageType type);
+QString wireName(SiteKind kind);
+QString wireName(AccountKind kind);
+QString wireName(StaffRole role);
+QString wireName(ActorKind kind);
+QString wireName(ConversationKind kind);
+QString wireName(MessageType type);
 std::optional<SiteKind> siteKindFromString(const QString &text);
 std::optional<AccountKind> accountKindFromString(const QString &text);
 std::optional<StaffRole> staffRoleFromString(const QString &text);

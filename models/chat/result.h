@@ -8,7 +8,15 @@
 namespace lobby::chat {
 
 // Why a domain call did not happen; adapters map these to their own status codes.
-enum class ErrorCode { None, NotFound, Conflict, Invalid, Forbidden, Storage };
+enum class ErrorCode
+{
+    None,
+    NotFound,
+    Conflict,
+    Invalid,
+    Forbidden,
+    Storage
+};
 
 struct Error
 {
@@ -17,8 +25,7 @@ struct Error
 };
 
 // A value or the reason there is none. Small on purpose: the domain returns, adapters translate.
-template <typename T>
-class Result
+template <typename T> class Result
 {
 public:
     Result(T value) : m_value(std::move(value)) {}
@@ -35,10 +42,25 @@ private:
     Error m_error;
 };
 
-inline Error notFound(QString message) { return {ErrorCode::NotFound, std::move(message)}; }
-inline Error conflict(QString message) { return {ErrorCode::Conflict, std::move(message)}; }
-inline Error invalid(QString message) { return {ErrorCode::Invalid, std::move(message)}; }
-inline Error forbidden(QString message) { return {ErrorCode::Forbidden, std::move(message)}; }
-inline Error storageError(QString message) { return {ErrorCode::Storage, std::move(message)}; }
+inline Error notFound(QString message)
+{
+    return {ErrorCode::NotFound, std::move(message)};
+}
+inline Error conflict(QString message)
+{
+    return {ErrorCode::Conflict, std::move(message)};
+}
+inline Error invalid(QString message)
+{
+    return {ErrorCode::Invalid, std::move(message)};
+}
+inline Error forbidden(QString message)
+{
+    return {ErrorCode::Forbidden, std::move(message)};
+}
+inline Error storageError(QString message)
+{
+    return {ErrorCode::Storage, std::move(message)};
+}
 
 } // namespace lobby::chat

@@ -8,7 +8,10 @@ namespace lobby::store {
 
 Database::Database(QString connectionName) : m_connectionName(std::move(connectionName)) {}
 
-Database::~Database() { close(); }
+Database::~Database()
+{
+    close();
+}
 
 bool Database::open(const DatabaseConfig &config, QString *error)
 {
@@ -71,6 +74,9 @@ bool Database::isOpen() const
            QSqlDatabase::database(m_connectionName, false).isOpen();
 }
 
-QSqlDatabase Database::handle() const { return QSqlDatabase::database(m_connectionName, false); }
+QSqlDatabase Database::handle() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
 
 } // namespace lobby::store

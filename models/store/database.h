@@ -5,13 +5,17 @@
 
 namespace lobby::store {
 
-enum class Dialect { Sqlite, Postgres };
+enum class Dialect
+{
+    Sqlite,
+    Postgres
+};
 
 // Where the data lives: an SQLite file (default) or a PostgreSQL URL.
 struct DatabaseConfig
 {
     QString sqlitePath;
-    QString postgresUrl; // postgresql://user:pass@host:port/db
+    QString postgresUrl;        // postgresql://user:pass@host:port/db
     bool durableCommits = true; // SQLite synchronous=FULL: a commit survives power loss
 };
 

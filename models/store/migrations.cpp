@@ -163,7 +163,10 @@ const Migration migrations[] = {
 
 Migrator::Migrator(Database &database) : m_database(database) {}
 
-int Migrator::latestVersion() { return int(std::size(migrations)); }
+int Migrator::latestVersion()
+{
+    return int(std::size(migrations));
+}
 
 QStringList Migrator::statementsFor(int version) const
 {

@@ -12,15 +12,20 @@ namespace {
 
 QVariant toDb(const QDateTime &time)
 {
-    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch())
+                          : QVariant(QMetaType(QMetaType::LongLong));
 }
 
 QDateTime fromDb(const QVariant &value)
 {
-    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+    return value.isNull() ? QDateTime()
+                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
 }
 
-QVariant nullIfZero(qint64 id) { return id ? QVariant(id) : QVariant(QMetaType(QMetaType::LongLong)); }
+QVariant nullIfZero(qint64 id)
+{
+    return id ? QVariant(id) : QVariant(QMetaType(QMetaType::LongLong));
+}
 
 QVariant nullIfEmpty(const QString &text)
 {
@@ -28,7 +33,10 @@ QVariant nullIfEmpty(const QString &text)
 }
 
 // NOT NULL text columns: a null QString would bind as SQL NULL.
-QString text(const QString &value) { return value.isNull() ? QStringLiteral("") : value; }
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
 
 QString toDb(const QJsonObject &object)
 {
@@ -45,11 +53,12 @@ QJsonObject jsonFromDb(const QVariant &value)
 Site readSite(const QSqlQuery &q)
 {
     return {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-            siteKindFromString(q.value(3).toString()).value_or(SiteKind::Hotel), fromDb(q.value(4))};
+            siteKindFromString(q.value(3).toString()).value_or(SiteKind::Hotel),
+            fromDb(q.value(4))};
 }
 
 #define ACCOUNT_COLUMNS                                                                            \
-    "id, site_id, kind, role, email, phone, name, job_title, profile_image, password_hash, "      \
+    "id, site_id, kind, role, email, phone, name, job_title, profile_image, password_hash, "       \
     "created_at"
 Account readAccount(const QSqlQuery &q)
 {
@@ -75,7 +84,8 @@ Room readRoom(const QSqlQuery &q)
             q.value(3).toString(), fromDb(q.value(4))};
 }
 
-#define GUEST_SESSION_COLUMNS "id, site_id, room_id, conversation_id, created_at, expires_at, ended_at"
+#define GUEST_SESSION_COLUMNS                                                                      \
+    "id, site_id, room_id, conversation_id, created_at, expires_at, ended_at"
 GuestSession readGuestSession(const QSqlQuery &q)
 {
     return {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong(),
@@ -91,7 +101,7 @@ Visitor readVisitor(const QSqlQuery &q)
 }
 
 #define WIDGET_SESSION_COLUMNS                                                                     \
-    "id, public_id, visitor_id, site_id, conversation_id, external_user_id, created_at, "         \
+    "id, public_id, visitor_id, site_id, conversation_id, external_user_id, created_at, "          \
     "expires_at, is_active, metadata"
 WidgetSession readWidgetSession(const QSqlQuery &q)
 {
@@ -125,8 +135,8 @@ FaqEntry readFaqEntry(const QSqlQuery &q)
 }
 
 #define CONVERSATION_COLUMNS                                                                       \
-    "c.id, c.site_id, c.kind, c.title, c.room_id, c.handler_account_id, c.archived, "             \
-    "c.last_message_id, c.last_message_preview, c.created_at, c.last_activity_at, "               \
+    "c.id, c.site_id, c.kind, c.title, c.room_id, c.handler_account_id, c.archived, "              \
+    "c.last_message_id, c.last_message_preview, c.created_at, c.last_activity_at, "                \
     "(SELECT w.id FROM widget_sessions w WHERE w.conversation_id = c.id)"
 Conversation readConversation(const QSqlQuery &q)
 {
@@ -161,7 +171,7 @@ Participant readParticipant(const QSqlQuery &q)
 }
 
 #define MESSAGE_COLUMNS                                                                            \
-    "id, conversation_id, sender_kind, sender_id, type, content, media_url, reply_to_id, "        \
+    "id, conversation_id, sender_kind, sender_id, type, content, media_url, reply_to_id, "         \
     "entity_type, entity_id, client_id, created_at, edited_at, deleted"
 Message readMessage(const QSqlQuery &q)
 {
@@ -183,8 +193,7 @@ Message readMessage(const QSqlQuery &q)
     return m;
 }
 
-template <typename T, typename Reader>
-std::optional<T> one(QSqlQuery *query, Reader read)
+template <typename T, typename Reader> std::optional<T> one(QSqlQuery *query, Reader read)
 {
     if (!query || !query->next())
         return std::nullopt;
@@ -193,8 +202,7 @@ std::optional<T> one(QSqlQuery *query, Reader read)
     return value;
 }
 
-template <typename T, typename Reader>
-QList<T> all(QSqlQuery *query, Reader read)
+template <typename T, typename Reader> QList<T> all(QSqlQuery *query, Reader read)
 {
     QList<T> rows;
     if (!query)
@@ -241,7 +249,8 @@ bool Store::execute(const char *sql, const QVariantList &values)
 
 std::optional<qint64> Store::insertReturningId(const char *sql, const QVariantList &values)
 {
-    return one<qint64>(run(sql, values), [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
+    return one<qint64>(run(sql, values),
+                       [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
 }
 
 bool Store::beginTransaction()
@@ -260,7 +269,10 @@ bool Store::commit()
     return false;
 }
 
-void Store::rollback() { m_database.handle().rollback(); }
+void Store::rollback()
+{
+    m_database.handle().rollback();
+}
 
 // ---- sites and accounts
 
@@ -268,7 +280,7 @@ std::optional<qint64> Store::insertSite(const Site &site)
 {
     return insertReturningId(
         "INSERT INTO sites (slug, name, kind, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-        {site.slug, site.name, toString(site.kind), toDb(site.createdAt)});
+        {site.slug, site.name, wireName(site.kind), toDb(site.createdAt)});
 }
 
 std::optional<Site> Store::siteById(qint64 id)
@@ -291,7 +303,7 @@ std::optional<qint64> Store::insertAccount(const Account &a)
     return insertReturningId(
         "INSERT INTO accounts (site_id, kind, role, email, phone, name, job_title, profile_image, "
         "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        {a.siteId, toString(a.kind), toString(a.role), nullIfEmpty(a.email), nullIfEmpty(a.phone),
+        {a.siteId, wireName(a.kind), wireName(a.role), nullIfEmpty(a.email), nullIfEmpty(a.phone),
          text(a.name), text(a.jobTitle), text(a.profileImage), text(a.passwordHash),
          toDb(a.createdAt)});
 }
@@ -319,7 +331,7 @@ QList<Account> Store::accountsOfSite(qint64 siteId, AccountKind kind)
 {
     return all<Account>(run("SELECT " ACCOUNT_COLUMNS
                             " FROM accounts WHERE site_id = ? AND kind = ? ORDER BY id",
-                            {siteId, toString(kind)}),
+                            {siteId, wireName(kind)}),
                         readAccount);
 }
 
@@ -327,9 +339,9 @@ QList<Account> Store::accountsOfSite(qint64 siteId, AccountKind kind)
 
 std::optional<qint64> Store::insertRoom(const Room &room)
 {
-    return insertReturningId(
-        "INSERT INTO rooms (site_id, number, pin_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-        {room.siteId, room.number, text(room.pinHash), toDb(room.createdAt)});
+    return insertReturningId("INSERT INTO rooms (site_id, number, pin_hash, created_at) VALUES (?, "
+                             "?, ?, ?) RETURNING id",
+                             {room.siteId, room.number, text(room.pinHash), toDb(room.createdAt)});
 }
 
 std::optional<Room> Store::roomById(qint64 id)
@@ -339,16 +351,16 @@ std::optional<Room> Store::roomById(qint64 id)
 
 std::optional<Room> Store::roomByNumber(qint64 siteId, const QString &number)
 {
-    return one<Room>(
-        run("SELECT " ROOM_COLUMNS " FROM rooms WHERE site_id = ? AND number = ?", {siteId, number}),
-        readRoom);
+    return one<Room>(run("SELECT " ROOM_COLUMNS " FROM rooms WHERE site_id = ? AND number = ?",
+                         {siteId, number}),
+                     readRoom);
 }
 
 QList<Room> Store::roomsOfSite(qint64 siteId)
 {
-    return all<Room>(run("SELECT " ROOM_COLUMNS " FROM rooms WHERE site_id = ? ORDER BY number",
-                         {siteId}),
-                     readRoom);
+    return all<Room>(
+        run("SELECT " ROOM_COLUMNS " FROM rooms WHERE site_id = ? ORDER BY number", {siteId}),
+        readRoom);
 }
 
 bool Store::updateRoomPin(qint64 roomId, const QString &pinHash)
@@ -434,9 +446,10 @@ bool Store::bindWidgetSession(qint64 sessionId, qint64 siteId, qint64 conversati
 
 std::optional<qint64> Store::insertApiKey(const ApiKey &key)
 {
-    return insertReturningId("INSERT INTO api_keys (site_id, label, prefix, key_hash, created_at) "
-                             "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                             {key.siteId, text(key.label), text(key.prefix), key.keyHash, toDb(key.createdAt)});
+    return insertReturningId(
+        "INSERT INTO api_keys (site_id, label, prefix, key_hash, created_at) "
+        "VALUES (?, ?, ?, ?, ?) RETURNING id",
+        {key.siteId, text(key.label), text(key.prefix), key.keyHash, toDb(key.createdAt)});
 }
 
 std::optional<ApiKey> Store::apiKeyByHash(const QString &keyHash)
@@ -460,9 +473,10 @@ bool Store::revokeApiKey(qint64 keyId, const QDateTime &at)
 
 std::optional<qint64> Store::insertFaqEntry(const FaqEntry &entry)
 {
-    return insertReturningId("INSERT INTO faq_entries (site_id, question, answer, created_at) "
-                             "VALUES (?, ?, ?, ?) RETURNING id",
-                             {entry.siteId, text(entry.question), text(entry.answer), toDb(entry.createdAt)});
+    return insertReturningId(
+        "INSERT INTO faq_entries (site_id, question, answer, created_at) "
+        "VALUES (?, ?, ?, ?) RETURNING id",
+        {entry.siteId, text(entry.question), text(entry.answer), toDb(entry.createdAt)});
 }
 
 QList<FaqEntry> Store::faqOfSite(qint64 siteId)
@@ -479,8 +493,9 @@ std::optional<qint64> Store::insertConversation(const Conversation &c)
     return insertReturningId(
         "INSERT INTO conversations (site_id, kind, title, room_id, handler_account_id, archived, "
         "created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        {c.siteId, toString(c.kind), text(c.title), nullIfZero(c.roomId), nullIfZero(c.handlerAccountId),
-         int(c.archived), toDb(c.createdAt), toDb(c.lastActivityAt)});
+        {c.siteId, wireName(c.kind), text(c.title), nullIfZero(c.roomId),
+         nullIfZero(c.handlerAccountId), int(c.archived), toDb(c.createdAt),
+         toDb(c.lastActivityAt)});
 }
 
 std::optional<Conversation> Store::conversationById(qint64 id)
@@ -515,7 +530,7 @@ bool Store::upsertParticipant(const Participant &p)
                    "last_read_message_id, is_active) VALUES (?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT (conversation_id, actor_kind, actor_id) "
                    "DO UPDATE SET is_active = excluded.is_active",
-                   {p.conversationId, toString(p.actor.kind), p.actor.id, toDb(p.joinedAt),
+                   {p.conversationId, wireName(p.actor.kind), p.actor.id, toDb(p.joinedAt),
                     p.lastReadMessageId, int(p.active)});
 }
 
@@ -523,23 +538,24 @@ std::optional<Participant> Store::participant(qint64 conversationId, const Actor
 {
     return one<Participant>(run("SELECT " PARTICIPANT_COLUMNS " FROM participants "
                                 "WHERE conversation_id = ? AND actor_kind = ? AND actor_id = ?",
-                                {conversationId, toString(actor.kind), actor.id}),
+                                {conversationId, wireName(actor.kind), actor.id}),
                             readParticipant);
 }
 
 QList<Participant> Store::participants(qint64 conversationId)
 {
-    return all<Participant>(run("SELECT " PARTICIPANT_COLUMNS " FROM participants "
-                                "WHERE conversation_id = ? ORDER BY joined_at, actor_kind, actor_id",
-                                {conversationId}),
-                            readParticipant);
+    return all<Participant>(
+        run("SELECT " PARTICIPANT_COLUMNS " FROM participants "
+            "WHERE conversation_id = ? ORDER BY joined_at, actor_kind, actor_id",
+            {conversationId}),
+        readParticipant);
 }
 
 bool Store::setParticipantActive(qint64 conversationId, const Actor &actor, bool active)
 {
     return execute("UPDATE participants SET is_active = ? "
                    "WHERE conversation_id = ? AND actor_kind = ? AND actor_id = ?",
-                   {int(active), conversationId, toString(actor.kind), actor.id});
+                   {int(active), conversationId, wireName(actor.kind), actor.id});
 }
 
 bool Store::setLastRead(qint64 conversationId, const Actor &actor, qint64 messageId,
@@ -547,10 +563,10 @@ bool Store::setLastRead(qint64 conversationId, const Actor &actor, qint64 messag
 {
     return execute("UPDATE participants SET last_read_message_id = ? "
                    "WHERE conversation_id = ? AND actor_kind = ? AND actor_id = ?",
-                   {messageId, conversationId, toString(actor.kind), actor.id}) &&
+                   {messageId, conversationId, wireName(actor.kind), actor.id}) &&
            execute("INSERT INTO read_receipts (conversation_id, reader_kind, reader_id, "
                    "up_to_message_id, read_at) VALUES (?, ?, ?, ?, ?)",
-                   {conversationId, toString(actor.kind), actor.id, messageId, toDb(at)});
+                   {conversationId, wireName(actor.kind), actor.id, messageId, toDb(at)});
 }
 
 // ---- messages
@@ -561,7 +577,7 @@ std::optional<qint64> Store::insertMessage(const Message &m)
         "INSERT INTO messages (conversation_id, sender_kind, sender_id, type, content, media_url, "
         "reply_to_id, entity_type, entity_id, client_id, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        {m.conversationId, toString(m.sender.kind), m.sender.id, toString(m.type), text(m.content),
+        {m.conversationId, wireName(m.sender.kind), m.sender.id, wireName(m.type), text(m.content),
          text(m.mediaUrl), m.replyToId, text(m.entityType), text(m.entityId),
          nullIfEmpty(m.clientId), toDb(m.createdAt)});
 }
@@ -577,7 +593,7 @@ std::optional<Message> Store::messageByClientId(qint64 conversationId, const Act
 {
     return one<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE conversation_id = ? "
                             "AND sender_kind = ? AND sender_id = ? AND client_id = ?",
-                            {conversationId, toString(sender.kind), sender.id, clientId}),
+                            {conversationId, wireName(sender.kind), sender.id, clientId}),
                         readMessage);
 }
 
@@ -591,13 +607,13 @@ QList<Message> Store::messagesAfter(qint64 conversationId, qint64 afterId, int l
 
 QList<Message> Store::messagesBefore(qint64 conversationId, qint64 beforeId, int limit)
 {
-    QSqlQuery *query =
-        beforeId > 0 ? run("SELECT " MESSAGE_COLUMNS " FROM messages "
-                           "WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-                           {conversationId, beforeId, limit})
-                     : run("SELECT " MESSAGE_COLUMNS " FROM messages "
-                           "WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
-                           {conversationId, limit});
+    QSqlQuery *query = beforeId > 0
+                           ? run("SELECT " MESSAGE_COLUMNS " FROM messages "
+                                 "WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                                 {conversationId, beforeId, limit})
+                           : run("SELECT " MESSAGE_COLUMNS " FROM messages "
+                                 "WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
+                                 {conversationId, limit});
     QList<Message> newestFirst = all<Message>(query, readMessage);
     std::reverse(newestFirst.begin(), newestFirst.end());
     return newestFirst;
@@ -605,9 +621,9 @@ QList<Message> Store::messagesBefore(qint64 conversationId, qint64 beforeId, int
 
 qint64 Store::messageCount(qint64 conversationId)
 {
-    return one<qint64>(run("SELECT COUNT(*) FROM messages WHERE conversation_id = ?",
-                           {conversationId}),
-                       [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
+    return one<qint64>(
+               run("SELECT COUNT(*) FROM messages WHERE conversation_id = ?", {conversationId}),
+               [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
         .value_or(0);
 }
 
@@ -618,8 +634,8 @@ qint64 Store::unreadCount(qint64 conversationId, const Actor &reader)
                    "AND NOT (m.sender_kind = ? AND m.sender_id = ?) AND m.id > COALESCE("
                    "(SELECT p.last_read_message_id FROM participants p WHERE p.conversation_id = ? "
                    "AND p.actor_kind = ? AND p.actor_id = ?), 0)",
-                   {conversationId, toString(reader.kind), reader.id, conversationId,
-                    toString(reader.kind), reader.id}),
+                   {conversationId, wireName(reader.kind), reader.id, conversationId,
+                    wireName(reader.kind), reader.id}),
                [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
         .value_or(0);
 }

@@ -43,7 +43,7 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
     case IdRole:
         return c.id;
     case KindRole:
-        return chat::toString(c.kind);
+        return chat::wireName(c.kind);
     case PreviewRole:
         return c.lastMessagePreview;
     case LastActivityRole:
@@ -63,10 +63,14 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> ConversationListModel::roleNames() const
 {
-    return {{IdRole, "conversationId"},      {KindRole, "kind"},
-            {TitleRole, "title"},            {PreviewRole, "preview"},
-            {LastActivityRole, "lastActivity"}, {UnreadCountRole, "unreadCount"},
-            {HandlerIdRole, "handlerId"},    {ArchivedRole, "archived"},
+    return {{IdRole, "conversationId"},
+            {KindRole, "kind"},
+            {TitleRole, "title"},
+            {PreviewRole, "preview"},
+            {LastActivityRole, "lastActivity"},
+            {UnreadCountRole, "unreadCount"},
+            {HandlerIdRole, "handlerId"},
+            {ArchivedRole, "archived"},
             {TypingRole, "typing"}};
 }
 
@@ -104,10 +108,19 @@ void ConversationListModel::resetConversations(const QList<chat::ConversationSum
 void ConversationListModel::applyEvents(const chat::DomainEvents &events)
 {
     const int unreadBefore = totalUnread();
+    // Role changes are collected per conversation and announced once at the end of the batch.
+    m_batching = true;
     for (const DomainEvent &event : events) {
         if (event.siteId == m_siteId)
             apply(event);
     }
+    m_batching = false;
+    for (auto it = m_pendingRoles.cbegin(); it != m_pendingRoles.cend(); ++it) {
+        const int row = rowOf(it.key());
+        if (row >= 0)
+            changed(row, it.value());
+    }
+    m_pendingRoles.clear();
     if (totalUnread() != unreadBefore)
         Q_EMIT totalUnreadChanged();
 }
@@ -212,6 +225,14 @@ void ConversationListModel::upsert(const chat::Conversation &conversation, bool 
 
 void ConversationListModel::changed(int row, const QList<int> &roles)
 {
+    if (m_batching) {
+        QList<int> &pending = m_pendingRoles[m_rows.at(row).conversation.id];
+        for (int role : roles) {
+            if (!pending.contains(role))
+                pending.append(role);
+        }
+        return;
+    }
     const QModelIndex at = index(row);
     Q_EMIT dataChanged(at, at, roles);
 }

@@ -15,7 +15,8 @@ class ConversationListModel : public QAbstractListModel
     Q_PROPERTY(int totalUnread READ totalUnread NOTIFY totalUnreadChanged)
 
 public:
-    enum Role {
+    enum Role
+    {
         IdRole = Qt::UserRole + 1, // conversation id
         KindRole,                  // "room", "widget", "app" or "direct": picks the icon
         TitleRole,                 // "Room 205", the customer's name, ...
@@ -62,6 +63,8 @@ private:
     void changed(int row, const QList<int> &roles);
 
     QList<Row> m_rows;
+    bool m_batching = false;
+    QHash<qint64, QList<int>> m_pendingRoles;
     qint64 m_siteId = 0;
     chat::Actor m_viewer;
 };

@@ -51,7 +51,8 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 {
     ensureSodium();
     // The length is not secret (every token of a kind has the same length).
-    return a.size() == b.size() && sodium_memcmp(a.constData(), b.constData(), size_t(a.size())) == 0;
+    return a.size() == b.size() &&
+           sodium_memcmp(a.constData(), b.constData(), size_t(a.size())) == 0;
 }
 
 } // namespace lobby::auth

@@ -18,7 +18,8 @@ QByteArray encodePart(const QJsonObject &object)
 
 std::optional<QJsonObject> decodePart(const QByteArray &part)
 {
-    const auto decoded = QByteArray::fromBase64Encoding(part, base64Url | QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded =
+        QByteArray::fromBase64Encoding(part, base64Url | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
         return std::nullopt;
     QJsonParseError parseError;
@@ -38,7 +39,7 @@ QString JwtCodec::encode(const TokenClaims &claims) const
     const QJsonObject payload{
         {"sub", QString::number(claims.accountId)},
         {"user_id", claims.accountId},
-        {"kind", chat::toString(claims.kind)},
+        {"kind", chat::wireName(claims.kind)},
         {"site_id", claims.siteId},
         {"token_type", claims.use == TokenUse::Access ? "access" : "refresh"},
         {"iat", claims.issuedAt.toSecsSinceEpoch()},
@@ -68,7 +69,8 @@ std::optional<TokenClaims> JwtCodec::decode(const QString &token, const QDateTim
         return fail("malformed token header");
     if (header->value("alg").toString() != u"HS256")
         return fail("unsupported token algorithm");
-    const auto signature = QByteArray::fromBase64Encoding(parts[2], base64Url | QByteArray::AbortOnBase64DecodingErrors);
+    const auto signature = QByteArray::fromBase64Encoding(
+        parts[2], base64Url | QByteArray::AbortOnBase64DecodingErrors);
     if (!signature ||
         !constantTimeEquals(*signature, hmacSha256(m_secret, parts[0] + '.' + parts[1])))
         return fail("invalid token signature");

@@ -10,7 +10,11 @@
 
 namespace lobby::auth {
 
-enum class TokenUse { Access, Refresh };
+enum class TokenUse
+{
+    Access,
+    Refresh
+};
 
 // What Lobby puts into its tokens. The kind and the use are checked by every endpoint: a
 // customer token never opens a staff endpoint, a refresh token never authorises a request.

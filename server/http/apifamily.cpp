@@ -11,8 +11,8 @@ ApiFamily familyForPath(const QString &path)
         return ApiFamily::Widget;
     if (path.startsWith(u"/api/v1/"))
         return ApiFamily::V1;
-    if (path.startsWith(u"/api/chat/") || path.startsWith(u"/apps/") ||
-        path.startsWith(u"/app/") || path.startsWith(u"/pusher/"))
+    if (path.startsWith(u"/api/chat/") || path.startsWith(u"/apps/") || path.startsWith(u"/app/") ||
+        path.startsWith(u"/pusher/"))
         return ApiFamily::Guest;
     if (path.startsWith(u"/api/auth/") || path.startsWith(u"/ws/"))
         return ApiFamily::Direct;

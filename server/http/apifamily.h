@@ -6,7 +6,8 @@
 namespace lobby::http {
 
 // The four API families share one port; each keeps the error shape its clients parse.
-enum class ApiFamily {
+enum class ApiFamily
+{
     Widget, // /api/chats/...    {"success": false, "message": "..."}
     V1,     // /api/v1/...       FastAPI: {"detail": "..."}
     Guest,  // /api/chat/..., /apps/..., /app/...  DRF: {"detail": "..."}

@@ -12,14 +12,22 @@ namespace {
 QByteArray methodName(Method method)
 {
     switch (method) {
-    case Method::Get: return "GET";
-    case Method::Put: return "PUT";
-    case Method::Delete: return "DELETE";
-    case Method::Post: return "POST";
-    case Method::Head: return "HEAD";
-    case Method::Options: return "OPTIONS";
-    case Method::Patch: return "PATCH";
-    default: return "OTHER";
+    case Method::Get:
+        return "GET";
+    case Method::Put:
+        return "PUT";
+    case Method::Delete:
+        return "DELETE";
+    case Method::Post:
+        return "POST";
+    case Method::Head:
+        return "HEAD";
+    case Method::Options:
+        return "OPTIONS";
+    case Method::Patch:
+        return "PATCH";
+    default:
+        return "OTHER";
     }
 }
 
@@ -46,9 +54,8 @@ protected:
         }
         new RequestGuard(socket, m_server->m_limits.requests, m_server);
         ++m_server->m_openConnections;
-        connect(socket, &QObject::destroyed, m_server, [server = m_server] {
-            --server->m_openConnections;
-        });
+        connect(socket, &QObject::destroyed, m_server,
+                [server = m_server] { --server->m_openConnections; });
         addPendingConnection(socket);
     }
 
@@ -79,7 +86,10 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     return true;
 }
 
-quint16 HttpServer::port() const { return m_tcpServer ? m_tcpServer->serverPort() : 0; }
+quint16 HttpServer::port() const
+{
+    return m_tcpServer ? m_tcpServer->serverPort() : 0;
+}
 
 QHostAddress HttpServer::address() const
 {
@@ -192,10 +202,13 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 
 void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    // Qt 6.4 lands here after a refused upgrade, which handleUpgrade() has answered already.
+    if (isWebSocketUpgrade(request))
+        return;
     QHttpServerResponder responder = makeResponder(request, socket);
-    writeReply(responder, request,
-               HttpReply::error(familyForPath(request.url().path()), 404,
-                                QStringLiteral("Not found.")));
+    writeReply(
+        responder, request,
+        HttpReply::error(familyForPath(request.url().path()), 404, QStringLiteral("Not found.")));
 }
 
 bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -219,9 +232,9 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
         socket->write(rawResponse(404, errorBody(family, QStringLiteral("Not found."))));
         return false;
     }
-    const UpgradeDecision decision =
-        route->verifier ? route->verifier(HttpRequest(request, params, family))
-                        : UpgradeDecision::accept();
+    const UpgradeDecision decision = route->verifier
+                                         ? route->verifier(HttpRequest(request, params, family))
+                                         : UpgradeDecision::accept();
     if (!decision.accepted) {
         socket->write(rawResponse(decision.status, errorBody(family, decision.message)));
         return false;

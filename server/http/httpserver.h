@@ -20,9 +20,9 @@ namespace lobby::http {
 struct ServerLimits
 {
     RequestLimits requests;
-    quint64 maxWebSocketFrame = 64 << 10;    // QtWebSockets would accept ~2 GiB
+    quint64 maxWebSocketFrame = 64 << 10; // QtWebSockets would accept ~2 GiB
     quint64 maxWebSocketMessage = 256 << 10;
-    int listenBacklog = 4096;                // Qt's default of 50 drops bursts of connects
+    int listenBacklog = 4096; // Qt's default of 50 drops bursts of connects
     QStringList corsOrigins = {QStringLiteral("*")};
 };
 
@@ -40,7 +40,10 @@ struct UpgradeDecision
     QString message;
     QVariant context;
 
-    static UpgradeDecision accept(QVariant context = {}) { return {true, 101, {}, std::move(context)}; }
+    static UpgradeDecision accept(QVariant context = {})
+    {
+        return {true, 101, {}, std::move(context)};
+    }
     static UpgradeDecision refuse(int status, QString message)
     {
         return {false, status, std::move(message), {}};

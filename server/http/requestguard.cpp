@@ -68,8 +68,8 @@ void RequestGuard::consume(QByteArray data)
         case Phase::ChunkedBody: {
             m_chunkedBytes += data.size();
             if (m_chunkedBytes > m_bodyLimit + chunkFramingAllowance) {
-                reject(413, m_family, QStringLiteral("Request body too large (limit %1 bytes).")
-                                          .arg(m_bodyLimit));
+                reject(413, m_family,
+                       QStringLiteral("Request body too large (limit %1 bytes).").arg(m_bodyLimit));
                 return;
             }
             m_chunkTail = (m_chunkTail + data).right(5);
@@ -91,8 +91,8 @@ void RequestGuard::startRequest(const QByteArray &head)
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
     const QString path = QUrl(QString::fromLatin1(requestLine.value(1))).path();
     m_family = familyForPath(path);
-    m_bodyLimit = m_limits.uploadPaths.contains(path) ? m_limits.maxUploadBody
-                                                      : m_limits.maxJsonBody;
+    m_bodyLimit =
+        m_limits.uploadPaths.contains(path) ? m_limits.maxUploadBody : m_limits.maxJsonBody;
 
     qint64 contentLength = 0;
     bool chunked = false;

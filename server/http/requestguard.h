@@ -13,9 +13,9 @@ namespace lobby::http {
 
 struct RequestLimits
 {
-    qint64 maxJsonBody = 1 << 20;      // 1 MiB for ordinary requests
-    qint64 maxUploadBody = 25 << 20;   // for the upload paths below
-    int maxHeaderBytes = 32 << 10;     // request line and headers together
+    qint64 maxJsonBody = 1 << 20;    // 1 MiB for ordinary requests
+    qint64 maxUploadBody = 25 << 20; // for the upload paths below
+    int maxHeaderBytes = 32 << 10;   // request line and headers together
     QStringList uploadPaths = {QStringLiteral("/api/v1/chat/upload")};
 };
 
@@ -32,7 +32,14 @@ public:
     RequestGuard(QTcpSocket *socket, const RequestLimits &limits, QObject *httpServer);
 
 private:
-    enum class Phase { Head, Body, ChunkedBody, Passthrough, Rejected };
+    enum class Phase
+    {
+        Head,
+        Body,
+        ChunkedBody,
+        Passthrough,
+        Rejected
+    };
 
     void onReadyRead();
     void consume(QByteArray data);

@@ -1,0 +1,134 @@
+#include "testsupport.h"
+
+#include "store/migrations.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QTcpSocket>
+#include <QTest>
+
+namespace lobby::test {
+
+TestDatabase::TestDatabase()
+{
+    static int counter = 0;
+    m_database = std::make_unique<store::Database>(QStringLiteral("test-%1").arg(++counter));
+    store::DatabaseConfig config;
+    config.sqlitePath = m_dir.filePath(QStringLiteral("lobby.sqlite3"));
+    config.durableCommits = false;
+    QString error;
+    if (!m_database->open(config, &error) || !store::Migrator(*m_database).migrate(&error))
+        qFatal("test database: %s", qPrintable(error));
+    m_store = std::make_unique<store::Store>(*m_database);
+    m_chat = std::make_unique<chat::ChatService>(*m_store);
+}
+
+TestDatabase::~TestDatabase()
+{
+    m_chat.reset();
+    m_store.reset();
+    m_database.reset();
+}
+
+chat::Site TestDatabase::site(const QString &slug)
+{
+    const auto site = m_chat->createSite(slug, QStringLiteral("Test Hotel"), chat::SiteKind::Hotel);
+    if (!site)
+        qFatal("site: %s", qPrintable(site.error().message));
+    return site.value();
+}
+
+namespace {
+chat::Account makeAccount(chat::ChatService &chat, qint64 siteId, chat::AccountKind kind,
+                          const QString &email, const QString &phone)
+{
+    chat::Account account;
+    account.siteId = siteId;
+    account.kind = kind;
+    account.email = email;
+    account.phone = phone;
+    account.name = email.section(QLatin1Char('@'), 0, 0);
+    account.passwordHash = QStringLiteral("not-a-real-hash");
+    const auto created = chat.createAccount(account);
+    if (!created)
+        qFatal("account: %s", qPrintable(created.error().message));
+    return created.value();
+}
+} // namespace
+
+chat::Account TestDatabase::staff(qint64 siteId, const QString &email)
+{
+    return makeAccount(*m_chat, siteId, chat::AccountKind::Staff, email, {});
+}
+
+chat::Account TestDatabase::customer(qint64 siteId, const QString &email, const QString &phone)
+{
+    return makeAccount(*m_chat, siteId, chat::AccountKind::Customer, email, phone);
+}
+
+QByteArray HttpResult::header(const QByteArray &name) const
+{
+    for (const auto &header : headers) {
+        if (header.first == name.toLower())
+            return header.second;
+    }
+    return {};
+}
+
+QJsonObject HttpResult::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
+
+HttpResult rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
+{
+    // Event-driven, so a server in this same thread keeps running while we wait.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    socket.write(request);
+    QByteArray received;
+    QElapsedTimer timer;
+    timer.start();
+    HttpResult result;
+    while (timer.elapsed() < timeoutMs) {
+        QTest::qWait(2);
+        received += socket.readAll();
+        const qsizetype headEnd = received.indexOf("\r\n\r\n");
+        if (headEnd < 0)
+            continue;
+        // Skip an interim "100 Continue".
+        if (received.startsWith("HTTP/1.1 100")) {
+            received = received.mid(headEnd + 4);
+            continue;
+        }
+        const QList<QByteArray> lines = received.left(headEnd).split('\n');
+        result.status = lines.value(0).split(' ').value(1).toInt();
+        result.headers.clear();
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const qsizetype colon = lines[i].indexOf(':');
+            if (colon > 0)
+                result.headers.append(
+                    {lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed()});
+        }
+        result.body = received.mid(headEnd + 4);
+        if (result.body.size() >= result.header("content-length").toLongLong())
+            break;
+    }
+    return result;
+}
+
+HttpResult request(quint16 port, const QByteArray &method, const QByteArray &path,
+                   const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QByteArray raw = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (const auto &header : headers)
+        raw += header.first + ": " + header.second + "\r\n";
+    if (!body.isEmpty() || method == "POST")
+        raw +=
+            "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+            "\r\n";
+    raw += "Connection: close\r\n\r\n" + body;
+    return rawExchange(port, raw);
+}
+
+} // namespace lobby::test
