@@ -2,6 +2,7 @@
 
 #include "api/health.h"
 #include "chat/chatservice.h"
+#include "http/staticfiles.h"
 
 namespace lobby {
 
@@ -11,6 +12,7 @@ LobbyServer::LobbyServer(chat::ChatService &chat, const ServerConfig &config)
       m_hub(std::make_unique<realtime::Hub>())
 {
     api::registerHealthRoutes(*m_http);
+    http::registerStaticFiles(*m_http);
 }
 
 LobbyServer::~LobbyServer() = default;

@@ -38,6 +38,22 @@ bool isWebSocketUpgrade(const QHttpServerRequest &request)
 
 } // namespace
 
+// Counts a socket for as long as it lives. A child object rather than a `destroyed`
+// connection, because Qt 6.4 disconnects every signal of a socket it upgrades to WebSocket.
+class ConnectionTracker : public QObject
+{
+public:
+    ConnectionTracker(QObject *socket, std::shared_ptr<int> counter)
+        : QObject(socket), m_counter(std::move(counter))
+    {
+        ++*m_counter;
+    }
+    ~ConnectionTracker() override { --*m_counter; }
+
+private:
+    std::shared_ptr<int> m_counter;
+};
+
 // Owns each accepted socket long enough to put a RequestGuard in front of QHttpServer.
 class HttpServer::GuardedTcpServer : public QTcpServer
 {
@@ -53,9 +69,7 @@ protected:
             return;
         }
         new RequestGuard(socket, m_server->m_limits.requests, m_server);
-        ++m_server->m_openConnections;
-        connect(socket, &QObject::destroyed, m_server,
-                [server = m_server] { --server->m_openConnections; });
+        new ConnectionTracker(socket, m_server->m_openConnections);
         addPendingConnection(socket);
     }
 
@@ -104,16 +118,17 @@ void HttpServer::stopListening()
 
 void HttpServer::addRoute(Route route, const QString &pattern)
 {
-    // "{name}" matches one path segment; everything else matches literally.
-    static const QRegularExpression placeholder(QStringLiteral("\\{([a-z_]+)\\}"));
+    // "{name}" matches one path segment, "{*name}" the rest of the path; everything else
+    // matches literally.
+    static const QRegularExpression placeholder(QStringLiteral("\\{(\\*?)([a-z_]+)\\}"));
     QString regex = QStringLiteral("^");
     qsizetype last = 0;
     auto matches = placeholder.globalMatch(pattern);
     while (matches.hasNext()) {
         const auto m = matches.next();
         regex += QRegularExpression::escape(pattern.mid(last, m.capturedStart() - last));
-        regex += QStringLiteral("([^/]+)");
-        route.names << m.captured(1);
+        regex += m.captured(1).isEmpty() ? QStringLiteral("([^/]+)") : QStringLiteral("(.+)");
+        route.names << m.captured(2);
         last = m.capturedEnd();
     }
     regex += QRegularExpression::escape(pattern.mid(last)) + QLatin1Char('$');

@@ -53,7 +53,8 @@ using UpgradeVerifier = std::function<UpgradeDecision(const HttpRequest &)>;
 using WebSocketHandler = std::function<void(std::unique_ptr<QWebSocket>, const QVariant &context)>;
 
 // HTTP, Server-Sent Events and WebSocket on one port. Routes are patterns like
-// "/api/chats/visitors/{id}/validate/" (a trailing slash is part of the path). Unknown paths get
+// "/api/chats/visitors/{id}/validate/" (a trailing slash is part of the path); "{*rest}" takes
+// the rest of the path. Unknown paths get
 // a 404 and known paths with another method a 405, both in the family's error shape; CORS
 // preflights are answered for the families that allow them.
 class HttpServer : public QAbstractHttpServer
@@ -76,7 +77,7 @@ public:
     void webSocketRoute(const QString &pattern, UpgradeVerifier verifier, WebSocketHandler handler);
 
     const ServerLimits &limits() const { return m_limits; }
-    int openConnections() const { return m_openConnections; }
+    int openConnections() const { return *m_openConnections; }
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -113,7 +114,7 @@ private:
     QPointer<GuardedTcpServer> m_tcpServer;
     std::vector<std::unique_ptr<Route>> m_routes;
     QHash<QPair<QString, quint16>, PendingUpgrade> m_pendingUpgrades;
-    int m_openConnections = 0;
+    std::shared_ptr<int> m_openConnections = std::make_shared<int>(0);
 };
 
 } // namespace lobby::http

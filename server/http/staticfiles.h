@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QString>
+
+namespace lobby::http {
+
+class HttpServer;
+
+// Serves files compiled into the binary: GET `/` is `:/web/index.html`, GET `/static/<path>` is
+// `:/web/static/<path>`. Paths with "..", backslashes or empty segments are refused; HTML gets a
+// Content-Security-Policy, everything gets nosniff.
+void registerStaticFiles(HttpServer &server);
+
+} // namespace lobby::http
