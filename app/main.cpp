@@ -54,6 +54,11 @@ int main(int argc, char *argv[])
     if (!parseOptions(app->arguments(), &options, &exitCode))
         return exitCode;
 
+    // Before anything is announced: a signal that arrives later is handled by the event loop.
+    UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, app.get(),
+                     [&app] { app->quit(); });
+
     CoreConfig config;
     config.data.root = options.dataDir;
     config.host = options.host;
@@ -77,10 +82,6 @@ int main(int argc, char *argv[])
     for (const QString &line : std::as_const(demoLines))
         out << line << "\n";
     out.flush();
-
-    UnixSignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, app.get(),
-                     [&app] { app->quit(); });
 
     std::unique_ptr<Console> console;
     if (!headless) {

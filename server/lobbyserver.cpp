@@ -7,7 +7,7 @@
 namespace lobby {
 
 LobbyServer::LobbyServer(chat::ChatService &chat, const ServerConfig &config)
-    : m_chat(chat), m_jwt(config.jwtSecret),
+    : m_chat(chat), m_tokens(config.jwtSecret, config.tokenLifetimes),
       m_http(std::make_unique<http::HttpServer>(config.limits)),
       m_hub(std::make_unique<realtime::Hub>())
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "auth/jwt.h"
+#include "auth/tokenservice.h"
 #include "http/httpserver.h"
 #include "realtime/hub.h"
 
@@ -16,6 +16,7 @@ struct ServerConfig
 {
     http::ServerLimits limits;
     QByteArray jwtSecret; // per install, see auth/secretfile.h
+    auth::TokenLifetimes tokenLifetimes;
 };
 
 // Every API family on one HttpServer, over one ChatService. Lives in the core thread.
@@ -30,11 +31,12 @@ public:
 
     http::HttpServer &http() { return *m_http; }
     realtime::Hub &hub() { return *m_hub; }
-    const auth::JwtCodec &jwt() const { return m_jwt; }
+    const auth::TokenService &tokens() const { return m_tokens; }
+    chat::ChatService &chat() { return m_chat; }
 
 private:
     chat::ChatService &m_chat;
-    auth::JwtCodec m_jwt;
+    auth::TokenService m_tokens;
     std::unique_ptr<http::HttpServer> m_http;
     std::unique_ptr<realtime::Hub> m_hub;
 };

@@ -31,6 +31,8 @@ ChatService::ChatService(store::Store &store, QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<DomainEvent>();
     qRegisterMetaType<DomainEvents>();
+    m_typingSweep.setInterval(500);
+    connect(&m_typingSweep, &QTimer::timeout, this, &ChatService::expireTyping);
 }
 
 Error ChatService::storageFailure() const
@@ -249,6 +251,8 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     if (!stored || !transaction.commit())
         return storageFailure();
 
+    m_typing.remove({conversationId, int(sender.kind), sender.id});
+
     DomainEvent e;
     e.kind = DomainEvent::Kind::MessagePosted;
     e.siteId = conversation->siteId;
@@ -300,8 +304,70 @@ Result<bool> ChatService::setTyping(qint64 conversationId, const Actor &actor, b
         if (!account || account->siteId != conversation->siteId)
             return forbidden(QStringLiteral("not a participant of this conversation"));
     }
+    const TypingKey key{conversationId, int(actor.kind), actor.id};
+    if (typing) {
+        m_typing.insert(key, QDeadlineTimer(m_typingTimeoutMs));
+        if (!m_typingSweep.isActive())
+            m_typingSweep.start();
+    } else {
+        m_typing.remove(key);
+    }
     emitEvent(DomainEvent::Kind::Typing, *conversation, actor, 0, typing);
     return typing;
+}
+
+void ChatService::expireTyping()
+{
+    QList<TypingKey> expired;
+    for (auto it = m_typing.cbegin(); it != m_typing.cend(); ++it) {
+        if (it.value().hasExpired())
+            expired << it.key();
+    }
+    for (const TypingKey &key : std::as_const(expired)) {
+        m_typing.remove(key);
+        if (const auto conversation = m_store.conversationById(key.conversationId))
+            emitEvent(DomainEvent::Kind::Typing, *conversation,
+                      {ActorKind(key.actorKind), key.actorId}, 0, false);
+    }
+    if (m_typing.isEmpty())
+        m_typingSweep.stop();
+}
+
+// ---- lockouts
+
+LockoutState ChatService::lockoutState(const QString &scope)
+{
+    const auto state = m_store.authFailures(scope);
+    if (!state)
+        return {};
+    const qint64 remainingMs = now().msecsTo(state->lockedUntil);
+    if (remainingMs > 0)
+        return {true, state->failures, (remainingMs + 999) / 1000};
+    return {false, state->failures, 0};
+}
+
+LockoutState ChatService::recordAuthFailure(const QString &scope, const LockoutPolicy &policy)
+{
+    const QDateTime at = now();
+    store::Store::AuthFailures state =
+        m_store.authFailures(scope).value_or(store::Store::AuthFailures{0, at, {}});
+    // A window that has passed, or a lock that has run out, starts the count again.
+    const bool lockRanOut = state.lockedUntil.toMSecsSinceEpoch() > 0 && state.lockedUntil <= at;
+    if (lockRanOut || state.windowStartedAt.secsTo(at) > policy.windowSeconds)
+        state = {0, at, {}};
+    ++state.failures;
+    if (state.failures >= policy.maxFailures)
+        state.lockedUntil = at.addSecs(policy.lockSeconds);
+    if (!m_store.saveAuthFailures(scope, state))
+        qWarning("chat: cannot record an authentication failure: %s",
+                 qPrintable(m_store.lastError()));
+    const qint64 remainingMs = at.msecsTo(state.lockedUntil);
+    return {remainingMs > 0, state.failures, remainingMs > 0 ? (remainingMs + 999) / 1000 : 0};
+}
+
+void ChatService::clearAuthFailures(const QString &scope)
+{
+    m_store.clearAuthFailures(scope);
 }
 
 Result<Participant> ChatService::join(qint64 conversationId, const Actor &actor)

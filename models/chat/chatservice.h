@@ -4,8 +4,10 @@
 #include "chat/entities.h"
 #include "chat/result.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 
 namespace lobby::store {
 class Store;
@@ -30,6 +32,21 @@ struct PostedMessage
     Message message;
     Conversation conversation;
     bool duplicate = false; // true when clientId matched an earlier message: nothing was emitted
+};
+
+// Where a lockout scope stands: locked until when, after how many failures.
+struct LockoutState
+{
+    bool locked = false;
+    int failures = 0;
+    qint64 retryAfterSeconds = 0;
+};
+
+struct LockoutPolicy
+{
+    int maxFailures = 5;
+    int windowSeconds = 15 * 60;
+    int lockSeconds = 15 * 60;
 };
 
 struct NewConversation
@@ -81,6 +98,18 @@ public:
     void connectionClosed(qint64 siteId, const Actor &actor);
     bool isOnline(const Actor &actor) const;
 
+    // Lockouts (PIN attempts per room and per address, logins): counters live in the database
+    // so that they hold across restarts and instances.
+    LockoutState lockoutState(const QString &scope);
+    LockoutState recordAuthFailure(const QString &scope, const LockoutPolicy &policy);
+    void clearAuthFailures(const QString &scope);
+
+    // Typing stops by itself when a client goes quiet for this long.
+    void setTypingTimeout(int milliseconds) { m_typingTimeoutMs = milliseconds; }
+
+    // Family-specific operations are declared below, one block per family, and implemented in
+    // chatservice_<family>.cpp.
+
     // Reads used by every family.
     QList<ConversationSummary> conversationSummaries(qint64 siteId, const Actor &viewer);
 
@@ -92,8 +121,24 @@ private:
                    const Actor &actor = {}, qint64 messageId = 0, bool flag = false);
     Error storageFailure() const;
 
+    void expireTyping();
+
     store::Store &m_store;
     QHash<QPair<int, qint64>, int> m_openConnections;
+    struct TypingKey
+    {
+        qint64 conversationId;
+        int actorKind;
+        qint64 actorId;
+        friend bool operator==(const TypingKey &, const TypingKey &) = default;
+        friend size_t qHash(const TypingKey &key, size_t seed = 0)
+        {
+            return qHashMulti(seed, key.conversationId, key.actorKind, key.actorId);
+        }
+    };
+    QHash<TypingKey, QDeadlineTimer> m_typing;
+    QTimer m_typingSweep;
+    int m_typingTimeoutMs = 8000;
 };
 
 } // namespace lobby::chat

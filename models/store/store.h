@@ -89,6 +89,20 @@ public:
     // Messages after the reader's last-read pointer that someone else sent.
     qint64 unreadCount(qint64 conversationId, const chat::Actor &reader);
 
+    // Failure counters behind lockouts (PINs, logins), keyed by a scope like "pin:room:12".
+    struct AuthFailures
+    {
+        int failures = 0;
+        QDateTime windowStartedAt;
+        QDateTime lockedUntil;
+    };
+    std::optional<AuthFailures> authFailures(const QString &scope);
+    bool saveAuthFailures(const QString &scope, const AuthFailures &state);
+    bool clearAuthFailures(const QString &scope);
+
+    // Family-specific reads and writes are declared below, one block per family, and
+    // implemented in store_<family>.cpp.
+
 private:
     // Prepares (once), binds and runs a statement; nullptr when it failed (see lastError()).
     QSqlQuery *run(const char *sql, const QVariantList &values = {});

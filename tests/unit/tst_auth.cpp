@@ -2,6 +2,8 @@
 #include "auth/jwt.h"
 #include "auth/passwords.h"
 #include "auth/secretfile.h"
+#include "auth/tokenservice.h"
+#include "testsupport.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -154,6 +156,44 @@ private Q_SLOTS:
         QVERIFY(!isValidPin(QStringLiteral("123456789")));
         QVERIFY(isAcceptablePassword(QStringLiteral("12345678")));
         QVERIFY(!isAcceptablePassword(QStringLiteral("1234567")));
+    }
+
+    void tokenServiceKeepsAccessAndRefreshApart()
+    {
+        lobby::test::TestDatabase db;
+        const auto site = db.site();
+        const auto customer =
+            db.customer(site.id, QStringLiteral("c@x.example"), QStringLiteral("+1"));
+        const auto staff = db.staff(site.id, QStringLiteral("s@x.example"));
+        const TokenService tokens(secret);
+        const IssuedTokens issued = tokens.issue(customer);
+        QString error;
+        QVERIFY(tokens.verify(issued.access, TokenUse::Access, &error));
+        QVERIFY(!tokens.verify(issued.access, TokenUse::Refresh, &error));
+        QCOMPARE(error, QStringLiteral("not a refresh token"));
+        const auto refresh = tokens.verify(issued.refresh, TokenUse::Refresh, &error);
+        QVERIFY(refresh);
+        QVERIFY(!tokens.verify(issued.refresh, TokenUse::Access, &error));
+        QCOMPARE(error, QStringLiteral("not an access token"));
+        const QString renewed = tokens.refreshAccess(*refresh);
+        QCOMPARE(tokens.verify(renewed, TokenUse::Access, &error)->accountId, customer.id);
+
+        const auto who = authenticate(tokens, db.store(), issued.access, std::nullopt, &error);
+        QCOMPARE(who->account.id, customer.id);
+        QVERIFY(!authenticate(tokens, db.store(), issued.access, AccountKind::Staff, &error));
+        QCOMPARE(error, QStringLiteral("this endpoint is for staff accounts"));
+        QVERIFY(authenticate(tokens, db.store(), tokens.issue(staff).access, AccountKind::Staff,
+                             &error));
+        QVERIFY(!authenticate(tokens, db.store(), issued.refresh, std::nullopt, &error));
+        QVERIFY(!authenticate(tokens, db.store(), QString(), std::nullopt, &error));
+        // A token naming an account that does not exist is refused.
+        lobby::chat::Account ghost = customer;
+        ghost.id = 999999;
+        QVERIFY(
+            !authenticate(tokens, db.store(), tokens.issue(ghost).access, std::nullopt, &error));
+        // Another install's token is refused.
+        const TokenService otherInstall("another-install-secret-another-install-secret");
+        QVERIFY(!authenticate(otherInstall, db.store(), issued.access, std::nullopt, &error));
     }
 
     void installSecretIsCreatedOwnerOnlyAndKept()

@@ -272,6 +272,45 @@ private Q_SLOTS:
             ErrorCode::Invalid);
     }
 
+    void typingExpiresWhenTheClientGoesQuiet()
+    {
+        Fixture f;
+        f.db.chat().setTypingTimeout(100);
+        QSignalSpy events(&f.db.chat(), &ChatService::event);
+        QVERIFY(f.db.chat().setTyping(f.conversation.id, f.customer.actor(), true));
+        QTRY_COMPARE_WITH_TIMEOUT(events.count(), 2, 3000);
+        const DomainEvent stopped = eventAt(events, 1);
+        QCOMPARE(stopped.kind, DomainEvent::Kind::Typing);
+        QCOMPARE(stopped.actor, f.customer.actor());
+        QVERIFY(!stopped.flag);
+        // A message ends typing too: no late "stopped" event after it.
+        QVERIFY(f.db.chat().setTyping(f.conversation.id, f.customer.actor(), true));
+        QVERIFY(f.db.chat().postMessage(f.conversation.id, f.customer.actor(), text("sent")));
+        QTest::qWait(400);
+        QCOMPARE(events.count(), 4);
+    }
+
+    void lockoutsCountFailuresAndExpire()
+    {
+        TestDatabase db;
+        const LockoutPolicy policy{3, 60, 1};
+        const QString scope = QStringLiteral("pin:room:1");
+        QVERIFY(!db.chat().lockoutState(scope).locked);
+        QVERIFY(!db.chat().recordAuthFailure(scope, policy).locked);
+        QVERIFY(!db.chat().recordAuthFailure(scope, policy).locked);
+        const LockoutState locked = db.chat().recordAuthFailure(scope, policy);
+        QVERIFY(locked.locked);
+        QCOMPARE(locked.failures, 3);
+        QVERIFY(locked.retryAfterSeconds >= 1);
+        QVERIFY(db.chat().lockoutState(scope).locked);
+        QVERIFY(!db.chat().lockoutState(QStringLiteral("pin:room:2")).locked);
+        // The lock runs out; the next failure starts a new count.
+        QTRY_VERIFY_WITH_TIMEOUT(!db.chat().lockoutState(scope).locked, 3000);
+        QCOMPARE(db.chat().recordAuthFailure(scope, policy).failures, 1);
+        db.chat().clearAuthFailures(scope);
+        QCOMPARE(db.chat().lockoutState(scope).failures, 0);
+    }
+
     void summariesCountUnreadForTheViewer()
     {
         Fixture f;

@@ -1,0 +1,57 @@
+'use strict';
+// Starts a real headless Lobby on a free loopback port with a fresh data folder, for tests that
+// drive it with npm clients. CommonJS so that NODE_PATH (the build's node_modules) applies.
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const binary = process.env.LOBBY;
+if (!binary) throw new Error('set LOBBY to the lobby binary');
+
+async function startLobby({ demo = false, args = [] } = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lobby-test-'));
+  const admin = (...verbArgs) =>
+    execFileSync(binary, ['admin', '--data-dir', dataDir, ...verbArgs], { encoding: 'utf8' })
+      .trim().split('\n').pop();
+  const serve = () => {
+    const child = spawn(binary, ['--headless', '--data-dir', dataDir, '--listen', '127.0.0.1:0',
+      ...(demo ? ['--demo'] : []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`lobby did not start:\n${output}`)), 20000);
+      const onData = (chunk) => {
+        output += chunk;
+        const match = output.match(/Lobby listening on (http:\/\/[\d.]+:(\d+))/);
+        if (match) {
+          clearTimeout(timer);
+          resolve({ child, url: match[1], port: Number(match[2]), output: () => output });
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('exit', (code) => reject(new Error(`lobby exited with ${code}:\n${output}`)));
+    });
+  };
+  let server = await serve();
+  const stop = () => new Promise((resolve) => {
+    if (server.child.exitCode !== null) return resolve(server.child.exitCode);
+    server.child.removeAllListeners('exit');
+    server.child.on('exit', (code) => resolve(code));
+    server.child.kill('SIGTERM');
+  });
+  return {
+    dataDir,
+    admin,
+    get url() { return server.url; },
+    get port() { return server.port; },
+    get wsUrl() { return server.url.replace('http://', 'ws://'); },
+    output: () => server.output(),
+    stop,
+    // Stops and starts again on the same data folder (a new port).
+    async restart() { await stop(); server = await serve(); },
+    async close() { await stop(); fs.rmSync(dataDir, { recursive: true, force: true }); },
+  };
+}
+
+module.exports = { startLobby };
