@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/widget/widgetapi.h"
 #include "auth/tokenservice.h"
 #include "http/httpserver.h"
 #include "realtime/hub.h"
@@ -17,6 +18,7 @@ struct ServerConfig
     http::ServerLimits limits;
     QByteArray jwtSecret; // per install, see auth/secretfile.h
     auth::TokenLifetimes tokenLifetimes;
+    api::widget::WidgetConfig widget;
 };
 
 // Every API family on one HttpServer, over one ChatService. Lives in the core thread.
@@ -39,6 +41,8 @@ private:
     auth::TokenService m_tokens;
     std::unique_ptr<http::HttpServer> m_http;
     std::unique_ptr<realtime::Hub> m_hub;
+    // The API families, after the server and hub they use (destroyed before them).
+    std::unique_ptr<api::widget::WidgetApi> m_widget;
 };
 
 } // namespace lobby

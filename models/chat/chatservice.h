@@ -49,6 +49,13 @@ struct LockoutPolicy
     int lockSeconds = 15 * 60;
 };
 
+struct WidgetChat
+{
+    WidgetSession session;
+    Visitor visitor;
+    Conversation conversation; // id 0 until the session's first chat message
+};
+
 struct NewConversation
 {
     qint64 siteId = 0;
@@ -109,6 +116,22 @@ public:
 
     // Family-specific operations are declared below, one block per family, and implemented in
     // chatservice_<family>.cpp.
+
+    // -- widget (website visitors), chatservice_widget.cpp
+    static constexpr int maxMetadataBytes = 4096;
+    Result<Visitor> createVisitor(const QJsonObject &metadata);
+    // Records visitor activity (last_seen_at); NotFound for an unknown visitor.
+    Result<Visitor> touchVisitor(const QString &publicId);
+    Result<WidgetSession> createWidgetSession(const QString &visitorPublicId,
+                                              const QString &externalUserId,
+                                              const QJsonObject &metadata, int lifetimeSeconds);
+    // The conversation behind a widget session, for a chat message sent with `siteId`'s API
+    // key. The first message binds the session to the site and opens its conversation.
+    Result<WidgetChat> openWidgetChat(const QString &sessionPublicId,
+                                      const QString &visitorPublicId, qint64 siteId);
+    // For the visitor-authenticated reads: the session, if it is this visitor's.
+    Result<WidgetChat> widgetChatForVisitor(const QString &sessionPublicId,
+                                            const QString &visitorPublicId);
 
     // Reads used by every family.
     QList<ConversationSummary> conversationSummaries(qint64 siteId, const Actor &viewer);

@@ -15,6 +15,7 @@ enum class ErrorCode
     Conflict,
     Invalid,
     Forbidden,
+    Expired,
     Storage
 };
 
@@ -57,6 +58,10 @@ inline Error invalid(QString message)
 inline Error forbidden(QString message)
 {
     return {ErrorCode::Forbidden, std::move(message)};
+}
+inline Error expired(QString message)
+{
+    return {ErrorCode::Expired, std::move(message)};
 }
 inline Error storageError(QString message)
 {

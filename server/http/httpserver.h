@@ -77,6 +77,12 @@ public:
     void webSocketRoute(const QString &pattern, UpgradeVerifier verifier, WebSocketHandler handler);
 
     const ServerLimits &limits() const { return m_limits; }
+
+    // For stream handlers: answer with a complete reply after all (e.g. an error before the
+    // stream starts), or the CORS headers a stream's own response must carry.
+    void writeReply(QHttpServerResponder &responder, const QHttpServerRequest &request,
+                    HttpReply reply) const;
+    QList<Header> corsHeaders(const QHttpServerRequest &request, ApiFamily family) const;
     int openConnections() const { return *m_openConnections; }
 
 protected:
@@ -105,10 +111,6 @@ private:
                        QHash<QString, QString> *params, QStringList *allowed) const;
     bool handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket);
     void onNewWebSocketConnections();
-    void writeReply(QHttpServerResponder &responder, const QHttpServerRequest &request,
-                    HttpReply reply) const;
-    QList<Header> corsHeaders(const QHttpServerRequest &request, ApiFamily family) const;
-
     class GuardedTcpServer;
     ServerLimits m_limits;
     QPointer<GuardedTcpServer> m_tcpServer;

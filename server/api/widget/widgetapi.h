@@ -1,0 +1,72 @@
+#pragma once
+
+#include "api/widget/assistant.h"
+#include "chat/domainevent.h"
+#include "http/httpserver.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+namespace lobby::chat {
+class ChatService;
+}
+namespace lobby::realtime {
+class Hub;
+}
+namespace lobby::http {
+class SseStream;
+}
+
+namespace lobby::api::widget {
+
+struct WidgetConfig
+{
+    int sessionLifetimeSeconds = 24 * 60 * 60;
+    int handoffWaitMs = 60 * 1000; // how long a stream waits for staff after a handoff
+    int chunkIntervalMs = 40;      // between streamed pieces of a reply
+    AssistantThresholds thresholds;
+    QString holdingMessage = QStringLiteral(
+        "Thanks for your message! I have passed it to our team, and someone will reply here "
+        "as soon as possible.");
+};
+
+class HandoffWait;
+
+// The widget family (/api/chats/...): visitors, sessions, the assistant's answers (plain and
+// streamed as Server-Sent Events), the hand-off to staff, and the visitor's own history and
+// live event stream. Errors use {"success": false, "message": ...}.
+class WidgetApi : public QObject
+{
+    Q_OBJECT
+
+public:
+    WidgetApi(http::HttpServer &http, chat::ChatService &chat, realtime::Hub &hub,
+              WidgetConfig config = {});
+    ~WidgetApi() override;
+
+private:
+    struct Turn; // one visitor message and what the assistant makes of it
+
+    http::HttpReply createVisitor(const http::HttpRequest &request);
+    http::HttpReply validateVisitor(const http::HttpRequest &request);
+    http::HttpReply createSession(const http::HttpRequest &request);
+    http::HttpReply chatReply(const http::HttpRequest &request);
+    void chatStream(const http::HttpRequest &request, QHttpServerResponder &&responder);
+    http::HttpReply history(const http::HttpRequest &request);
+    void events(const http::HttpRequest &request, QHttpServerResponder &&responder);
+
+    std::optional<Turn> takeTurn(const http::HttpRequest &request, http::HttpReply *error);
+    chat::Message postAssistant(const Turn &turn, const QString &text, bool *ok);
+    void streamText(http::SseStream *stream, const QString &text, const QJsonObject &last = {});
+    void onEvent(const chat::DomainEvent &event);
+    QJsonObject messageJson(const chat::Message &message);
+
+    http::HttpServer &m_http;
+    chat::ChatService &m_chat;
+    realtime::Hub &m_hub;
+    WidgetConfig m_config;
+    QMultiHash<qint64, QPointer<HandoffWait>> m_handoffs; // by conversation id
+};
+
+} // namespace lobby::api::widget

@@ -1,0 +1,4 @@
+# The widget family (/api/chats/...): Qt Test over loopback and the guide's own JavaScript.
+lobby_test(tst_widget api/tst_widget.cpp)
+lobby_test(tst_assistant unit/tst_assistant.cpp)
+lobby_node_test(node_widget widget.test.js)
