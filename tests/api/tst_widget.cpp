@@ -521,6 +521,42 @@ private Q_SLOTS:
         QTRY_VERIFY((stranger.received += stranger.socket.readAll()).startsWith("HTTP/1.1 403"));
     }
 
+    void swaggerUiServesTheOpenApiDocument()
+    {
+        const auto page = request(m_port, "GET", "/api/docs/");
+        QCOMPARE(page.status, 200);
+        QVERIFY(page.body.contains("/static/vendor/swagger-ui/swagger-ui-bundle.js"));
+        QVERIFY(page.header("content-security-policy").contains("script-src 'self'"));
+        const auto bundle = request(m_port, "GET", "/static/vendor/swagger-ui/swagger-ui-bundle.js");
+        QCOMPARE(bundle.status, 200);
+        QVERIFY(bundle.header("content-type").contains("javascript"));
+        QVERIFY(bundle.body.size() > 100000);
+        const auto redirect = request(m_port, "GET", "/docs");
+        QCOMPARE(redirect.status, 302);
+        QCOMPARE(redirect.header("location"), QByteArray("/api/docs/"));
+
+        const auto spec = request(m_port, "GET", "/api/docs/openapi.json");
+        QCOMPARE(spec.status, 200);
+        const QJsonObject document = spec.json();
+        QVERIFY(document["openapi"].toString().startsWith(QStringLiteral("3.")));
+        const QJsonArray tags = document["tags"].toArray();
+        QCOMPARE(tags.at(0)["name"].toString(), QStringLiteral("Visitors"));
+        QCOMPARE(tags.at(1)["name"].toString(), QStringLiteral("Sessions"));
+        QCOMPARE(tags.at(2)["name"].toString(), QStringLiteral("Messages"));
+        const QJsonObject paths = document["paths"].toObject();
+        const QList<QPair<QString, QString>> steps = {
+            {"/api/chats/visitors/", "STEP 1"},
+            {"/api/chats/visitors/{id}/validate/", "STEP 1"},
+            {"/api/chats/sessions/", "STEP 2"},
+            {"/api/chats/messages/chat/", "STEP 3"},
+            {"/api/chats/messages/chat/stream/", "STEP 3"}};
+        for (const auto &[path, step] : steps) {
+            QVERIFY2(paths.contains(path), qPrintable(path));
+            const QJsonObject operation = paths[path].toObject().begin()->toObject();
+            QVERIFY2(operation["description"].toString().startsWith(step), qPrintable(path));
+        }
+    }
+
     void preflightAllowsTheWidgetHeaders()
     {
         const auto result = request(m_port, "OPTIONS", "/api/chats/messages/chat/stream/", {},
