@@ -42,6 +42,7 @@ bool CoreRuntime::start(QString *error)
         return false;
     ServerConfig serverConfig;
     serverConfig.limits = m_config.limits;
+    serverConfig.widget.handoffWaitMs = m_config.handoffWaitSeconds * 1000;
     serverConfig.jwtSecret = auth::loadOrCreateSecret(m_config.data.jwtSecretPath(), error);
     if (serverConfig.jwtSecret.isEmpty())
         return false;
@@ -52,6 +53,9 @@ bool CoreRuntime::start(QString *error)
         if (m_demoCredentials.isEmpty())
             return false;
     }
+    serverConfig.demoPage = ensureDemoPageKey(*m_chat, m_config.data, error);
+    if (!error->isEmpty())
+        return false;
     m_server = std::make_unique<LobbyServer>(*m_chat, serverConfig);
     return m_server->listen(m_config.host, m_config.port, error);
 }

@@ -42,6 +42,7 @@ struct CoreConfig
     quint16 port = 0;
     bool demo = false;
     http::ServerLimits limits;
+    int handoffWaitSeconds = 60;
 };
 
 // Database, ChatService and server, created and used only in the core thread.

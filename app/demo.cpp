@@ -1,5 +1,6 @@
 #include "demo.h"
 
+#include "auth/crypto.h"
 #include "auth/passwords.h"
 #include "chat/chatservice.h"
 #include "core.h"
@@ -54,6 +55,22 @@ bool writeDemoKey(const DataFolder &data, const QString &key)
     return file.open(QIODevice::WriteOnly) &&
            file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
            file.write(key.toLatin1()) == key.size() && file.commit();
+}
+
+QString createDemoKey(ChatService &chat, qint64 siteId, const DataFolder &data, QString *error)
+{
+    const auth::NewApiKey key = auth::generateApiKey();
+    const auto stored =
+        chat.createApiKey(siteId, QStringLiteral("Lobby demo page"), key.prefix, key.hash);
+    if (!stored) {
+        *error = stored.error().message;
+        return {};
+    }
+    if (!writeDemoKey(data, key.key)) {
+        *error = QStringLiteral("cannot write %1").arg(data.demoKeyPath());
+        return {};
+    }
+    return key.key;
 }
 
 QStringList credentialLines(const QString &apiKey)
@@ -143,16 +160,26 @@ QStringList ensureDemoData(ChatService &chat, const DataFolder &data, QString *e
     if (!posted)
         return fail(posted.error());
 
-    const auth::NewApiKey key = auth::generateApiKey();
-    const auto stored =
-        chat.createApiKey(site->id, QStringLiteral("Demo website"), key.prefix, key.hash);
-    if (!stored)
-        return fail(stored.error());
-    if (!writeDemoKey(data, key.key)) {
-        *error = QStringLiteral("cannot write %1").arg(data.demoKeyPath());
+    const QString key = createDemoKey(chat, site->id, data, error);
+    if (key.isEmpty())
         return {};
+    return credentialLines(key);
+}
+
+api::pages::DemoPageConfig ensureDemoPageKey(ChatService &chat, const DataFolder &data,
+                                             QString *error)
+{
+    const QList<Site> sites = chat.store().sites();
+    if (sites.isEmpty())
+        return {};
+    const QString stored = readDemoKey(data);
+    if (!stored.isEmpty()) {
+        const auto key = chat.store().apiKeyByHash(auth::sha256Hex(stored.toUtf8()));
+        if (key && !key->revokedAt.isValid())
+            return {key->siteId, stored};
     }
-    return credentialLines(key.key);
+    const QString key = createDemoKey(chat, sites.constFirst().id, data, error);
+    return {key.isEmpty() ? 0 : sites.constFirst().id, key};
 }
 
 } // namespace lobby::app

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "api/pages/demopage.h"
+
 #include <QStringList>
 
 namespace lobby::chat {
@@ -26,5 +28,10 @@ inline constexpr const char *customerPassword = "lobby-customer";
 // conversation) when the data folder has no site yet. Returns the lines to print: the
 // credentials, or why nothing was added. Empty only on failure, with `error` set.
 QStringList ensureDemoData(chat::ChatService &chat, const DataFolder &data, QString *error);
+
+// The widget key the /demo/ page embeds: DATA/demo-api-key, made for the first site when it is
+// missing or no longer valid, so the demo page works on any data folder. Empty without a site.
+api::pages::DemoPageConfig ensureDemoPageKey(chat::ChatService &chat, const DataFolder &data,
+                                             QString *error);
 
 } // namespace lobby::app

@@ -53,7 +53,12 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Fill a new data folder with a demo hotel and "
                                                  "print its credentials."));
-    parser.addOptions({headless, listen, dataDir, demo});
+    const QCommandLineOption handoffWait(
+        QStringLiteral("handoff-wait"),
+        QStringLiteral("How long a streamed widget chat waits for staff after a hand-off "
+                       "(seconds, default 60)."),
+        QStringLiteral("SECONDS"), QStringLiteral("60"));
+    parser.addOptions({headless, listen, dataDir, demo, handoffWait});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -78,6 +83,13 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     if (!parseListenAddress(parser.value(listen), &options->host, &options->hostText,
                             &options->port)) {
         err << "--listen wants HOST:PORT, got '" << parser.value(listen) << "'\n";
+        *exitCode = 2;
+        return false;
+    }
+    bool waitOk = false;
+    options->handoffWaitSeconds = parser.value(handoffWait).toInt(&waitOk);
+    if (!waitOk || options->handoffWaitSeconds < 0 || options->handoffWaitSeconds > 3600) {
+        err << "--handoff-wait wants 0 to 3600 seconds\n";
         *exitCode = 2;
         return false;
     }

@@ -14,6 +14,7 @@ struct Options
     QString hostText = QStringLiteral("0.0.0.0");
     quint16 port = 8080;
     QString dataDir;
+    int handoffWaitSeconds = 60;
 };
 
 // Parses arguments; on failure prints to stderr and returns false with `exitCode` set.

@@ -14,6 +14,7 @@ LobbyServer::LobbyServer(chat::ChatService &chat, const ServerConfig &config)
     api::registerHealthRoutes(*m_http);
     http::registerStaticFiles(*m_http);
     m_widget = std::make_unique<api::widget::WidgetApi>(*m_http, m_chat, *m_hub, config.widget);
+    api::pages::registerDemoPage(*m_http, m_chat, config.demoPage);
 }
 
 LobbyServer::~LobbyServer() = default;

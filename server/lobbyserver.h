@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/pages/demopage.h"
 #include "api/widget/widgetapi.h"
 #include "auth/tokenservice.h"
 #include "http/httpserver.h"
@@ -19,6 +20,7 @@ struct ServerConfig
     QByteArray jwtSecret; // per install, see auth/secretfile.h
     auth::TokenLifetimes tokenLifetimes;
     api::widget::WidgetConfig widget;
+    api::pages::DemoPageConfig demoPage;
 };
 
 // Every API family on one HttpServer, over one ChatService. Lives in the core thread.

@@ -2,3 +2,4 @@
 lobby_test(tst_widget api/tst_widget.cpp)
 lobby_test(tst_assistant unit/tst_assistant.cpp)
 lobby_node_test(node_widget widget.test.js)
+lobby_node_test(browser_widget widget.browser.test.js)

@@ -46,23 +46,25 @@ bool isSafeRelativePath(const QString &path)
 void registerStaticFiles(HttpServer &server)
 {
     // Swagger UI styles its own elements inline, so its page allows inline styles.
-    server.route(QHttpServerRequest::Method::Get, QStringLiteral("/api/docs/"),
-                 [](const HttpRequest &) {
-                     HttpReply reply = fileReply(QStringLiteral(":/web/docs/index.html"));
-                     for (Header &header : reply.headers) {
-                         if (header.first == "Content-Security-Policy")
-                             header.second.replace("style-src 'self'",
-                                                   "style-src 'self' 'unsafe-inline'");
-                     }
-                     return reply;
-                 });
-    server.route(QHttpServerRequest::Method::Get, QStringLiteral("/api/docs/openapi.json"),
-                 [](const HttpRequest &) { return fileReply(QStringLiteral(":/openapi/openapi.json")); });
+    server.route(
+        QHttpServerRequest::Method::Get, QStringLiteral("/api/docs/"), [](const HttpRequest &) {
+            HttpReply reply = fileReply(QStringLiteral(":/web/docs/index.html"));
+            for (Header &header : reply.headers) {
+                if (header.first == "Content-Security-Policy")
+                    header.second.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+            }
+            return reply;
+        });
+    server.route(
+        QHttpServerRequest::Method::Get, QStringLiteral("/api/docs/openapi.json"),
+        [](const HttpRequest &) { return fileReply(QStringLiteral(":/openapi/openapi.json")); });
     server.route(QHttpServerRequest::Method::Get, QStringLiteral("/docs"), [](const HttpRequest &) {
         return HttpReply{302, {}, "text/plain", {{"Location", "/api/docs/"}}};
     });
     server.route(QHttpServerRequest::Method::Get, QStringLiteral("/"),
                  [](const HttpRequest &) { return fileReply(QStringLiteral(":/web/index.html")); });
+    server.route(QHttpServerRequest::Method::Get, QStringLiteral("/widget.js"),
+                 [](const HttpRequest &) { return fileReply(QStringLiteral(":/web/widget.js")); });
     server.route(QHttpServerRequest::Method::Get, QStringLiteral("/static/{*path}"),
                  [](const HttpRequest &request) {
                      const QString path = request.param(QStringLiteral("path"));

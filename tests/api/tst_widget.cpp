@@ -527,7 +527,8 @@ private Q_SLOTS:
         QCOMPARE(page.status, 200);
         QVERIFY(page.body.contains("/static/vendor/swagger-ui/swagger-ui-bundle.js"));
         QVERIFY(page.header("content-security-policy").contains("script-src 'self'"));
-        const auto bundle = request(m_port, "GET", "/static/vendor/swagger-ui/swagger-ui-bundle.js");
+        const auto bundle =
+            request(m_port, "GET", "/static/vendor/swagger-ui/swagger-ui-bundle.js");
         QCOMPARE(bundle.status, 200);
         QVERIFY(bundle.header("content-type").contains("javascript"));
         QVERIFY(bundle.body.size() > 100000);

@@ -1,0 +1,282 @@
+// Lobby chat widget. A website adds
+//   <script src="http://LOBBY/widget.js" data-api-key="..."></script>
+// and gets a launcher button and a chat panel, isolated from the page in a shadow root.
+// It follows the widget guide: a visitor kept in localStorage (whipsmart_visitor_id) and
+// validated on load, a session per chat ("+" starts a new one), answers streamed as they
+// arrive, staff replies after a hand-off shown live, and catch-up after a reload or reconnect.
+// Message text is only ever set with textContent.
+(() => {
+  'use strict';
+
+  const script = document.currentScript;
+  if (!script || window.__lobbyWidget) return;
+  window.__lobbyWidget = true;
+  const apiKey = script.dataset.apiKey || '';
+  const base = new URL(script.src, location.href).origin;
+  const VISITOR_KEY = 'whipsmart_visitor_id';
+  const SESSION_KEY = 'lobby_widget_session'; // per tab: { id, lastId }
+
+  // ---- the guide's three steps ------------------------------------------------------------
+
+  async function api(path, options = {}) {
+    const response = await fetch(base + path, {
+      ...options,
+      headers: { 'Content-Type': 'application/json', ...(options.headers || {}) },
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok || body.success === false) {
+      const error = new Error(body.message || `HTTP ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
+    return body.data;
+  }
+
+  async function initializeVisitor() {
+    const stored = localStorage.getItem(VISITOR_KEY);
+    if (stored) {
+      try {
+        await api(`/api/chats/visitors/${encodeURIComponent(stored)}/validate/`);
+        return stored;
+      } catch (error) {
+        localStorage.removeItem(VISITOR_KEY);
+      }
+    }
+    const visitor = await api('/api/chats/visitors/', { method: 'POST', body: '{}' });
+    localStorage.setItem(VISITOR_KEY, visitor.id);
+    return visitor.id;
+  }
+
+  async function createSession(visitorId) {
+    const session = await api('/api/chats/sessions/', {
+      method: 'POST',
+      body: JSON.stringify({ visitor_id: visitorId }),
+    });
+    return session.id;
+  }
+
+  // Reads the SSE answer of /chat/stream/, calling onEvent for each data event.
+  async function streamChat(visitorId, sessionId, message, onEvent) {
+    const response = await fetch(`${base}/api/chats/messages/chat/stream/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': apiKey },
+      body: JSON.stringify({ message, session_id: sessionId, visitor_id: visitorId }),
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      const error = new Error(body.message || `HTTP ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      const events = buffer.split('\n\n');
+      buffer = events.pop() || '';
+      for (const event of events) {
+        const line = event.split('\n').find((l) => l.startsWith('data: '));
+        if (!line) continue;
+        const data = JSON.parse(line.slice(6));
+        onEvent(data);
+        if (data.done) return;
+      }
+    }
+  }
+
+  // ---- the panel ---------------------------------------------------------------------------
+
+  function element(tag, attributes = {}, text) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  const host = element('div', { id: 'lobby-chat-widget' });
+  const root = host.attachShadow({ mode: 'open' });
+  root.append(element('link', { rel: 'stylesheet', href: `${base}/static/widget.css` }));
+  const launcher = element('button', { class: 'launcher', 'data-testid': 'widget-launcher',
+    'aria-label': 'Chat with us', type: 'button' }, 'Chat');
+  const panel = element('section', { class: 'panel', hidden: '', 'aria-label': 'Chat' });
+  const header = element('header');
+  const title = element('strong', {}, 'Chat with us');
+  const newChat = element('button', { class: 'icon', 'data-testid': 'widget-new-chat',
+    type: 'button', title: 'New chat', 'aria-label': 'New chat' }, '+');
+  const close = element('button', { class: 'icon', type: 'button', title: 'Close',
+    'aria-label': 'Close' }, '×');
+  header.append(title, newChat, close);
+  const list = element('ol', { class: 'messages', 'data-testid': 'widget-messages',
+    'aria-live': 'polite' });
+  const status = element('p', { class: 'status', hidden: '' });
+  const form = element('form', { class: 'composer' });
+  const input = element('textarea', { 'data-testid': 'widget-input', rows: '1',
+    placeholder: 'Type your message…', 'aria-label': 'Message' });
+  const send = element('button', { 'data-testid': 'widget-send', type: 'submit' }, 'Send');
+  form.append(input, send);
+  panel.append(header, list, status, form);
+  root.append(launcher, panel);
+
+  const rendered = new Set(); // message ids on screen
+  let visitorId = null;
+  let session = null; // { id, lastId }
+  let events = null; // EventSource of the session
+  let streaming = false;
+  const heldBack = []; // live messages that arrived while a streamed turn was being drawn
+
+  function setStatus(text) {
+    status.hidden = !text;
+    status.textContent = text || '';
+  }
+
+  function bubble(role, text, id) {
+    const item = element('li', { class: `message ${role}` });
+    const body = element('span', { class: 'text' }, text);
+    item.append(body);
+    if (id) {
+      item.dataset.id = id;
+      rendered.add(String(id));
+    }
+    list.append(item);
+    list.scrollTop = list.scrollHeight;
+    return body;
+  }
+
+  function remember(id) {
+    if (!id) return;
+    rendered.add(String(id));
+    if (Number(id) > Number(session.lastId || 0)) {
+      session.lastId = String(id);
+      sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    }
+  }
+
+  function showMessage(message) {
+    if (rendered.has(String(message.id))) return remember(message.id);
+    const role = message.role === 'user' ? 'user' : message.role;
+    bubble(role, message.content, message.id);
+    remember(message.id);
+  }
+
+  function listen() {
+    if (events) events.close();
+    const url = `${base}/api/chats/sessions/${encodeURIComponent(session.id)}/events/` +
+      `?visitor_id=${encodeURIComponent(visitorId)}&after=${encodeURIComponent(session.lastId || 0)}`;
+    events = new EventSource(url);
+    events.addEventListener('message', (event) => {
+      const data = JSON.parse(event.data);
+      if (data.type === 'typing') {
+        setStatus(data.typing ? 'Our team is typing…' : '');
+      } else if (data.type === 'message') {
+        if (data.message.role === 'staff') setStatus('');
+        if (streaming) heldBack.push(data.message);
+        else showMessage(data.message);
+      }
+    });
+  }
+
+  async function startSession(reuse) {
+    const stored = reuse && JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
+    list.replaceChildren();
+    rendered.clear();
+    if (stored && stored.id) {
+      session = stored;
+      // Catch up on everything said in this chat, then go live.
+      const page = await api(`/api/chats/sessions/${encodeURIComponent(session.id)}/messages/` +
+        `?visitor_id=${encodeURIComponent(visitorId)}&limit=500`).catch(() => null);
+      if (page) {
+        session.lastId = 0;
+        page.messages.forEach(showMessage);
+        listen();
+        return;
+      }
+    }
+    session = { id: await createSession(visitorId), lastId: 0 };
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    listen();
+  }
+
+  async function ask(text) {
+    bubble('user', text);
+    streaming = true;
+    list.setAttribute('aria-busy', 'true');
+    let answer = null;
+    let handoff = false;
+    try {
+      await streamChat(visitorId, session.id, text, (data) => {
+        if (data.handoff && !data.done) {
+          handoff = true;
+          setStatus('Connecting you to our team…');
+          return;
+        }
+        if (data.typing !== undefined && !data.chunk && !data.done) {
+          setStatus(data.typing ? 'Our team is typing…' : (handoff ? 'Connecting you to our team…' : ''));
+          return;
+        }
+        if (!answer) answer = bubble(handoff ? 'staff' : 'assistant', '');
+        answer.textContent += data.chunk || '';
+        if (data.done) {
+          // After a hand-off the reply is staff's, or the assistant's holding message.
+          answer.parentElement.className = `message ${data.from === 'staff' ? 'staff' : 'assistant'}`;
+          setStatus('');
+          remember(data.message_id);
+          remember(data.response_id);
+        }
+      });
+    } catch (error) {
+      if (error.status === 410 || error.status === 404) {
+        await startSession(false);
+        streaming = false;
+        return ask(text);
+      }
+      bubble('error', 'Sorry, your message could not be sent. Please try again.');
+    } finally {
+      streaming = false;
+      list.setAttribute('aria-busy', 'false');
+      heldBack.splice(0).forEach(showMessage);
+    }
+  }
+
+  async function open() {
+    panel.hidden = false;
+    launcher.hidden = true;
+    input.focus();
+    if (!visitorId) {
+      try {
+        visitorId = await initializeVisitor();
+        await startSession(true);
+      } catch (error) {
+        setStatus('Chat is not available right now.');
+      }
+    }
+  }
+
+  launcher.addEventListener('click', open);
+  close.addEventListener('click', () => {
+    panel.hidden = true;
+    launcher.hidden = false;
+  });
+  newChat.addEventListener('click', () => {
+    if (visitorId) startSession(false).catch(() => setStatus('Chat is not available right now.'));
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text || !session || streaming) return;
+    input.value = '';
+    ask(text);
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  const mount = () => document.body.append(host);
+  if (document.body) mount();
+  else document.addEventListener('DOMContentLoaded', mount);
+})();
