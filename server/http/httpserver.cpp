@@ -254,8 +254,11 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
         socket->write(rawResponse(decision.status, errorBody(family, decision.message)));
         return false;
     }
+    // QtWebSockets times a handshake out after 10 s; anything older will never arrive.
+    m_pendingUpgrades.removeIf(
+        [](const auto &pending) { return pending.value().expires.hasExpired(); });
     m_pendingUpgrades.insert({socket->peerAddress().toString(), socket->peerPort()},
-                             {route, decision.context});
+                             {route, decision.context, QDeadlineTimer(30000)});
     return true;
 }
 

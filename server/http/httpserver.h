@@ -4,6 +4,7 @@
 #include "http/requestguard.h"
 
 #include <QAbstractHttpServer>
+#include <QDeadlineTimer>
 #include <QHostAddress>
 #include <QHttpServerResponder>
 #include <QPointer>
@@ -102,8 +103,9 @@ private:
     };
     struct PendingUpgrade
     {
-        const Route *route;
+        const Route *route = nullptr;
         QVariant context;
+        QDeadlineTimer expires; // a handshake that never completes is forgotten
     };
 
     void addRoute(Route route, const QString &pattern);
