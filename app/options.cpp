@@ -53,7 +53,12 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Fill a new data folder with a demo hotel and "
                                                  "print its credentials."));
-    parser.addOptions({headless, listen, dataDir, demo});
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the console (with --demo: signed in as the demo admin, a "
+                       "conversation open), save it as a PNG and exit."),
+        QStringLiteral("FILE.png"));
+    parser.addOptions({headless, listen, dataDir, demo, screenshot});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -83,6 +88,7 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     }
     options->headless = parser.isSet(headless);
     options->demo = parser.isSet(demo);
+    options->screenshot = parser.value(screenshot);
     options->dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : defaultDataDir();
     return true;
 }

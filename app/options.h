@@ -14,6 +14,7 @@ struct Options
     QString hostText = QStringLiteral("0.0.0.0");
     quint16 port = 8080;
     QString dataDir;
+    QString screenshot; // --screenshot FILE.png: render the console, save it, exit
 };
 
 // Parses arguments; on failure prints to stderr and returns false with `exitCode` set.
