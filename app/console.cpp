@@ -1,15 +1,15 @@
 #include "console.h"
 
+#include "chat/chatservice.h"
 #include "consolecontroller.h"
 #include "core.h"
 #include "demo.h"
 #include "qrcode.h"
 #include "screenshotscene.h"
+#include "store/store.h"
 #include "ui/conversationfiltermodel.h"
 #include "ui/conversationlistmodel.h"
 #include "ui/messagelistmodel.h"
-#include "chat/chatservice.h"
-#include "store/store.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -27,7 +27,8 @@ QString publicUrlFor(const QString &serverUrl)
 {
     QUrl url(serverUrl);
     const QHostAddress host(url.host());
-    if (host == QHostAddress::AnyIPv4 || host == QHostAddress::AnyIPv6 || url.host() == u"0.0.0.0") {
+    if (host == QHostAddress::AnyIPv4 || host == QHostAddress::AnyIPv6 ||
+        url.host() == u"0.0.0.0") {
         QString lan = QStringLiteral("localhost");
         for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
             if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()) {
@@ -176,8 +177,7 @@ void Console::takeScreenshot(const QString &path)
         // The other side starts typing, so the picture shows the typing line too.
         const qint64 conversationId = c.currentConversationId();
         m_core.post([conversationId](CoreRuntime &runtime) {
-            for (const chat::Participant &p :
-                 runtime.chat().store().participants(conversationId)) {
+            for (const chat::Participant &p : runtime.chat().store().participants(conversationId)) {
                 if (p.actor.kind == chat::ActorKind::Guest ||
                     p.actor.kind == chat::ActorKind::Visitor)
                     runtime.chat().setTyping(conversationId, p.actor, true);

@@ -47,14 +47,14 @@ QVariantMap roomRecord(const Room &room)
 
 } // namespace
 
-ConsoleController::ConsoleController(Core &core, const QString &serverUrl,
-                                     const QString &publicUrl, QObject *parent)
+ConsoleController::ConsoleController(Core &core, const QString &serverUrl, const QString &publicUrl,
+                                     QObject *parent)
     : QObject(parent), m_core(core), m_serverUrl(serverUrl), m_publicUrl(publicUrl),
       m_inbox(std::make_unique<ui::ConversationListModel>()),
       m_conversations(std::make_unique<ui::ConversationFilterModel>()),
       m_messages(std::make_unique<ui::MessageListModel>()),
-      m_rooms(std::make_unique<ui::RecordListModel>(
-          QList<QByteArray>{"id", "number", "createdAt"})),
+      m_rooms(
+          std::make_unique<ui::RecordListModel>(QList<QByteArray>{"id", "number", "createdAt"})),
       m_apiKeys(std::make_unique<ui::RecordListModel>(
           QList<QByteArray>{"id", "label", "prefix", "createdAt", "revoked"})),
       m_staffAccounts(std::make_unique<ui::RecordListModel>(
@@ -224,8 +224,7 @@ void ConsoleController::signInWithoutPassword(const QString &email)
 {
     inCore([this, email](CoreRuntime &runtime) {
         const auto account = runtime.chat().store().accountByEmail(email);
-        const auto site =
-            account ? runtime.chat().store().siteById(account->siteId) : std::nullopt;
+        const auto site = account ? runtime.chat().store().siteById(account->siteId) : std::nullopt;
         if (!account || !site || account->kind != AccountKind::Staff)
             return;
         QMetaObject::invokeMethod(this, [this, account, site] { startSession(*account, *site); });
@@ -234,14 +233,9 @@ void ConsoleController::signInWithoutPassword(const QString &email)
 
 void ConsoleController::startSession(const Account &account, const Site &site)
 {
-    m_staff = {account.id,
-               site.id,
-               account.name,
-               account.email,
-               account.jobTitle,
-               account.role == StaffRole::Admin,
-               site.name,
-               site.slug};
+    m_staff = {account.id,    site.id,          account.name,
+               account.email, account.jobTitle, account.role == StaffRole::Admin,
+               site.name,     site.slug};
     const Actor viewer = account.actor();
     m_messages->setViewer(viewer);
     m_conversations->setViewerId(account.id);
@@ -321,9 +315,8 @@ void ConsoleController::onEvents(const DomainEvents &events)
             (event.message.sender.kind == ActorKind::Guest ||
              event.message.sender.kind == ActorKind::Visitor ||
              event.message.sender.kind == ActorKind::Customer)) {
-            const QString title = event.conversation.title.isEmpty()
-                                      ? tr("Website visitor")
-                                      : event.conversation.title;
+            const QString title = event.conversation.title.isEmpty() ? tr("Website visitor")
+                                                                     : event.conversation.title;
             Q_EMIT incomingMessage(event.conversationId, title,
                                    event.conversation.lastMessagePreview, m_windowActive);
         }
@@ -373,18 +366,19 @@ void ConsoleController::refreshDetails()
             return;
         QVariantList participants;
         for (const ParticipantInfo &p : details->participants)
-            participants.append(QVariantMap{{QStringLiteral("name"), p.name},
-                                            {QStringLiteral("kind"), wireName(p.participant.actor.kind)},
-                                            {QStringLiteral("online"), p.online},
-                                            {QStringLiteral("active"), p.participant.active}});
+            participants.append(
+                QVariantMap{{QStringLiteral("name"), p.name},
+                            {QStringLiteral("kind"), wireName(p.participant.actor.kind)},
+                            {QStringLiteral("online"), p.online},
+                            {QStringLiteral("active"), p.participant.active}});
         QVariantList visitorInfo;
         for (auto it = details->visitorInfo.constBegin(); it != details->visitorInfo.constEnd();
              ++it) {
-            const QString value = it.value().isString() ? it.value().toString()
-                                                        : it.value().toVariant().toString();
+            const QString value =
+                it.value().isString() ? it.value().toString() : it.value().toVariant().toString();
             if (!value.isEmpty())
-                visitorInfo.append(
-                    QVariantMap{{QStringLiteral("key"), it.key()}, {QStringLiteral("value"), value}});
+                visitorInfo.append(QVariantMap{{QStringLiteral("key"), it.key()},
+                                               {QStringLiteral("value"), value}});
         }
         const Conversation &c = details->conversation;
         const QVariantMap map{{QStringLiteral("id"), c.id},
@@ -446,14 +440,15 @@ void ConsoleController::search(const QString &text)
     const qint64 siteId = m_staff.siteId;
     inCore([this, siteId, text](CoreRuntime &runtime) {
         const QList<qint64> ids = runtime.chat().searchConversations(siteId, text);
-        QMetaObject::invokeMethod(this,
-                                  [this, text, ids] { m_conversations->setSearchMatches(text, ids); });
+        QMetaObject::invokeMethod(
+            this, [this, text, ids] { m_conversations->setSearchMatches(text, ids); });
     });
 }
 
 void ConsoleController::setFilter(int filter)
 {
-    if (filter >= ui::ConversationFilterModel::All && filter <= ui::ConversationFilterModel::Archived)
+    if (filter >= ui::ConversationFilterModel::All &&
+        filter <= ui::ConversationFilterModel::Archived)
         m_conversations->setFilter(ui::ConversationFilterModel::Filter(filter));
 }
 
@@ -588,8 +583,8 @@ void ConsoleController::setRoomPin(qint64 roomId, const QString &pin)
 void ConsoleController::rotateRoomPin(qint64 roomId)
 {
     ADMIN_CHANGE({
-        const QString pin =
-            QStringLiteral("%1").arg(QRandomGenerator::system()->bounded(10000), 4, 10, QLatin1Char('0'));
+        const QString pin = QStringLiteral("%1").arg(QRandomGenerator::system()->bounded(10000), 4,
+                                                     10, QLatin1Char('0'));
         inCore([this, siteId, roomId, pin](CoreRuntime &runtime) {
             const auto room = runtime.chat().setRoomPin(siteId, roomId, auth::hashPassword(pin));
             if (!room) {
@@ -598,7 +593,8 @@ void ConsoleController::rotateRoomPin(qint64 roomId)
                 return;
             }
             const QString title = tr("New PIN for room %1").arg(room->number);
-            QMetaObject::invokeMethod(this, [this, title, pin] { Q_EMIT secretCreated(title, pin); });
+            QMetaObject::invokeMethod(this,
+                                      [this, title, pin] { Q_EMIT secretCreated(title, pin); });
         });
     });
 }
@@ -640,8 +636,8 @@ void ConsoleController::revokeApiKey(qint64 keyId)
     });
 }
 
-void ConsoleController::addStaff(const QString &name, const QString &email,
-                                 const QString &password, bool admin, const QString &jobTitle)
+void ConsoleController::addStaff(const QString &name, const QString &email, const QString &password,
+                                 bool admin, const QString &jobTitle)
 {
     ADMIN_CHANGE({
         if (!auth::isAcceptablePassword(password)) {
@@ -737,7 +733,7 @@ void ConsoleController::openUrl(const QString &url) const
     QDesktopServices::openUrl(QUrl::fromUserInput(url));
 }
 
-QString ConsoleController::formatRelative(const QDateTime &at) const
+QString ConsoleController::formatRelative(const QDateTime &at, const QDateTime &) const
 {
     if (!at.isValid())
         return {};

@@ -111,7 +111,8 @@ public:
     // Writes a printable PDF (QR code, room, address) and returns its path; empty on failure.
     Q_INVOKABLE QString printRoomQr(const QString &roomNumber);
     Q_INVOKABLE void openUrl(const QString &url) const;
-    Q_INVOKABLE QString formatRelative(const QDateTime &at) const;
+    // "just now", "3 min ago", "14:05", "yesterday"; `now` only makes QML bindings re-evaluate.
+    Q_INVOKABLE QString formatRelative(const QDateTime &at, const QDateTime &now = {}) const;
 
 Q_SIGNALS:
     void signedInChanged();

@@ -54,7 +54,8 @@ int main(int argc, char *argv[])
     if (!parseOptions(app->arguments(), &options, &exitCode))
         return exitCode;
     if (headless && !options.screenshot.isEmpty()) {
-        QTextStream(stderr) << "lobby: --screenshot needs the console (try QT_QPA_PLATFORM=offscreen)\n";
+        QTextStream(stderr)
+            << "lobby: --screenshot needs the console (try QT_QPA_PLATFORM=offscreen)\n";
         return 2;
     }
 

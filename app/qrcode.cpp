@@ -77,8 +77,9 @@ bool writeRoomQrSheet(const QString &path, const QString &hotelName, const QStri
                      QStringLiteral("Scan to chat with reception.\nYou will need your room PIN."));
     font.setPointSize(8);
     painter.setFont(font);
-    painter.drawText(QRect(area.left(), textTop + area.height() / 8, area.width(), area.height() / 8),
-                     Qt::AlignCenter | Qt::TextWrapAnywhere, url);
+    painter.drawText(
+        QRect(area.left(), textTop + area.height() / 8, area.width(), area.height() / 8),
+        Qt::AlignCenter | Qt::TextWrapAnywhere, url);
     return painter.end();
 }
 

@@ -40,8 +40,8 @@ void addScreenshotScene(ChatService &chat)
     };
 
     const Actor guest102{ActorKind::Guest, 102};
-    const qint64 room102 = open(ConversationKind::Room, QStringLiteral("Room 102"),
-                                QStringLiteral("102"), guest102);
+    const qint64 room102 =
+        open(ConversationKind::Room, QStringLiteral("Room 102"), QStringLiteral("102"), guest102);
     say(room102, guest102, "What time is check-out on Sunday?");
     say(room102, {ActorKind::Assistant, 0},
         "Check-out is at 11:00. Late check-out until 13:00 can be arranged at the front desk.");
@@ -52,14 +52,15 @@ void addScreenshotScene(ChatService &chat)
     chat.connectionOpened(site->id, visitor);
 
     const Actor guest205{ActorKind::Guest, 205};
-    const qint64 room205 = open(ConversationKind::Room, QStringLiteral("Room 205"),
-                                QStringLiteral("205"), guest205);
+    const qint64 room205 =
+        open(ConversationKind::Room, QStringLiteral("Room 205"), QStringLiteral("205"), guest205);
     say(room205, guest205,
         "Hi! We just arrived. Could we get two extra pillows and a kettle, please?");
     say(room205, admin->actor(),
         "Welcome to Hotel Killarney! Of course, housekeeping will bring them up in 15 minutes.");
-    const qint64 question = say(room205, guest205, "Lovely, thank you. Is the spa open tomorrow "
-                                                   "morning? We'd like to swim before breakfast.");
+    const qint64 question = say(room205, guest205,
+                                "Lovely, thank you. Is the spa open tomorrow "
+                                "morning? We'd like to swim before breakfast.");
     const qint64 answer = say(room205, admin->actor(),
                               "Yes! The spa and pool open at 8:00, towels are at the spa desk. "
                               "Breakfast is served in the Garden Room until 10:30.",

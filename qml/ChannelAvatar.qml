@@ -11,19 +11,20 @@ Item {
     property bool online
     property int size: 42
 
-    function initials(name: string): string {
-        const words = name.trim().split(/\s+/).filter(w => w.length > 0);
-        if (words.length === 0)
-            return "?";
-        if (words.length === 1)
-            return words[0].charAt(0).toUpperCase();
-        return (words[0].charAt(0) + words[words.length - 1].charAt(0)).toUpperCase();
+    function initials(name) {
+        const words = name.trim().split(" ");
+        let letters = "";
+        for (let i = 0; i < words.length; ++i) {
+            if (words[i].length > 0 && (letters.length === 0 || i === words.length - 1))
+                letters += words[i].charAt(0);
+        }
+        return letters.length > 0 ? letters.substring(0, 2).toUpperCase() : "?";
     }
 
     readonly property string glyph: {
         switch (avatar.kind) {
         case "room":
-            return avatar.roomNumber.length > 0 ? avatar.roomNumber : avatar.title.replace(/^Room\s*/, "");
+            return avatar.roomNumber.length > 0 ? avatar.roomNumber : avatar.title.split(" ").pop();
         case "widget":
             return "www";
         case "direct":

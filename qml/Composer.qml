@@ -1,3 +1,6 @@
+pragma ComponentBehavior: Bound
+
+import QtQml
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -104,13 +107,14 @@ Rectangle {
                         model: composer.backend.cannedReplies
 
                         MenuItem {
+                            id: cannedItem
                             required property string modelData
 
-                            text: modelData
+                            text: cannedItem.modelData
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.small + 1
                             onTriggered: {
-                                input.text = modelData;
+                                input.text = cannedItem.modelData;
                                 input.cursorPosition = input.length;
                                 input.forceActiveFocus();
                             }

@@ -1,3 +1,4 @@
+import QtQml
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -73,7 +74,7 @@ Rectangle {
                     color: Theme.success
                 }
                 Label {
-                    text: qsTr("Serving %1 · %n connection(s)", "", view.backend.openConnections).arg(view.backend.publicUrl)
+                    text: view.backend.openConnections === 1 ? qsTr("Serving %1 · 1 connection").arg(view.backend.publicUrl) : qsTr("Serving %1 · %2 connections").arg(view.backend.publicUrl).arg(view.backend.openConnections)
                     color: "#aab3c5"
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.small

@@ -19,12 +19,12 @@ ItemDelegate {
     required property bool online
     required property bool archived
     property bool current: false
-    // Re-evaluates relative times ("3 min ago") when it ticks.
-    property date now: new Date()
-    property var formatRelative: function (when) { return ""; }
+    // "just now", "3 min ago", "14:05": set by the inbox, which keeps them current.
+    property string activityText
+    property string createdText
 
     readonly property string shownTitle: row.kind === "widget" && (row.title.length === 0 || row.title === "Website visitor")
-                                         ? qsTr("Website visitor · %1").arg(row.formatRelative(row.createdAt, row.now))
+                                         ? qsTr("Website visitor · %1").arg(row.createdText)
                                          : row.title
 
     objectName: "conversation-" + row.conversationId
@@ -71,7 +71,7 @@ ItemDelegate {
                     Layout.fillWidth: true
                 }
                 Label {
-                    text: row.formatRelative(row.lastActivity, row.now)
+                    text: row.activityText
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.small
                     color: row.unreadCount > 0 ? Theme.accent : Theme.faintText
@@ -95,13 +95,12 @@ ItemDelegate {
                 Rectangle {
                     visible: row.unreadCount > 0
                     objectName: "unreadBadge"
-                    implicitWidth: Math.max(20, badgeText.implicitWidth + 12)
+                    implicitWidth: Math.max(20, String(row.unreadCount).length * 8 + 12)
                     implicitHeight: 20
                     radius: 10
                     color: Theme.accent
 
                     Text {
-                        id: badgeText
                         anchors.centerIn: parent
                         text: row.unreadCount
                         color: "white"

@@ -1,3 +1,5 @@
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -48,6 +50,7 @@ Rectangle {
                     spacing: 2
 
                     Label {
+                        Layout.fillWidth: true
                         objectName: "conversationTitle"
                         text: pane.details.id ? pane.titleOf(pane.details) : ""
                         textFormat: Text.PlainText
@@ -104,20 +107,19 @@ Rectangle {
                 width: ListView.view.width - 40
                 x: 20
                 serverUrl: pane.backend.serverUrl
-                onReplyRequested: (messageId, senderName, text) => composer.replyTo(messageId, senderName, text)
-                onImageOpened: url => imageViewer.show(url)
+                onReplyRequested: (repliedId, repliedSender, repliedText) => composer.replyTo(repliedId, repliedSender, repliedText)
+                onImageOpened: address => imageViewer.show(address)
             }
-            header: Item {
-                width: ListView.view.width
-                height: pane.messages.loading ? 36 : 0
 
-                BusyIndicator {
-                    anchors.centerIn: parent
-                    running: pane.messages.loading
-                    visible: running
-                    height: 28
-                    width: 28
-                }
+            // Older messages on their way.
+            BusyIndicator {
+                anchors.top: parent.top
+                anchors.horizontalCenter: parent.horizontalCenter
+                anchors.topMargin: 8
+                running: pane.messages.loading
+                visible: running
+                height: 28
+                width: 28
             }
         }
         Label {

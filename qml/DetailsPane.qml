@@ -1,3 +1,5 @@
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -90,8 +92,9 @@ Rectangle {
                     model: pane.details.visitorInfo ?? []
 
                     Value {
+                        id: info
                         required property var modelData
-                        text: modelData.key + ": " + modelData.value
+                        text: info.modelData.key + ": " + info.modelData.value
                         font.pixelSize: Theme.small
                     }
                 }
@@ -130,6 +133,7 @@ Rectangle {
                     model: pane.details.participants ?? []
 
                     RowLayout {
+                        id: person
                         required property var modelData
                         Layout.fillWidth: true
                         spacing: 8
@@ -138,14 +142,14 @@ Rectangle {
                             implicitWidth: 8
                             implicitHeight: 8
                             radius: 4
-                            color: modelData.online ? Theme.success : "#cfd5df"
+                            color: person.modelData.online ? Theme.success : "#cfd5df"
                         }
                         Value {
-                            text: modelData.name
-                            opacity: modelData.active ? 1 : 0.5
+                            text: person.modelData.name
+                            opacity: person.modelData.active ? 1 : 0.5
                         }
                         Label {
-                            text: modelData.kind
+                            text: person.modelData.kind
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.small
                             color: Theme.faintText

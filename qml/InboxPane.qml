@@ -1,3 +1,6 @@
+pragma ComponentBehavior: Bound
+
+import QtQml
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -90,7 +93,7 @@ Rectangle {
                         text: modelData
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.small + 1
-                        font.bold: filters.currentIndex === index
+                        font.bold: filters.currentIndex === filterButton.index
                         contentItem: Text {
                             text: filterButton.text
                             font: filterButton.font
@@ -121,11 +124,12 @@ Rectangle {
             model: pane.backend.conversations
             ScrollBar.vertical: ScrollBar {}
             delegate: ConversationDelegate {
+                id: conversationRow
                 width: ListView.view.width
-                now: pane.now
-                formatRelative: (when, now) => pane.backend.formatRelative(when)
-                current: conversationId === pane.backend.currentConversationId
-                onClicked: pane.backend.selectConversation(conversationId)
+                activityText: pane.backend.formatRelative(conversationRow.lastActivity, pane.now)
+                createdText: pane.backend.formatRelative(conversationRow.createdAt, pane.now)
+                current: conversationRow.conversationId === pane.backend.currentConversationId
+                onClicked: pane.backend.selectConversation(conversationRow.conversationId)
             }
 
             Label {

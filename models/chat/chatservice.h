@@ -63,9 +63,9 @@ struct NewConversation
 struct MessagePage
 {
     qint64 conversationId = 0;
-    qint64 beforeId = 0;       // what was asked for: 0 is the newest page
-    QList<Message> messages;   // oldest first
-    bool hasMore = false;      // older messages exist
+    qint64 beforeId = 0;     // what was asked for: 0 is the newest page
+    QList<Message> messages; // oldest first
+    bool hasMore = false;    // older messages exist
     QList<Participant> participants;
     QHash<QString, QString> senderNames; // "kind:id" -> display name
     QHash<qint64, Message> quoted;       // messages replied to, by id
@@ -81,10 +81,10 @@ struct ParticipantInfo
 struct ConversationDetails
 {
     Conversation conversation;
-    QString roomNumber;       // room conversations
-    QString handlerName;      // empty when unassigned
-    QJsonObject visitorInfo;  // widget conversations: the visitor's metadata
-    QString visitorId;        // public id of the visitor
+    QString roomNumber;      // room conversations
+    QString handlerName;     // empty when unassigned
+    QJsonObject visitorInfo; // widget conversations: the visitor's metadata
+    QString visitorId;       // public id of the visitor
     QDateTime guestSessionExpiresAt;
     QList<ParticipantInfo> participants;
 };

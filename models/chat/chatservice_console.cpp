@@ -44,8 +44,9 @@ Result<ApiKey> ChatService::revokeApiKey(qint64 siteId, qint64 keyId)
 Result<bool> ChatService::removeFaqEntry(qint64 siteId, qint64 entryId)
 {
     const QList<FaqEntry> entries = m_store.faqOfSite(siteId);
-    const bool found = std::any_of(entries.cbegin(), entries.cend(),
-                                   [entryId](const FaqEntry &entry) { return entry.id == entryId; });
+    const bool found =
+        std::any_of(entries.cbegin(), entries.cend(),
+                    [entryId](const FaqEntry &entry) { return entry.id == entryId; });
     if (!found)
         return notFound(QStringLiteral("no such FAQ entry"));
     if (!m_store.deleteFaqEntry(entryId))

@@ -141,13 +141,20 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> MessageListModel::roleNames() const
 {
-    return {{IdRole, "messageId"},          {SenderKindRole, "senderKind"},
-            {SenderNameRole, "senderName"}, {OutgoingRole, "outgoing"},
-            {MineRole, "mine"},             {TypeRole, "type"},
-            {TextRole, "text"},             {MediaUrlRole, "mediaUrl"},
-            {ReplyToIdRole, "replyToId"},   {ReplySenderRole, "replySender"},
-            {ReplyTextRole, "replyText"},   {CreatedAtRole, "createdAt"},
-            {ReadRole, "read"},             {ContinuationRole, "continuation"},
+    return {{IdRole, "messageId"},
+            {SenderKindRole, "senderKind"},
+            {SenderNameRole, "senderName"},
+            {OutgoingRole, "outgoing"},
+            {MineRole, "mine"},
+            {TypeRole, "type"},
+            {TextRole, "text"},
+            {MediaUrlRole, "mediaUrl"},
+            {ReplyToIdRole, "replyToId"},
+            {ReplySenderRole, "replySender"},
+            {ReplyTextRole, "replyText"},
+            {CreatedAtRole, "createdAt"},
+            {ReadRole, "read"},
+            {ContinuationRole, "continuation"},
             {DayBreakRole, "dayBreak"}};
 }
 
@@ -194,10 +201,10 @@ QList<int> MessageListModel::regroup(int row)
     const Row *older = row + 1 < m_rows.size() ? &m_rows.at(row + 1) : nullptr;
     const QDateTime at = r.message.createdAt.toLocalTime();
     const bool dayBreak = !older || older->message.createdAt.toLocalTime().date() != at.date();
-    const bool continuation = older && !dayBreak && older->message.sender == r.message.sender &&
-                              older->message.type != chat::MessageType::System &&
-                              older->message.createdAt.secsTo(r.message.createdAt) <
-                                  groupingWindowSeconds;
+    const bool continuation =
+        older && !dayBreak && older->message.sender == r.message.sender &&
+        older->message.type != chat::MessageType::System &&
+        older->message.createdAt.secsTo(r.message.createdAt) < groupingWindowSeconds;
     QList<int> roles;
     if (dayBreak != r.dayBreak)
         roles << DayBreakRole;
@@ -222,8 +229,8 @@ void MessageListModel::addPage(const chat::MessagePage &page)
     }
 
     // Only what is older than every row: live events may have brought the newest already.
-    const qint64 oldest = m_rows.isEmpty() ? std::numeric_limits<qint64>::max()
-                                           : m_rows.constLast().message.id;
+    const qint64 oldest =
+        m_rows.isEmpty() ? std::numeric_limits<qint64>::max() : m_rows.constLast().message.id;
     QList<Row> older;
     for (auto it = page.messages.crbegin(); it != page.messages.crend(); ++it) {
         if (it->id < oldest)
@@ -305,9 +312,8 @@ void MessageListModel::applyEvents(const chat::DomainEvents &events)
         for (int row = int(rows.size()) - 1; row >= 0; --row)
             regroup(row);
         endInsertRows();
-        const bool incoming = std::any_of(fresh.cbegin(), fresh.cend(), [this](const auto &m) {
-            return !isOutgoing(m.sender);
-        });
+        const bool incoming = std::any_of(fresh.cbegin(), fresh.cend(),
+                                          [this](const auto &m) { return !isOutgoing(m.sender); });
         if (incoming)
             Q_EMIT incomingMessages(m_conversationId, fresh.constLast().id);
     }
