@@ -13,7 +13,7 @@ set_tests_properties(tst_console_qml PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=off
 
 # `lobby --demo --screenshot FILE.png` renders the console offscreen, saves a PNG and exits 0.
 add_test(NAME console_screenshot
-         COMMAND bash -c "rm -rf \"$0/shot-data\" \"$0/shot.png\" && \"$1\" --demo --data-dir \"$0/shot-data\" --listen 127.0.0.1:0 --screenshot \"$0/shot.png\" && head -c 8 \"$0/shot.png\" | grep -q PNG"
+         COMMAND bash -c "mkdir -p \"$0\" && rm -rf \"$0/shot-data\" \"$0/shot.png\" && \"$1\" --demo --data-dir \"$0/shot-data\" --listen 127.0.0.1:0 --screenshot \"$0/shot.png\" && head -c 8 \"$0/shot.png\" | grep -q PNG"
                  ${CMAKE_CURRENT_BINARY_DIR}/console-screenshot $<TARGET_FILE:lobby>)
 set_tests_properties(console_screenshot PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen"
                      TIMEOUT 120)
