@@ -137,5 +137,15 @@ Item {
             mouseClick(find("filter-0"));
             tryCompare(list, "count", 4, 5000);
         }
+
+        function test_7_settingsShowRoomsAndTheServer() {
+            mouseClick(find("settingsButton"));
+            const rooms = consoleBackend.rooms;
+            tryCompare(rooms, "count", 3, 5000);
+            compare(rooms.get(2).number, "205");
+            compare(consoleBackend.guestPageUrl("205").endsWith("/chat/hotel-killarney/messages/room/205/validate-chat-pin"), true);
+            compare(consoleBackend.faq.count, 6);
+            compare(consoleBackend.staffAccounts.count, 2);
+        }
     }
 }
