@@ -1,59 +1,198 @@
 #include "console.h"
 
 #include "chat/chatservice.h"
+#include "consolecontroller.h"
 #include "core.h"
+#include "demo.h"
+#include "qrcode.h"
+#include "screenshotscene.h"
 #include "store/store.h"
+#include "ui/conversationfiltermodel.h"
 #include "ui/conversationlistmodel.h"
-#include "ui/eventbatcher.h"
+#include "ui/messagelistmodel.h"
 
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QNetworkInterface>
+#include <QPainter>
 #include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QSystemTrayIcon>
+#include <QTimer>
+#include <QUrl>
 
 namespace lobby::app {
 
+QString publicUrlFor(const QString &serverUrl)
+{
+    QUrl url(serverUrl);
+    const QHostAddress host(url.host());
+    if (host == QHostAddress::AnyIPv4 || host == QHostAddress::AnyIPv6 ||
+        url.host() == u"0.0.0.0") {
+        QString lan = QStringLiteral("localhost");
+        for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+            if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()) {
+                lan = address.toString();
+                break;
+            }
+        }
+        url.setHost(lan);
+    }
+    return url.toString(QUrl::StripTrailingSlash);
+}
+
+namespace {
+
+// The tray icon: a rounded "L" with a red badge carrying the unread total.
+QIcon trayIcon(int unread)
+{
+    QPixmap pixmap(64, 64);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setBrush(QColor(0x2f, 0x6f, 0xed));
+    p.setPen(Qt::NoPen);
+    p.drawRoundedRect(QRectF(2, 2, 60, 60), 14, 14);
+    QFont font(QStringLiteral("DejaVu Sans"));
+    font.setBold(true);
+    font.setPixelSize(38);
+    p.setFont(font);
+    p.setPen(Qt::white);
+    p.drawText(QRect(0, 0, 64, 64), Qt::AlignCenter, QStringLiteral("L"));
+    if (unread > 0) {
+        p.setBrush(QColor(0xe5, 0x48, 0x4d));
+        p.setPen(Qt::NoPen);
+        p.drawEllipse(QRectF(30, 0, 34, 34));
+        font.setPixelSize(unread > 9 ? 16 : 22);
+        p.setFont(font);
+        p.setPen(Qt::white);
+        p.drawText(QRect(30, 0, 34, 34), Qt::AlignCenter,
+                   unread > 99 ? QStringLiteral("99+") : QString::number(unread));
+    }
+    return QIcon(pixmap);
+}
+
+} // namespace
+
 Console::Console(Core &core, const QString &serverUrl)
-    : m_core(core), m_serverUrl(serverUrl),
-      m_conversations(std::make_unique<ui::ConversationListModel>())
+    : m_core(core),
+      m_controller(std::make_unique<ConsoleController>(core, serverUrl, publicUrlFor(serverUrl)))
 {}
 
 Console::~Console()
 {
+    m_tray.reset();
     m_engine.reset();
+    m_controller.reset();
 }
 
 bool Console::show(QString *error)
 {
-    ui::ConversationListModel *model = m_conversations.get();
-    m_core.runBlocking([model](CoreRuntime &runtime) {
-        chat::ChatService &chat = runtime.chat();
-        // Until staff sign in, the inbox shows the first site as its first admin sees it.
-        const QList<chat::Site> sites = chat.store().sites();
-        if (sites.isEmpty())
-            return;
-        const chat::Site site = sites.constFirst();
-        const QList<chat::Account> staff =
-            chat.store().accountsOfSite(site.id, chat::AccountKind::Staff);
-        const chat::Actor viewer = staff.isEmpty() ? chat::Actor{} : staff.constFirst().actor();
-        // Subscribe before the snapshot: later events are applied on top of it idempotently.
-        auto *batcher = new ui::EventBatcher(50, &runtime);
-        QObject::connect(&chat, &chat::ChatService::event, batcher, &ui::EventBatcher::add);
-        QObject::connect(batcher, &ui::EventBatcher::batchReady, model,
-                         &ui::ConversationListModel::applyEvents);
-        const auto snapshot = chat.conversationSummaries(site.id, viewer);
-        QMetaObject::invokeMethod(model, [model, site, viewer, snapshot] {
-            model->setViewer(site.id, viewer);
-            model->resetConversations(snapshot);
+    // Widgets are there for the tray icon only; without a tray the console works the same.
+    if (qobject_cast<QApplication *>(QCoreApplication::instance()) &&
+        QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = std::make_unique<QSystemTrayIcon>(trayIcon(0));
+        m_tray->setToolTip(QStringLiteral("Lobby"));
+        m_tray->show();
+        m_controller->setTrayAvailable(true);
+        QObject::connect(&m_controller->inboxModel(),
+                         &ui::ConversationListModel::totalUnreadChanged, m_tray.get(),
+                         [this] { updateTray(m_controller->inboxModel().totalUnread()); });
+        QObject::connect(m_tray.get(), &QSystemTrayIcon::activated, m_tray.get(), [this] {
+            if (m_window) {
+                m_window->show();
+                m_window->raise();
+                m_window->requestActivate();
+            }
         });
-    });
+    }
 
     m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->setInitialProperties({{QStringLiteral("conversations"), QVariant::fromValue(model)},
-                                    {QStringLiteral("serverUrl"), m_serverUrl}});
+    m_engine->addImageProvider(QStringLiteral("qr"), new QrImageProvider);
+    m_engine->setInitialProperties(
+        {{QStringLiteral("backend"), QVariant::fromValue<QObject *>(m_controller.get())}});
     m_engine->load(QUrl(QStringLiteral("qrc:/Lobby/Console/Main.qml")));
     if (m_engine->rootObjects().isEmpty()) {
         *error = QStringLiteral("the console's QML could not be loaded");
         return false;
     }
+    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+    if (m_window) {
+        QObject::connect(m_window, &QWindow::activeChanged, m_controller.get(),
+                         [this] { m_controller->setWindowActive(m_window->isActive()); });
+    }
+    // A new message from a guest, visitor or customer while staff look elsewhere: a sound and a
+    // desktop notification (through the tray; without one the taskbar entry is flagged).
+    QObject::connect(m_controller.get(), &ConsoleController::incomingMessage, m_controller.get(),
+                     [this](qint64, const QString &title, const QString &text, bool active) {
+                         if (active)
+                             return;
+                         QApplication::beep();
+                         if (m_tray)
+                             m_tray->showMessage(title, text, QSystemTrayIcon::Information, 8000);
+                         else if (m_window)
+                             m_window->alert(0);
+                     });
     return true;
+}
+
+void Console::updateTray(int unread)
+{
+    if (!m_tray)
+        return;
+    m_tray->setIcon(trayIcon(unread));
+    m_tray->setToolTip(unread > 0 ? QStringLiteral("Lobby: %1 unread").arg(unread)
+                                  : QStringLiteral("Lobby"));
+}
+
+void Console::takeScreenshot(const QString &path)
+{
+    m_core.runBlocking([](CoreRuntime &runtime) { addScreenshotScene(runtime.chat()); });
+    m_controller->setWindowActive(true);
+    m_controller->signInWithoutPassword(QLatin1String(demo::adminEmail));
+    auto *poll = new QTimer(m_controller.get());
+    auto *clock = new QElapsedTimer;
+    clock->start();
+    poll->setInterval(100);
+    QObject::connect(poll, &QTimer::timeout, m_controller.get(), [this, poll, clock, path] {
+        ConsoleController &c = *m_controller;
+        auto *inbox = qobject_cast<ui::ConversationFilterModel *>(c.conversations());
+        if (clock->elapsed() > 30000) {
+            poll->stop();
+            qWarning("lobby: the console did not get ready for a screenshot");
+            QCoreApplication::exit(1);
+            return;
+        }
+        if (!c.signedIn() || !inbox || inbox->rowCount() == 0)
+            return;
+        if (!c.currentConversationId()) {
+            c.selectConversation(inbox->conversationIdAt(0));
+            return;
+        }
+        const ui::MessageListModel &messages = c.messageModel();
+        if (messages.loading() || messages.count() == 0 || c.details().isEmpty())
+            return;
+        poll->stop();
+        delete clock;
+        // The other side starts typing, so the picture shows the typing line too.
+        const qint64 conversationId = c.currentConversationId();
+        m_core.post([conversationId](CoreRuntime &runtime) {
+            for (const chat::Participant &p : runtime.chat().store().participants(conversationId)) {
+                if (p.actor.kind == chat::ActorKind::Guest ||
+                    p.actor.kind == chat::ActorKind::Visitor)
+                    runtime.chat().setTyping(conversationId, p.actor, true);
+            }
+        });
+        // A few frames for the views to lay out the new rows.
+        QTimer::singleShot(700, m_controller.get(), [this, path] {
+            const QImage image = m_window ? m_window->grabWindow() : QImage();
+            const bool saved = !image.isNull() && image.save(path);
+            if (!saved)
+                qWarning("lobby: cannot save the screenshot to %s", qPrintable(path));
+            QCoreApplication::exit(saved ? 0 : 1);
+        });
+    });
+    poll->start();
 }
 
 } // namespace lobby::app

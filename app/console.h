@@ -5,16 +5,16 @@
 #include <memory>
 
 class QQmlApplicationEngine;
-
-namespace lobby::ui {
-class ConversationListModel;
-}
+class QSystemTrayIcon;
+class QQuickWindow;
 
 namespace lobby::app {
 
 class Core;
+class ConsoleController;
 
-// The staff console: QML views over models fed by batched domain events from the core thread.
+// The staff console: QML views over models fed by batched domain events from the core thread,
+// a tray icon with the unread total, and notifications for new guest messages.
 class Console
 {
 public:
@@ -22,12 +22,24 @@ public:
     ~Console();
 
     bool show(QString *error);
+    // Renders the console signed in as the demo admin with a conversation open, saves it as a
+    // PNG and quits the application (exit code 0, or 1 when it could not).
+    void takeScreenshot(const QString &path);
+
+    ConsoleController &controller() { return *m_controller; }
 
 private:
+    void updateTray(int unread);
+
     Core &m_core;
-    QString m_serverUrl;
-    std::unique_ptr<ui::ConversationListModel> m_conversations;
+    std::unique_ptr<ConsoleController> m_controller;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
+    std::unique_ptr<QSystemTrayIcon> m_tray;
+    QQuickWindow *m_window = nullptr;
 };
+
+// How guests' phones and websites reach a server listening on `serverUrl`: a wildcard address
+// is replaced by this machine's first LAN address.
+QString publicUrlFor(const QString &serverUrl);
 
 } // namespace lobby::app

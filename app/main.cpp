@@ -4,7 +4,7 @@
 #include "options.h"
 #include "unixsignals.h"
 
-#include <QGuiApplication>
+#include <QApplication>
 #include <QQmlExtensionPlugin>
 #include <QTextStream>
 
@@ -46,13 +46,18 @@ int main(int argc, char *argv[])
     }
     std::unique_ptr<QCoreApplication> app = headless
                                                 ? std::make_unique<QCoreApplication>(argc, argv)
-                                                : std::make_unique<QGuiApplication>(argc, argv);
+                                                : std::make_unique<QApplication>(argc, argv);
     describeApplication();
 
     Options options;
     int exitCode = 0;
     if (!parseOptions(app->arguments(), &options, &exitCode))
         return exitCode;
+    if (headless && !options.screenshot.isEmpty()) {
+        QTextStream(stderr)
+            << "lobby: --screenshot needs the console (try QT_QPA_PLATFORM=offscreen)\n";
+        return 2;
+    }
 
     // Before anything is announced: a signal that arrives later is handled by the event loop.
     UnixSignalWatcher signalWatcher;
@@ -91,6 +96,8 @@ int main(int argc, char *argv[])
             QTextStream(stderr) << "lobby: " << error << "\n";
             return 1;
         }
+        if (!options.screenshot.isEmpty())
+            console->takeScreenshot(options.screenshot);
     }
     const int result = app->exec();
     console.reset();

@@ -58,7 +58,12 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
         QStringLiteral("How long a streamed widget chat waits for staff after a hand-off "
                        "(seconds, default 60)."),
         QStringLiteral("SECONDS"), QStringLiteral("60"));
-    parser.addOptions({headless, listen, dataDir, demo, handoffWait});
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the console (with --demo: signed in as the demo admin, a "
+                       "conversation open), save it as a PNG and exit."),
+        QStringLiteral("FILE.png"));
+    parser.addOptions({headless, listen, dataDir, demo, handoffWait, screenshot});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -95,6 +100,7 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     }
     options->headless = parser.isSet(headless);
     options->demo = parser.isSet(demo);
+    options->screenshot = parser.value(screenshot);
     options->dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : defaultDataDir();
     return true;
 }

@@ -15,6 +15,7 @@ struct Options
     quint16 port = 8080;
     QString dataDir;
     int handoffWaitSeconds = 60;
+    QString screenshot; // --screenshot FILE.png: render the console, save it, exit
 };
 
 // Parses arguments; on failure prints to stderr and returns false with `exitCode` set.

@@ -2,73 +2,117 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// One inbox row: channel, title, last message, time and unread badge.
+// One inbox row: channel avatar with presence, title, last message or typing line, time and
+// unread badge.
 ItemDelegate {
     id: row
 
+    required property int index
+    required property var conversationId
     required property string title
     required property string kind
     required property string preview
     required property date lastActivity
+    required property date createdAt
     required property int unreadCount
     required property bool typing
+    required property bool online
+    required property bool archived
+    property bool current: false
+    // "just now", "3 min ago", "14:05": set by the inbox, which keeps them current.
+    property string activityText
+    property string createdText
 
-    readonly property var channelNames: ({
-            "room": qsTr("Room"),
-            "widget": qsTr("Website"),
-            "app": qsTr("Customer"),
-            "direct": qsTr("Direct")
-        })
+    readonly property string shownTitle: row.kind === "widget" && (row.title.length === 0 || row.title === "Website visitor")
+                                         ? qsTr("Website visitor · %1").arg(row.createdText)
+                                         : row.title
 
-    height: 64
+    objectName: "conversation-" + row.conversationId
+    height: 72
+    padding: 0
+    hoverEnabled: true
+
+    background: Rectangle {
+        color: row.current ? Theme.selected : (row.hovered ? "#f7f9fc" : "transparent")
+
+        Rectangle {
+            visible: row.current
+            width: 3
+            height: parent.height
+            color: Theme.accent
+        }
+    }
 
     contentItem: RowLayout {
         spacing: 12
 
-        Label {
-            text: row.channelNames[row.kind] ?? row.kind
-            opacity: 0.6
-            Layout.preferredWidth: 72
+        ChannelAvatar {
+            Layout.leftMargin: 16
+            kind: row.kind
+            title: row.title
+            online: row.online
         }
         ColumnLayout {
             Layout.fillWidth: true
-            spacing: 2
+            spacing: 3
 
-            Label {
-                text: row.title
-                textFormat: Text.PlainText
-                font.bold: row.unreadCount > 0
-                elide: Text.ElideRight
+            RowLayout {
                 Layout.fillWidth: true
+                spacing: 6
+
+                Label {
+                    text: row.shownTitle
+                    textFormat: Text.PlainText
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.title - 1
+                    font.bold: row.unreadCount > 0
+                    color: Theme.text
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                }
+                Label {
+                    text: row.activityText
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.small
+                    color: row.unreadCount > 0 ? Theme.accent : Theme.faintText
+                }
             }
-            Label {
-                text: row.typing ? qsTr("typing…") : row.preview
-                textFormat: Text.PlainText
-                font.italic: row.typing
-                opacity: 0.7
-                elide: Text.ElideRight
+            RowLayout {
                 Layout.fillWidth: true
+                spacing: 6
+
+                Label {
+                    text: row.typing ? qsTr("typing…") : row.preview
+                    textFormat: Text.PlainText
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.body - 1
+                    font.italic: row.typing
+                    color: row.typing ? Theme.accent : Theme.mutedText
+                    elide: Text.ElideRight
+                    maximumLineCount: 1
+                    Layout.fillWidth: true
+                }
+                Rectangle {
+                    visible: row.unreadCount > 0
+                    objectName: "unreadBadge"
+                    implicitWidth: Math.max(20, String(row.unreadCount).length * 8 + 12)
+                    implicitHeight: 20
+                    radius: 10
+                    color: Theme.accent
+
+                    Text {
+                        anchors.centerIn: parent
+                        text: row.unreadCount
+                        color: "white"
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.small
+                        font.bold: true
+                    }
+                }
             }
         }
-        Label {
-            text: Qt.formatTime(row.lastActivity, "hh:mm")
-            opacity: 0.6
-        }
-        Label {
-            visible: row.unreadCount > 0
-            text: row.unreadCount
-            color: "white"
-            font.bold: true
-            horizontalAlignment: Text.AlignHCenter
-            leftPadding: 7
-            rightPadding: 7
-            topPadding: 2
-            bottomPadding: 2
-            Layout.minimumWidth: 22
-            background: Rectangle {
-                radius: height / 2
-                color: "#d64545"
-            }
+        Item {
+            implicitWidth: 10
         }
     }
 }

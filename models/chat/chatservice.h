@@ -66,6 +66,38 @@ struct NewConversation
     QList<Actor> participants;
 };
 
+// What the console shows of one conversation's history (see ChatService::messagePage).
+struct MessagePage
+{
+    qint64 conversationId = 0;
+    qint64 beforeId = 0;     // what was asked for: 0 is the newest page
+    QList<Message> messages; // oldest first
+    bool hasMore = false;    // older messages exist
+    QList<Participant> participants;
+    QHash<QString, QString> senderNames; // "kind:id" -> display name
+    QHash<qint64, Message> quoted;       // messages replied to, by id
+};
+
+struct ParticipantInfo
+{
+    Participant participant;
+    QString name;
+    bool online = false;
+};
+
+struct ConversationDetails
+{
+    Conversation conversation;
+    QString roomNumber;      // room conversations
+    QString handlerName;     // empty when unassigned
+    QJsonObject visitorInfo; // widget conversations: the visitor's metadata
+    QString visitorId;       // public id of the visitor
+    QDateTime guestSessionExpiresAt;
+    QList<ParticipantInfo> participants;
+};
+
+QString actorKey(const Actor &actor);
+
 // The one writer. Every state change goes through here: it is persisted first, then announced
 // by exactly one `event`. Lives in the core thread with the store it was given.
 class ChatService : public QObject
@@ -133,6 +165,19 @@ public:
     Result<WidgetChat> widgetChatForVisitor(const QString &sessionPublicId,
                                             const QString &visitorPublicId);
 
+    // ---- The staff console (chatservice_console.cpp). Secrets arrive hashed (see server/auth).
+    Result<Room> setRoomPin(qint64 siteId, qint64 roomId, const QString &pinHash);
+    Result<ApiKey> revokeApiKey(qint64 siteId, qint64 keyId);
+    Result<bool> removeFaqEntry(qint64 siteId, qint64 entryId);
+    // A page of history, oldest first: the newest `limit` messages below beforeId (0: newest).
+    MessagePage messagePage(qint64 conversationId, qint64 beforeId, int limit);
+    // Ids of the site's conversations whose title or messages contain `text`.
+    QList<qint64> searchConversations(qint64 siteId, const QString &text);
+    // Who is who in a conversation, for the console's details pane.
+    std::optional<ConversationDetails> conversationDetails(qint64 siteId, qint64 conversationId);
+    // How the console names a sender ("Maria Garcia", "Guest", "Website visitor").
+    QString displayName(const Actor &actor);
+
     // Reads used by every family.
     QList<ConversationSummary> conversationSummaries(qint64 siteId, const Actor &viewer);
 
@@ -165,3 +210,6 @@ private:
 };
 
 } // namespace lobby::chat
+
+Q_DECLARE_METATYPE(lobby::chat::MessagePage)
+Q_DECLARE_METATYPE(lobby::chat::ConversationDetails)

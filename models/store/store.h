@@ -103,6 +103,14 @@ public:
     // Family-specific reads and writes are declared below, one block per family, and
     // implemented in store_<family>.cpp.
 
+    // ---- The staff console (store_console.cpp)
+    // Conversations of the site whose title or any message contains `text` (case-insensitive
+    // for ASCII letters), newest activity first.
+    QList<qint64> searchConversationIds(qint64 siteId, const QString &text, int limit);
+    std::optional<chat::WidgetSession> widgetSessionById(qint64 id);
+    std::optional<chat::GuestSession> latestGuestSessionOfConversation(qint64 conversationId);
+    bool deleteFaqEntry(qint64 entryId);
+
 private:
     // Prepares (once), binds and runs a statement; nullptr when it failed (see lastError()).
     QSqlQuery *run(const char *sql, const QVariantList &values = {});

@@ -56,6 +56,10 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
         return c.archived;
     case TypingRole:
         return row.typing;
+    case CreatedAtRole:
+        return c.createdAt;
+    case OnlineRole:
+        return row.online;
     default:
         return {};
     }
@@ -71,7 +75,9 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const
             {UnreadCountRole, "unreadCount"},
             {HandlerIdRole, "handlerId"},
             {ArchivedRole, "archived"},
-            {TypingRole, "typing"}};
+            {TypingRole, "typing"},
+            {CreatedAtRole, "createdAt"},
+            {OnlineRole, "online"}};
 }
 
 int ConversationListModel::totalUnread() const
@@ -96,7 +102,7 @@ void ConversationListModel::resetConversations(const QList<chat::ConversationSum
     beginResetModel();
     m_rows.clear();
     for (const chat::ConversationSummary &summary : summaries)
-        m_rows.append({summary.conversation, summary.unreadCount, false});
+        m_rows.append({summary.conversation, summary.unreadCount, false, {}, false});
     std::sort(m_rows.begin(), m_rows.end(), [](const Row &a, const Row &b) {
         return sortsBefore(a.conversation.lastActivityAt, a.conversation.id,
                            b.conversation.lastActivityAt, b.conversation.id);
@@ -154,9 +160,31 @@ void ConversationListModel::apply(const DomainEvent &event)
         changed(row, {TypingRole});
         break;
     }
-    case DomainEvent::Kind::ParticipantJoined:
+    case DomainEvent::Kind::ParticipantJoined: {
+        const int row = rowOf(event.conversationId);
+        if (row >= 0)
+            addCounterpart(row, event.actor);
+        break;
+    }
+    case DomainEvent::Kind::PresenceChanged: {
+        const QPair<int, qint64> key{int(event.actor.kind), event.actor.id};
+        if (event.flag)
+            m_online.insert(key);
+        else
+            m_online.remove(key);
+        for (int row = 0; row < m_rows.size(); ++row) {
+            Row &r = m_rows[row];
+            if (!r.counterparts.contains(event.actor))
+                continue;
+            const bool online = anyOnline(r.counterparts);
+            if (online != r.online) {
+                r.online = online;
+                changed(row, {OnlineRole});
+            }
+        }
+        break;
+    }
     case DomainEvent::Kind::ParticipantLeft:
-    case DomainEvent::Kind::PresenceChanged:
         break;
     }
 }
@@ -178,8 +206,10 @@ void ConversationListModel::upsert(const chat::Conversation &conversation, bool 
         const int to = insertionRow(conversation.lastActivityAt, conversation.id);
         const bool unread = newMessage && message.sender != m_viewer;
         beginInsertRows({}, to, to);
-        m_rows.insert(to, {conversation, unread ? 1 : 0, false});
+        m_rows.insert(to, {conversation, unread ? 1 : 0, false, {}, false});
         endInsertRows();
+        if (newMessage)
+            addCounterpart(to, message.sender);
         return;
     }
 
@@ -221,6 +251,52 @@ void ConversationListModel::upsert(const chat::Conversation &conversation, bool 
     }
     if (!roles.isEmpty())
         changed(to, roles);
+    if (newMessage)
+        addCounterpart(to, message.sender);
+}
+
+bool ConversationListModel::anyOnline(const QList<chat::Actor> &actors) const
+{
+    return std::any_of(actors.cbegin(), actors.cend(), [this](const chat::Actor &actor) {
+        return m_online.contains({int(actor.kind), actor.id});
+    });
+}
+
+// Guests, visitors and customers are the other side; staff and the assistant are not.
+void ConversationListModel::addCounterpart(int row, const chat::Actor &actor)
+{
+    if (actor.kind != chat::ActorKind::Guest && actor.kind != chat::ActorKind::Visitor &&
+        actor.kind != chat::ActorKind::Customer)
+        return;
+    Row &r = m_rows[row];
+    if (r.counterparts.contains(actor))
+        return;
+    r.counterparts.append(actor);
+    const bool online = anyOnline(r.counterparts);
+    if (online != r.online) {
+        r.online = online;
+        changed(row, {OnlineRole});
+    }
+}
+
+void ConversationListModel::setPresence(const QHash<qint64, QList<chat::Actor>> &counterparts,
+                                        const QList<chat::Actor> &online)
+{
+    m_online.clear();
+    for (const chat::Actor &actor : online)
+        m_online.insert({int(actor.kind), actor.id});
+    for (int row = 0; row < m_rows.size(); ++row) {
+        const QList<chat::Actor> actors = counterparts.value(m_rows.at(row).conversation.id);
+        for (const chat::Actor &actor : actors) {
+            if (!m_rows.at(row).counterparts.contains(actor))
+                m_rows[row].counterparts.append(actor);
+        }
+        const bool isOnline = anyOnline(m_rows.at(row).counterparts);
+        if (isOnline != m_rows.at(row).online) {
+            m_rows[row].online = isOnline;
+            changed(row, {OnlineRole});
+        }
+    }
 }
 
 void ConversationListModel::changed(int row, const QList<int> &roles)

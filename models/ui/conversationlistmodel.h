@@ -4,6 +4,7 @@
 
 #include <QAbstractListModel>
 #include <QDateTime>
+#include <QSet>
 
 namespace lobby::ui {
 
@@ -26,6 +27,8 @@ public:
         HandlerIdRole,             // staff account handling it, 0 when unassigned
         ArchivedRole,              // bool
         TypingRole,                // bool: someone other than the viewer is typing
+        CreatedAtRole,             // QDateTime the conversation started
+        OnlineRole,                // bool: a guest, visitor or customer of it is connected
     };
     Q_ENUM(Role)
 
@@ -44,6 +47,10 @@ public:
 public Q_SLOTS:
     void resetConversations(const QList<lobby::chat::ConversationSummary> &summaries);
     void applyEvents(const lobby::chat::DomainEvents &events);
+    // Who the other side of each conversation is (guests, visitors, customers) and who of them
+    // is connected now; presence events keep it current afterwards.
+    void setPresence(const QHash<qint64, QList<lobby::chat::Actor>> &counterparts,
+                     const QList<lobby::chat::Actor> &online);
 
 Q_SIGNALS:
     void totalUnreadChanged();
@@ -54,7 +61,12 @@ private:
         chat::Conversation conversation;
         qint64 unreadCount = 0;
         bool typing = false;
+        QList<chat::Actor> counterparts;
+        bool online = false;
     };
+
+    bool anyOnline(const QList<chat::Actor> &actors) const;
+    void addCounterpart(int row, const chat::Actor &actor);
 
     void apply(const chat::DomainEvent &event);
     void upsert(const chat::Conversation &conversation, bool newMessage,
@@ -67,6 +79,7 @@ private:
     QHash<qint64, QList<int>> m_pendingRoles;
     qint64 m_siteId = 0;
     chat::Actor m_viewer;
+    QSet<QPair<int, qint64>> m_online;
 };
 
 } // namespace lobby::ui

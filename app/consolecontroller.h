@@ -1,0 +1,180 @@
+#pragma once
+
+#include "chat/chatservice.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QVariantMap>
+
+#include <atomic>
+#include <memory>
+
+namespace lobby::ui {
+class ConversationListModel;
+class ConversationFilterModel;
+class MessageListModel;
+class RecordListModel;
+class EventBatcher;
+} // namespace lobby::ui
+
+namespace lobby::app {
+
+class Core;
+
+// What the console's QML talks to (as `backend`). Lives in the GUI thread; every read and write
+// runs in the core thread through ChatService (Core::post), and answers come back as queued
+// calls. Domain events reach the models in batches (EventBatcher).
+class ConsoleController : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(bool signedIn READ signedIn NOTIFY signedInChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(QString signInError READ signInError NOTIFY signInErrorChanged)
+    Q_PROPERTY(QVariantMap staff READ staff NOTIFY signedInChanged)
+    Q_PROPERTY(QVariantMap site READ site NOTIFY signedInChanged)
+    Q_PROPERTY(QObject *inbox READ inbox CONSTANT)
+    Q_PROPERTY(QObject *conversations READ conversations CONSTANT)
+    Q_PROPERTY(QObject *messages READ messages CONSTANT)
+    Q_PROPERTY(QObject *rooms READ rooms CONSTANT)
+    Q_PROPERTY(QObject *apiKeys READ apiKeys CONSTANT)
+    Q_PROPERTY(QObject *staffAccounts READ staffAccounts CONSTANT)
+    Q_PROPERTY(QObject *faq READ faq CONSTANT)
+    Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentChanged)
+    Q_PROPERTY(QVariantMap details READ details NOTIFY detailsChanged)
+    Q_PROPERTY(QStringList cannedReplies READ cannedReplies NOTIFY cannedRepliesChanged)
+    Q_PROPERTY(QString serverUrl READ serverUrl CONSTANT)
+    Q_PROPERTY(QString publicUrl READ publicUrl CONSTANT)
+    Q_PROPERTY(int openConnections READ openConnections NOTIFY openConnectionsChanged)
+    Q_PROPERTY(bool trayAvailable READ trayAvailable CONSTANT)
+
+public:
+    // serverUrl: where the server listens ("http://0.0.0.0:8080"); publicUrl: how guests' phones
+    // and websites reach it (the machine's LAN address when listening on every interface).
+    ConsoleController(Core &core, const QString &serverUrl, const QString &publicUrl,
+                      QObject *parent = nullptr);
+    ~ConsoleController() override;
+
+    bool signedIn() const { return m_staff.id != 0; }
+    bool busy() const { return m_busy; }
+    QString signInError() const { return m_signInError; }
+    QVariantMap staff() const;
+    QVariantMap site() const;
+    QObject *inbox() const;
+    QObject *conversations() const;
+    QObject *messages() const;
+    QObject *rooms() const;
+    QObject *apiKeys() const;
+    QObject *staffAccounts() const;
+    QObject *faq() const;
+    qint64 currentConversationId() const { return m_current; }
+    QVariantMap details() const { return m_details; }
+    QStringList cannedReplies() const { return m_cannedReplies; }
+    QString serverUrl() const { return m_serverUrl; }
+    QString publicUrl() const { return m_publicUrl; }
+    int openConnections() const { return m_openConnections; }
+    bool trayAvailable() const { return m_trayAvailable; }
+    void setTrayAvailable(bool available) { m_trayAvailable = available; }
+
+    ui::ConversationListModel &inboxModel() { return *m_inbox; }
+    ui::MessageListModel &messageModel() { return *m_messages; }
+
+    // Signs in without a password: for `--screenshot` with demo data only (not reachable from
+    // QML).
+    void signInWithoutPassword(const QString &email);
+    // Whether the window is in front (then new messages are marked read, no notification).
+    void setWindowActive(bool active);
+
+    Q_INVOKABLE void signIn(const QString &email, const QString &password);
+    Q_INVOKABLE void signOut();
+    Q_INVOKABLE void selectConversation(qint64 conversationId);
+    Q_INVOKABLE void sendMessage(const QString &text, qint64 replyToId = 0);
+    Q_INVOKABLE void setTyping(bool typing);
+    Q_INVOKABLE void search(const QString &text);
+    Q_INVOKABLE void setFilter(int filter);
+    Q_INVOKABLE void takeOver();
+    Q_INVOKABLE void assignTo(qint64 staffAccountId);
+    Q_INVOKABLE void setArchived(bool archived);
+    // Settings
+    Q_INVOKABLE void addRoom(const QString &number, const QString &pin);
+    Q_INVOKABLE void setRoomPin(qint64 roomId, const QString &pin);
+    Q_INVOKABLE void rotateRoomPin(qint64 roomId);
+    Q_INVOKABLE void createApiKey(const QString &label);
+    Q_INVOKABLE void revokeApiKey(qint64 keyId);
+    Q_INVOKABLE void addStaff(const QString &name, const QString &email, const QString &password,
+                              bool admin, const QString &jobTitle);
+    Q_INVOKABLE void addFaq(const QString &question, const QString &answer);
+    Q_INVOKABLE void removeFaq(qint64 entryId);
+    Q_INVOKABLE QString guestPageUrl(const QString &roomNumber) const;
+    Q_INVOKABLE QString qrImageSource(const QString &text) const;
+    Q_INVOKABLE QString widgetScriptUrl() const;
+    // Writes a printable PDF (QR code, room, address) and returns its path; empty on failure.
+    Q_INVOKABLE QString printRoomQr(const QString &roomNumber);
+    Q_INVOKABLE void openUrl(const QString &url) const;
+    // "just now", "3 min ago", "14:05", "yesterday"; `now` only makes QML bindings re-evaluate.
+    Q_INVOKABLE QString formatRelative(const QDateTime &at, const QDateTime &now = {}) const;
+
+Q_SIGNALS:
+    void signedInChanged();
+    void busyChanged();
+    void signInErrorChanged();
+    void currentChanged();
+    void detailsChanged();
+    void cannedRepliesChanged();
+    void openConnectionsChanged();
+    // Something to tell staff briefly ("PIN changed", or what went wrong).
+    void notice(const QString &text, bool error);
+    // Shown once: a new API key or a new room PIN.
+    void secretCreated(const QString &title, const QString &secret);
+    // A guest, visitor or customer wrote (for notifications).
+    void incomingMessage(qint64 conversationId, const QString &title, const QString &text,
+                         bool windowActive);
+
+private:
+    struct Signed
+    {
+        qint64 id = 0;
+        qint64 siteId = 0;
+        QString name;
+        QString email;
+        QString jobTitle;
+        bool admin = false;
+        QString siteName;
+        QString siteSlug;
+    };
+
+    // Runs `work` in the core thread, then `done` (if any) in the GUI thread.
+    template <typename Work> void inCore(Work work);
+    void startSession(const chat::Account &account, const chat::Site &site);
+    void onEvents(const chat::DomainEvents &events);
+    void refreshDetails();
+    void refreshSettings();
+    void markCurrentRead(qint64 upToId);
+    void report(const chat::Error &error);
+    void setBusy(bool busy);
+
+    Core &m_core;
+    QString m_serverUrl;
+    QString m_publicUrl;
+    std::shared_ptr<std::atomic_bool> m_alive = std::make_shared<std::atomic_bool>(true);
+    std::unique_ptr<ui::ConversationListModel> m_inbox;
+    std::unique_ptr<ui::ConversationFilterModel> m_conversations;
+    std::unique_ptr<ui::MessageListModel> m_messages;
+    std::unique_ptr<ui::RecordListModel> m_rooms;
+    std::unique_ptr<ui::RecordListModel> m_apiKeys;
+    std::unique_ptr<ui::RecordListModel> m_staffAccounts;
+    std::unique_ptr<ui::RecordListModel> m_faq;
+    ui::EventBatcher *m_batcher = nullptr; // lives in, and is only touched from, the core thread
+    Signed m_staff;
+    bool m_busy = false;
+    bool m_windowActive = true;
+    bool m_trayAvailable = false;
+    QString m_signInError;
+    qint64 m_current = 0;
+    QVariantMap m_details;
+    QStringList m_cannedReplies;
+    int m_openConnections = 0;
+    QTimer m_connectionPoll;
+};
+
+} // namespace lobby::app

@@ -1,0 +1,151 @@
+// The staff console's operations: settings it edits and the reads behind its views.
+#include "chat/chatservice.h"
+
+#include "store/store.h"
+
+namespace lobby::chat {
+
+QString actorKey(const Actor &actor)
+{
+    return wireName(actor.kind) + u':' + QString::number(actor.id);
+}
+
+Result<Room> ChatService::setRoomPin(qint64 siteId, qint64 roomId, const QString &pinHash)
+{
+    auto room = m_store.roomById(roomId);
+    if (!room || room->siteId != siteId)
+        return notFound(QStringLiteral("no such room"));
+    if (pinHash.isEmpty())
+        return invalid(QStringLiteral("a room needs a PIN"));
+    if (!m_store.updateRoomPin(roomId, pinHash))
+        return storageFailure();
+    // A new PIN ends the lockout of the old one.
+    clearAuthFailures(QStringLiteral("pin:room:%1").arg(roomId));
+    room->pinHash = pinHash;
+    return *room;
+}
+
+Result<ApiKey> ChatService::revokeApiKey(qint64 siteId, qint64 keyId)
+{
+    const QList<ApiKey> keys = m_store.apiKeysOfSite(siteId);
+    const auto it = std::find_if(keys.cbegin(), keys.cend(),
+                                 [keyId](const ApiKey &key) { return key.id == keyId; });
+    if (it == keys.cend())
+        return notFound(QStringLiteral("no such API key"));
+    ApiKey key = *it;
+    if (key.revokedAt.isValid())
+        return key;
+    key.revokedAt = QDateTime::currentDateTimeUtc();
+    if (!m_store.revokeApiKey(keyId, key.revokedAt))
+        return storageFailure();
+    return key;
+}
+
+Result<bool> ChatService::removeFaqEntry(qint64 siteId, qint64 entryId)
+{
+    const QList<FaqEntry> entries = m_store.faqOfSite(siteId);
+    const bool found =
+        std::any_of(entries.cbegin(), entries.cend(),
+                    [entryId](const FaqEntry &entry) { return entry.id == entryId; });
+    if (!found)
+        return notFound(QStringLiteral("no such FAQ entry"));
+    if (!m_store.deleteFaqEntry(entryId))
+        return storageFailure();
+    return true;
+}
+
+QString ChatService::displayName(const Actor &actor)
+{
+    switch (actor.kind) {
+    case ActorKind::Staff:
+    case ActorKind::Customer:
+        if (const auto account = m_store.accountById(actor.id))
+            return account->name;
+        return actor.kind == ActorKind::Staff ? QStringLiteral("Staff")
+                                              : QStringLiteral("Customer");
+    case ActorKind::Guest:
+        return QStringLiteral("Guest");
+    case ActorKind::Visitor:
+        return QStringLiteral("Website visitor");
+    case ActorKind::Assistant:
+        return QStringLiteral("Assistant");
+    case ActorKind::System:
+        return QStringLiteral("Lobby");
+    }
+    return {};
+}
+
+MessagePage ChatService::messagePage(qint64 conversationId, qint64 beforeId, int limit)
+{
+    MessagePage page;
+    page.conversationId = conversationId;
+    page.beforeId = beforeId;
+    // One more than asked for tells whether older messages exist.
+    QList<Message> messages = m_store.messagesBefore(conversationId, beforeId, limit + 1);
+    page.hasMore = messages.size() > limit;
+    if (page.hasMore)
+        messages.removeFirst();
+    page.messages = messages;
+    page.participants = m_store.participants(conversationId);
+    for (const Participant &p : std::as_const(page.participants))
+        page.senderNames.insert(actorKey(p.actor), displayName(p.actor));
+    for (const Message &m : std::as_const(page.messages)) {
+        const QString key = actorKey(m.sender);
+        if (!page.senderNames.contains(key))
+            page.senderNames.insert(key, displayName(m.sender));
+        if (m.replyToId && !page.quoted.contains(m.replyToId)) {
+            if (const auto original = m_store.messageById(m.replyToId);
+                original && original->conversationId == conversationId) {
+                page.quoted.insert(original->id, *original);
+                const QString originalKey = actorKey(original->sender);
+                if (!page.senderNames.contains(originalKey))
+                    page.senderNames.insert(originalKey, displayName(original->sender));
+            }
+        }
+    }
+    return page;
+}
+
+QList<qint64> ChatService::searchConversations(qint64 siteId, const QString &text)
+{
+    const QString needle = text.trimmed();
+    if (needle.isEmpty())
+        return {};
+    return m_store.searchConversationIds(siteId, needle.left(200), 500);
+}
+
+std::optional<ConversationDetails> ChatService::conversationDetails(qint64 siteId,
+                                                                    qint64 conversationId)
+{
+    const auto conversation = m_store.conversationById(conversationId);
+    if (!conversation || conversation->siteId != siteId)
+        return std::nullopt;
+    ConversationDetails details;
+    details.conversation = *conversation;
+    if (conversation->roomId) {
+        if (const auto room = m_store.roomById(conversation->roomId))
+            details.roomNumber = room->number;
+        if (const auto session = m_store.latestGuestSessionOfConversation(conversationId))
+            details.guestSessionExpiresAt = session->expiresAt;
+    }
+    if (conversation->handlerAccountId)
+        details.handlerName = displayName({ActorKind::Staff, conversation->handlerAccountId});
+    if (conversation->widgetSessionId) {
+        if (const auto session = m_store.widgetSessionById(conversation->widgetSessionId)) {
+            details.visitorInfo = session->metadata;
+            if (const auto visitor = m_store.visitorById(session->visitorId)) {
+                details.visitorId = visitor->publicId;
+                for (auto it = visitor->metadata.constBegin(); it != visitor->metadata.constEnd();
+                     ++it) {
+                    if (!details.visitorInfo.contains(it.key()))
+                        details.visitorInfo.insert(it.key(), it.value());
+                }
+            }
+        }
+    }
+    for (const Participant &p : m_store.participants(conversationId))
+        details.participants.append({p, displayName(p.actor), isOnline(p.actor)});
+    return details;
+}
+
+} // namespace lobby::chat

@@ -1,0 +1,188 @@
+pragma ComponentBehavior: Bound
+
+import QtQml
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// Writing a reply: Enter sends, Shift+Enter starts a new line; typing is announced while staff
+// type (at most every 3 seconds) and withdrawn after a quiet moment; canned replies fill the box.
+Rectangle {
+    id: composer
+
+    required property var backend
+    property var replyToId: 0
+    property string replySender
+    property string replyText
+
+    function send() {
+        const text = input.text.trim();
+        if (text.length === 0)
+            return;
+        composer.backend.sendMessage(text, composer.replyToId);
+        input.clear();
+        composer.clearReply();
+        typingQuiet.stop();
+        composer.typingSentAt = 0;
+    }
+    function replyTo(messageId, sender, text) {
+        composer.replyToId = messageId;
+        composer.replySender = sender;
+        composer.replyText = text;
+        input.forceActiveFocus();
+    }
+    function clearReply() {
+        composer.replyToId = 0;
+        composer.replySender = "";
+        composer.replyText = "";
+    }
+    property double typingSentAt: 0
+
+    implicitHeight: layout.implicitHeight + 24
+    color: Theme.surface
+
+    Rectangle {
+        width: parent.width
+        height: 1
+        color: Theme.border
+    }
+
+    Timer {
+        id: typingQuiet
+        interval: 4000
+        onTriggered: {
+            composer.backend.setTyping(false);
+            composer.typingSentAt = 0;
+        }
+    }
+
+    ColumnLayout {
+        id: layout
+        anchors.fill: parent
+        anchors.margins: 12
+        spacing: 8
+
+        RowLayout {
+            visible: Number(composer.replyToId) > 0
+            Layout.fillWidth: true
+
+            Rectangle {
+                implicitWidth: 3
+                Layout.fillHeight: true
+                color: Theme.accent
+            }
+            Label {
+                Layout.fillWidth: true
+                text: qsTr("Replying to %1: %2").arg(composer.replySender).arg(composer.replyText)
+                textFormat: Text.PlainText
+                elide: Text.ElideRight
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.small
+                color: Theme.mutedText
+            }
+            ToolButton {
+                text: "✕"
+                onClicked: composer.clearReply()
+            }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 8
+
+            ToolButton {
+                id: cannedButton
+                objectName: "cannedRepliesButton"
+                text: "☰"
+                font.pixelSize: 16
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Canned replies")
+                onClicked: cannedMenu.open()
+
+                Menu {
+                    id: cannedMenu
+                    y: -implicitHeight
+                    width: 420
+
+                    Repeater {
+                        model: composer.backend.cannedReplies
+
+                        MenuItem {
+                            id: cannedItem
+                            required property string modelData
+
+                            text: cannedItem.modelData
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.small + 1
+                            onTriggered: {
+                                input.text = cannedItem.modelData;
+                                input.cursorPosition = input.length;
+                                input.forceActiveFocus();
+                            }
+                        }
+                    }
+                }
+            }
+            ScrollView {
+                Layout.fillWidth: true
+                Layout.preferredHeight: Math.min(120, Math.max(40, input.implicitHeight))
+
+                TextArea {
+                    id: input
+                    objectName: "composerInput"
+                    placeholderText: qsTr("Write a reply…  (Enter sends, Shift+Enter for a new line)")
+                    wrapMode: TextArea.Wrap
+                    textFormat: TextEdit.PlainText
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.body
+                    leftPadding: 12
+                    rightPadding: 12
+                    topPadding: 10
+                    bottomPadding: 10
+                    background: Rectangle {
+                        radius: 10
+                        color: "#f1f3f7"
+                        border.color: input.activeFocus ? Theme.accent : "transparent"
+                    }
+                    Keys.onPressed: event => {
+                        if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter) && !(event.modifiers & Qt.ShiftModifier)) {
+                            composer.send();
+                            event.accepted = true;
+                        }
+                    }
+                    onTextChanged: {
+                        if (text.length === 0)
+                            return;
+                        const now = Date.now();
+                        if (now - composer.typingSentAt > 3000) {
+                            composer.backend.setTyping(true);
+                            composer.typingSentAt = now;
+                        }
+                        typingQuiet.restart();
+                    }
+                }
+            }
+            Button {
+                id: sendButton
+                objectName: "sendButton"
+                text: qsTr("Send")
+                enabled: input.text.trim().length > 0
+                font.family: Theme.fontFamily
+                font.bold: true
+                onClicked: composer.send()
+                contentItem: Text {
+                    text: sendButton.text
+                    font: sendButton.font
+                    color: "white"
+                    horizontalAlignment: Text.AlignHCenter
+                    verticalAlignment: Text.AlignVCenter
+                }
+                background: Rectangle {
+                    implicitWidth: 84
+                    implicitHeight: 40
+                    radius: 10
+                    color: sendButton.enabled ? (sendButton.down ? "#2559c4" : Theme.accent) : "#b8c7ea"
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+import QtQml
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// The whole console inside a window: the sign-in view until staff sign in, then the inbox, the
+// open conversation and its details, with settings one click away.
+Rectangle {
+    id: view
+
+    required property var backend
+    property date now: new Date()
+
+    color: Theme.window
+
+    Timer {
+        interval: 30000
+        running: true
+        repeat: true
+        onTriggered: view.now = new Date()
+    }
+
+    SignInView {
+        anchors.fill: parent
+        visible: !view.backend.signedIn
+        backend: view.backend
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        visible: view.backend.signedIn
+        spacing: 0
+
+        Rectangle {
+            Layout.fillWidth: true
+            implicitHeight: 52
+            color: "#1d2330"
+
+            RowLayout {
+                anchors.fill: parent
+                anchors.leftMargin: 16
+                anchors.rightMargin: 12
+                spacing: 12
+
+                Rectangle {
+                    implicitWidth: 30
+                    implicitHeight: 30
+                    radius: 8
+                    color: Theme.accent
+
+                    Text {
+                        anchors.centerIn: parent
+                        text: "L"
+                        color: "white"
+                        font.family: Theme.fontFamily
+                        font.bold: true
+                        font.pixelSize: 17
+                    }
+                }
+                Label {
+                    text: view.backend.site.name ?? ""
+                    color: "white"
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.title
+                    font.bold: true
+                }
+                Item {
+                    Layout.fillWidth: true
+                }
+                Rectangle {
+                    implicitWidth: 8
+                    implicitHeight: 8
+                    radius: 4
+                    color: Theme.success
+                }
+                Label {
+                    text: view.backend.openConnections === 1 ? qsTr("Serving %1 · 1 connection").arg(view.backend.publicUrl) : qsTr("Serving %1 · %2 connections").arg(view.backend.publicUrl).arg(view.backend.openConnections)
+                    color: "#aab3c5"
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.small
+                }
+                ToolButton {
+                    id: settingsButton
+                    objectName: "settingsButton"
+                    text: qsTr("Settings")
+                    font.family: Theme.fontFamily
+                    onClicked: settings.open()
+                    contentItem: Text {
+                        text: settingsButton.text
+                        font: settingsButton.font
+                        color: "white"
+                        verticalAlignment: Text.AlignVCenter
+                    }
+                }
+                ToolButton {
+                    id: accountButton
+                    text: view.backend.staff.name ?? ""
+                    font.family: Theme.fontFamily
+                    onClicked: accountMenu.open()
+                    contentItem: Text {
+                        text: accountButton.text
+                        font: accountButton.font
+                        color: "white"
+                        verticalAlignment: Text.AlignVCenter
+                    }
+
+                    Menu {
+                        id: accountMenu
+                        y: parent.height
+
+                        MenuItem {
+                            text: qsTr("Sign out")
+                            onTriggered: view.backend.signOut()
+                        }
+                    }
+                }
+            }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 0
+
+            InboxPane {
+                objectName: "inboxPane"
+                Layout.preferredWidth: 360
+                Layout.fillHeight: true
+                backend: view.backend
+                now: view.now
+            }
+            ConversationPane {
+                objectName: "conversationPane"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                backend: view.backend
+            }
+            DetailsPane {
+                objectName: "detailsPane"
+                visible: view.backend.currentConversationId > 0 && view.width > 900
+                Layout.preferredWidth: 280
+                Layout.fillHeight: true
+                backend: view.backend
+            }
+        }
+    }
+
+    SettingsDialog {
+        id: settings
+        backend: view.backend
+        anchors.centerIn: parent
+        width: Math.min(view.width - 80, 820)
+        height: Math.min(view.height - 80, 600)
+    }
+
+    Dialog {
+        id: secretDialog
+
+        property string secret
+
+        anchors.centerIn: parent
+        width: 460
+        modal: true
+        standardButtons: Dialog.Ok
+
+        Column {
+            width: parent.width
+            spacing: 10
+
+            Label {
+                width: parent.width
+                text: qsTr("Copy it now: it is not shown again.")
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                color: Theme.mutedText
+            }
+            TextField {
+                width: parent.width
+                readOnly: true
+                text: secretDialog.secret
+                font.family: "DejaVu Sans Mono"
+                selectByMouse: true
+            }
+        }
+    }
+
+    // Short messages at the bottom: what changed, or what went wrong.
+    Rectangle {
+        id: toast
+
+        property alias text: toastText.text
+        property bool error: false
+
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 24
+        width: Math.min(toastText.implicitWidth + 32, view.width - 48)
+        height: toastText.implicitHeight + 20
+        radius: 10
+        color: toast.error ? Theme.danger : "#1d2330"
+        opacity: toastTimer.running ? 0.95 : 0
+        visible: opacity > 0
+
+        Behavior on opacity {
+            NumberAnimation {
+                duration: 200
+            }
+        }
+        Text {
+            id: toastText
+            anchors.centerIn: parent
+            width: Math.min(implicitWidth, view.width - 80)
+            wrapMode: Text.Wrap
+            textFormat: Text.PlainText
+            color: "white"
+            font.family: Theme.fontFamily
+        }
+        Timer {
+            id: toastTimer
+            interval: 4000
+        }
+    }
+
+    Connections {
+        target: view.backend
+
+        function onNotice(text, error) {
+            toast.text = text;
+            toast.error = error;
+            toastTimer.restart();
+        }
+        function onSecretCreated(title, secret) {
+            secretDialog.title = title;
+            secretDialog.secret = secret;
+            secretDialog.open();
+        }
+    }
+}

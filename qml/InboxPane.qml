@@ -1,0 +1,154 @@
+pragma ComponentBehavior: Bound
+
+import QtQml
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// The inbox: search, the filters All / Mine / Unassigned / Archived, and the conversations.
+Rectangle {
+    id: pane
+
+    required property var backend
+    property date now: new Date()
+
+    color: Theme.sidebar
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.margins: 16
+            spacing: 12
+
+            RowLayout {
+                Layout.fillWidth: true
+
+                Label {
+                    text: qsTr("Inbox")
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.heading
+                    font.bold: true
+                    color: Theme.text
+                    Layout.fillWidth: true
+                }
+                Rectangle {
+                    visible: pane.backend.inbox.totalUnread > 0
+                    implicitWidth: unreadTotal.implicitWidth + 16
+                    implicitHeight: 22
+                    radius: 11
+                    color: Theme.accentSoft
+
+                    Text {
+                        id: unreadTotal
+                        anchors.centerIn: parent
+                        text: qsTr("%1 unread").arg(pane.backend.inbox.totalUnread)
+                        color: Theme.accent
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.small
+                        font.bold: true
+                    }
+                }
+            }
+            TextField {
+                id: searchField
+                objectName: "searchField"
+                Layout.fillWidth: true
+                placeholderText: qsTr("Search conversations and messages")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.body
+                leftPadding: 12
+                background: Rectangle {
+                    radius: 8
+                    color: "#f1f3f7"
+                    border.color: searchField.activeFocus ? Theme.accent : "transparent"
+                }
+                onTextChanged: searchDelay.restart()
+
+                Timer {
+                    id: searchDelay
+                    interval: 200
+                    onTriggered: pane.backend.search(searchField.text)
+                }
+            }
+            TabBar {
+                id: filters
+                objectName: "filters"
+                Layout.fillWidth: true
+                background: Item {}
+                onCurrentIndexChanged: pane.backend.setFilter(currentIndex)
+
+                Repeater {
+                    model: [qsTr("All"), qsTr("Mine"), qsTr("Unassigned"), qsTr("Archived")]
+
+                    TabButton {
+                        id: filterButton
+
+                        required property string modelData
+                        required property int index
+
+                        objectName: "filter-" + index
+                        text: modelData
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.small + 1
+                        font.bold: filters.currentIndex === filterButton.index
+                        contentItem: Text {
+                            text: filterButton.text
+                            font: filterButton.font
+                            color: filters.currentIndex === filterButton.index ? Theme.accent : Theme.mutedText
+                            horizontalAlignment: Text.AlignHCenter
+                            verticalAlignment: Text.AlignVCenter
+                        }
+                        background: Rectangle {
+                            implicitHeight: 32
+                            radius: 8
+                            color: filters.currentIndex === filterButton.index ? Theme.accentSoft : "transparent"
+                        }
+                    }
+                }
+            }
+        }
+        Rectangle {
+            Layout.fillWidth: true
+            implicitHeight: 1
+            color: Theme.border
+        }
+        ListView {
+            id: list
+            objectName: "inboxList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: pane.backend.conversations
+            ScrollBar.vertical: ScrollBar {}
+            delegate: ConversationDelegate {
+                id: conversationRow
+                width: ListView.view.width
+                activityText: pane.backend.formatRelative(conversationRow.lastActivity, pane.now)
+                createdText: pane.backend.formatRelative(conversationRow.createdAt, pane.now)
+                current: conversationRow.conversationId === pane.backend.currentConversationId
+                onClicked: pane.backend.selectConversation(conversationRow.conversationId)
+            }
+
+            Label {
+                anchors.centerIn: parent
+                width: parent.width - 48
+                visible: list.count === 0
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
+                text: searchField.text.length > 0 ? qsTr("Nothing matches “%1”").arg(searchField.text)
+                                                   : qsTr("No conversations here")
+                color: Theme.faintText
+                font.family: Theme.fontFamily
+            }
+        }
+    }
+    Rectangle {
+        anchors.right: parent.right
+        width: 1
+        height: parent.height
+        color: Theme.border
+    }
+}

@@ -1,0 +1,45 @@
+pragma Singleton
+
+import QtQuick
+
+// Colours, sizes and fonts of the console, in one place.
+QtObject {
+    readonly property color window: "#f4f6fa"
+    readonly property color surface: "#ffffff"
+    readonly property color sidebar: "#ffffff"
+    readonly property color border: "#e3e7ee"
+    readonly property color text: "#1d2330"
+    readonly property color mutedText: "#6b7385"
+    readonly property color faintText: "#98a0b0"
+    readonly property color accent: "#2f6fed"
+    readonly property color accentSoft: "#e8f0fe"
+    readonly property color selected: "#eef3fd"
+    readonly property color danger: "#e5484d"
+    readonly property color success: "#2fb36b"
+    readonly property color warning: "#f5a524"
+    readonly property color incomingBubble: "#ffffff"
+    readonly property color outgoingBubble: "#2f6fed"
+    readonly property color outgoingText: "#ffffff"
+    readonly property color conversationBackground: "#f4f6fa"
+
+    readonly property string fontFamily: "DejaVu Sans"
+    readonly property int small: 11
+    readonly property int body: 13
+    readonly property int title: 15
+    readonly property int heading: 20
+    readonly property int radius: 10
+
+    // One colour per channel, for the avatar circles.
+    function channelColor(kind: string): color {
+        switch (kind) {
+        case "room":
+            return "#7c5cff";
+        case "widget":
+            return "#0fa3b1";
+        case "app":
+            return "#f08c2e";
+        default:
+            return "#5f6b7d";
+        }
+    }
+}

@@ -1,0 +1,58 @@
+// Qt Quick Test for the console's views against a real core thread (database, ChatService,
+// server on a free port) with the demo hotel and a few lively conversations.
+#include "consolecontroller.h"
+#include "core.h"
+#include "qrcode.h"
+#include "screenshotscene.h"
+
+#include <QQmlContext>
+#include <QQmlEngine>
+#include <QQmlExtensionPlugin>
+#include <QTemporaryDir>
+#include <QtQuickTest>
+
+Q_IMPORT_QML_PLUGIN(Lobby_ConsolePlugin)
+
+using namespace lobby::app;
+
+class Setup : public QObject
+{
+    Q_OBJECT
+
+public Q_SLOTS:
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        engine->addImportPath(QStringLiteral("qrc:/"));
+        engine->addImageProvider(QStringLiteral("qr"), new QrImageProvider);
+        if (!m_controller) {
+            CoreConfig config;
+            config.data.root = m_dir.path();
+            config.demo = true;
+            QString error;
+            if (!m_core.start(config, &error))
+                qFatal("cannot start the core: %s", qPrintable(error));
+            m_core.runBlocking([](CoreRuntime &runtime) { addScreenshotScene(runtime.chat()); });
+            quint16 port = 0;
+            m_core.runBlocking([&](CoreRuntime &runtime) { port = runtime.port(); });
+            const QString url = QStringLiteral("http://127.0.0.1:%1").arg(port);
+            m_controller = std::make_unique<ConsoleController>(m_core, url, url);
+        }
+        engine->rootContext()->setContextProperty(QStringLiteral("consoleBackend"),
+                                                  m_controller.get());
+    }
+
+    void cleanupTestCase()
+    {
+        m_controller.reset();
+        m_core.stop();
+    }
+
+private:
+    QTemporaryDir m_dir;
+    Core m_core;
+    std::unique_ptr<ConsoleController> m_controller;
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(console, Setup)
+
+#include "tst_console_qml.moc"
