@@ -42,6 +42,7 @@ bool CoreRuntime::start(QString *error)
         return false;
     ServerConfig serverConfig;
     serverConfig.limits = m_config.limits;
+    serverConfig.uploadsDir = m_config.data.uploadsPath();
     serverConfig.jwtSecret = auth::loadOrCreateSecret(m_config.data.jwtSecretPath(), error);
     if (serverConfig.jwtSecret.isEmpty())
         return false;

@@ -1,6 +1,8 @@
 #include "lobbyserver.h"
 
+#include "api/direct/directapi.h"
 #include "api/health.h"
+#include "api/v1/v1api.h"
 #include "chat/chatservice.h"
 #include "http/staticfiles.h"
 
@@ -13,6 +15,8 @@ LobbyServer::LobbyServer(chat::ChatService &chat, const ServerConfig &config)
 {
     api::registerHealthRoutes(*m_http);
     http::registerStaticFiles(*m_http);
+    api::v1::registerV1Api(*this, config);
+    api::direct::registerDirectApi(*this, config);
 }
 
 LobbyServer::~LobbyServer() = default;

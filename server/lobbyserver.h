@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/login.h"
 #include "auth/tokenservice.h"
 #include "http/httpserver.h"
 #include "realtime/hub.h"
@@ -17,6 +18,11 @@ struct ServerConfig
     http::ServerLimits limits;
     QByteArray jwtSecret; // per install, see auth/secretfile.h
     auth::TokenLifetimes tokenLifetimes;
+    // Accounts family: where app v1 uploads are stored (DATA/uploads; empty refuses uploads
+    // with 503), the largest accepted file, and how failed logins are slowed down.
+    QString uploadsDir;
+    qint64 maxUploadBytes = 10 << 20;
+    auth::LoginPolicy loginPolicy;
 };
 
 // Every API family on one HttpServer, over one ChatService. Lives in the core thread.
