@@ -43,6 +43,7 @@ bool CoreRuntime::start(QString *error)
     ServerConfig serverConfig;
     serverConfig.limits = m_config.limits;
     serverConfig.widget.handoffWaitMs = m_config.handoffWaitSeconds * 1000;
+    serverConfig.uploadsDir = m_config.data.uploadsPath();
     serverConfig.jwtSecret = auth::loadOrCreateSecret(m_config.data.jwtSecretPath(), error);
     if (serverConfig.jwtSecret.isEmpty())
         return false;

@@ -30,6 +30,7 @@ struct DataFolder
     QString databasePath() const { return root + QStringLiteral("/lobby.sqlite3"); }
     QString jwtSecretPath() const { return root + QStringLiteral("/jwt-secret"); }
     QString demoKeyPath() const { return root + QStringLiteral("/demo-api-key"); }
+    QString uploadsPath() const { return root + QStringLiteral("/uploads"); }
 
     // Creates the folder (owner-only) if needed, opens the database and migrates it.
     bool open(store::Database &database, QString *error) const;

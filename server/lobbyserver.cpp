@@ -1,6 +1,8 @@
 #include "lobbyserver.h"
 
+#include "api/direct/directapi.h"
 #include "api/health.h"
+#include "api/v1/v1api.h"
 #include "chat/chatservice.h"
 #include "http/staticfiles.h"
 
@@ -15,6 +17,8 @@ LobbyServer::LobbyServer(chat::ChatService &chat, const ServerConfig &config)
     http::registerStaticFiles(*m_http);
     m_widget = std::make_unique<api::widget::WidgetApi>(*m_http, m_chat, *m_hub, config.widget);
     api::pages::registerDemoPage(*m_http, m_chat, config.demoPage);
+    api::v1::registerV1Api(*this, config);
+    api::direct::registerDirectApi(*this, config);
 }
 
 LobbyServer::~LobbyServer() = default;

@@ -2,6 +2,7 @@
 
 #include "api/pages/demopage.h"
 #include "api/widget/widgetapi.h"
+#include "auth/login.h"
 #include "auth/tokenservice.h"
 #include "http/httpserver.h"
 #include "realtime/hub.h"
@@ -21,6 +22,11 @@ struct ServerConfig
     auth::TokenLifetimes tokenLifetimes;
     api::widget::WidgetConfig widget;
     api::pages::DemoPageConfig demoPage;
+    // Accounts family: where app v1 uploads are stored (DATA/uploads; empty refuses uploads
+    // with 503), the largest accepted file, and how failed logins are slowed down.
+    QString uploadsDir;
+    qint64 maxUploadBytes = 10 << 20;
+    auth::LoginPolicy loginPolicy;
 };
 
 // Every API family on one HttpServer, over one ChatService. Lives in the core thread.

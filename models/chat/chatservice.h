@@ -178,6 +178,19 @@ public:
     // How the console names a sender ("Maria Garcia", "Guest", "Website visitor").
     QString displayName(const Actor &actor);
 
+    // ---- Accounts family (app v1 REST/WebSocket + direct chat), chatservice_accounts.cpp
+    // Opens a conversation and posts its first message as `sender` (when the draft has text).
+    // The draft is checked before anything is stored, so a refused message leaves no
+    // conversation behind.
+    Result<PostedMessage> openConversationWithMessage(const NewConversation &request,
+                                                      const Actor &sender,
+                                                      const MessageDraft &draft);
+    // The one `direct` conversation of two accounts of the same site, created on first use.
+    Result<Conversation> openDirectConversation(const Account &a, const Account &b);
+    // Records an uploaded file (already written to disk by the adapter). Not a conversation
+    // change, so no event: the message that later carries it is.
+    Result<Upload> recordUpload(Upload upload);
+
     // Reads used by every family.
     QList<ConversationSummary> conversationSummaries(qint64 siteId, const Actor &viewer);
 

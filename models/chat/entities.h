@@ -171,6 +171,20 @@ struct FaqEntry
     QDateTime createdAt;
 };
 
+// A file sent with a message (app v1 uploads): stored under a generated name in the data folder.
+struct Upload
+{
+    qint64 id = 0;
+    qint64 siteId = 0;
+    Actor owner;
+    QString storedName;   // generated, never the client's
+    QString originalName; // sanitised, for display only
+    QString mimeType;     // sniffed from the content
+    qint64 size = 0;
+    QString thumbnailName; // empty when there is no thumbnail
+    QDateTime createdAt;
+};
+
 struct Conversation
 {
     qint64 id = 0;

@@ -111,6 +111,28 @@ public:
     std::optional<chat::GuestSession> latestGuestSessionOfConversation(qint64 conversationId);
     bool deleteFaqEntry(qint64 entryId);
 
+    // ---- Accounts family (app v1 + direct chat), implemented in store_accounts.cpp
+    std::optional<qint64> insertUpload(const chat::Upload &upload);
+    // By its stored name or its thumbnail's name.
+    std::optional<chat::Upload> uploadByFileName(const QString &fileName);
+    // Conversations with a message whose media_url is `mediaUrl`.
+    QList<chat::Conversation> conversationsWithMedia(const QString &mediaUrl);
+    // Conversations the actor takes part in (active or not), newest activity first.
+    QList<chat::Conversation> conversationsOfActor(const chat::Actor &actor);
+    // The oldest `direct` conversation whose participants include both actors.
+    std::optional<chat::Conversation> directConversation(qint64 siteId, const chat::Actor &a,
+                                                         const chat::Actor &b);
+    // Newest first: `limit` messages after skipping the `offset` newest.
+    QList<chat::Message> messagesNewestFirst(qint64 conversationId, int offset, int limit);
+    // Every advance of a last-read pointer in the conversation, oldest first.
+    struct ReadReceipt
+    {
+        chat::Actor reader;
+        qint64 upToMessageId = 0;
+        QDateTime readAt;
+    };
+    QList<ReadReceipt> readReceipts(qint64 conversationId);
+
 private:
     // Prepares (once), binds and runs a statement; nullptr when it failed (see lastError()).
     QSqlQuery *run(const char *sql, const QVariantList &values = {});

@@ -58,9 +58,6 @@ void registerStaticFiles(HttpServer &server)
     server.route(
         QHttpServerRequest::Method::Get, QStringLiteral("/api/docs/openapi.json"),
         [](const HttpRequest &) { return fileReply(QStringLiteral(":/openapi/openapi.json")); });
-    server.route(QHttpServerRequest::Method::Get, QStringLiteral("/docs"), [](const HttpRequest &) {
-        return HttpReply{302, {}, "text/plain", {{"Location", "/api/docs/"}}};
-    });
     server.route(QHttpServerRequest::Method::Get, QStringLiteral("/"),
                  [](const HttpRequest &) { return fileReply(QStringLiteral(":/web/index.html")); });
     server.route(QHttpServerRequest::Method::Get, QStringLiteral("/widget.js"),

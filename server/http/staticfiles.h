@@ -9,7 +9,7 @@ class HttpServer;
 // Serves files compiled into the binary: GET `/` is `:/web/index.html`, GET `/static/<path>` is
 // `:/web/static/<path>`. Paths with "..", backslashes or empty segments are refused; HTML gets a
 // Content-Security-Policy, everything gets nosniff. Also the API docs: Swagger UI at /api/docs/
-// (and /docs, which redirects there) over /api/docs/openapi.json.
+// over /api/docs/openapi.json.
 void registerStaticFiles(HttpServer &server);
 
 } // namespace lobby::http

@@ -532,9 +532,6 @@ private Q_SLOTS:
         QCOMPARE(bundle.status, 200);
         QVERIFY(bundle.header("content-type").contains("javascript"));
         QVERIFY(bundle.body.size() > 100000);
-        const auto redirect = request(m_port, "GET", "/docs");
-        QCOMPARE(redirect.status, 302);
-        QCOMPARE(redirect.header("location"), QByteArray("/api/docs/"));
 
         const auto spec = request(m_port, "GET", "/api/docs/openapi.json");
         QCOMPARE(spec.status, 200);

@@ -1,0 +1,108 @@
+// Store queries of the accounts family (app v1 and direct chat): uploads, the conversations of
+// one account, the direct conversation of a pair, message pages and read receipts.
+#include "store/store.h"
+
+#include "store/rows.h"
+
+namespace lobby::store {
+
+using namespace lobby::chat;
+using namespace rows;
+
+namespace {
+
+#define UPLOAD_COLUMNS                                                                             \
+    "id, site_id, owner_kind, owner_id, stored_name, original_name, mime_type, size, "             \
+    "thumbnail_name, created_at"
+Upload readUpload(const QSqlQuery &q)
+{
+    Upload u;
+    u.id = q.value(0).toLongLong();
+    u.siteId = q.value(1).toLongLong();
+    u.owner = {actorKindFromString(q.value(2).toString()).value_or(ActorKind::System),
+               q.value(3).toLongLong()};
+    u.storedName = q.value(4).toString();
+    u.originalName = q.value(5).toString();
+    u.mimeType = q.value(6).toString();
+    u.size = q.value(7).toLongLong();
+    u.thumbnailName = q.value(8).toString();
+    u.createdAt = fromDb(q.value(9));
+    return u;
+}
+
+} // namespace
+
+std::optional<qint64> Store::insertUpload(const Upload &u)
+{
+    return insertReturningId(
+        "INSERT INTO uploads (site_id, owner_kind, owner_id, stored_name, original_name, "
+        "mime_type, size, thumbnail_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
+        {u.siteId, wireName(u.owner.kind), u.owner.id, u.storedName, text(u.originalName),
+         u.mimeType, u.size, nullIfEmpty(u.thumbnailName), toDb(u.createdAt)});
+}
+
+std::optional<Upload> Store::uploadByFileName(const QString &fileName)
+{
+    return one<Upload>(run("SELECT " UPLOAD_COLUMNS
+                           " FROM uploads WHERE stored_name = ? OR thumbnail_name = ?",
+                           {fileName, fileName}),
+                       readUpload);
+}
+
+QList<Conversation> Store::conversationsWithMedia(const QString &mediaUrl)
+{
+    return all<Conversation>(
+        run("SELECT " CONVERSATION_COLUMNS " FROM conversations c WHERE c.id IN "
+            "(SELECT m.conversation_id FROM messages m WHERE m.media_url = ?) ORDER BY c.id",
+            {mediaUrl}),
+        readConversation);
+}
+
+QList<Conversation> Store::conversationsOfActor(const Actor &actor)
+{
+    return all<Conversation>(
+        run("SELECT " CONVERSATION_COLUMNS " FROM conversations c JOIN participants p "
+            "ON p.conversation_id = c.id WHERE p.actor_kind = ? AND p.actor_id = ? "
+            "ORDER BY c.last_activity_at DESC, c.id DESC",
+            {wireName(actor.kind), actor.id}),
+        readConversation);
+}
+
+std::optional<Conversation> Store::directConversation(qint64 siteId, const Actor &a, const Actor &b)
+{
+    return one<Conversation>(run("SELECT " CONVERSATION_COLUMNS " FROM conversations c "
+                                 "JOIN participants pa ON pa.conversation_id = c.id "
+                                 "AND pa.actor_kind = ? AND pa.actor_id = ? "
+                                 "JOIN participants pb ON pb.conversation_id = c.id "
+                                 "AND pb.actor_kind = ? AND pb.actor_id = ? "
+                                 "WHERE c.site_id = ? AND c.kind = ? ORDER BY c.id LIMIT 1",
+                                 {wireName(a.kind), a.id, wireName(b.kind), b.id, siteId,
+                                  wireName(ConversationKind::Direct)}),
+                             readConversation);
+}
+
+QList<Message> Store::messagesNewestFirst(qint64 conversationId, int offset, int limit)
+{
+    return all<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE conversation_id = ? "
+                            "ORDER BY id DESC LIMIT ? OFFSET ?",
+                            {conversationId, limit, offset}),
+                        readMessage);
+}
+
+QList<Store::ReadReceipt> Store::readReceipts(qint64 conversationId)
+{
+    return all<ReadReceipt>(
+        run("SELECT reader_kind, reader_id, up_to_message_id, read_at FROM read_receipts "
+            "WHERE conversation_id = ? ORDER BY up_to_message_id, read_at",
+            {conversationId}),
+        [](const QSqlQuery &q) {
+            return ReadReceipt{
+                {actorKindFromString(q.value(0).toString()).value_or(ActorKind::System),
+                 q.value(1).toLongLong()},
+                q.value(2).toLongLong(),
+                fromDb(q.value(3))};
+        });
+}
+
+} // namespace lobby::store

@@ -1,0 +1,77 @@
+#include "api/v1/v1api.h"
+
+#include "api/v1/v1api_p.h"
+#include "api/v1/v1json.h"
+#include "lobbyserver.h"
+#include "store/store.h"
+
+#include <QJsonDocument>
+
+namespace lobby::api::v1 {
+
+using namespace lobby::chat;
+
+void registerV1Api(LobbyServer &server, const ServerConfig &config)
+{
+    // Parented to the HttpServer: its routes hold a pointer to the adapter.
+    auto *api = new V1Api(server.http(), server.hub(), server.chat(), server.tokens(), config);
+    api->setParent(&server.http());
+}
+
+V1Api::V1Api(http::HttpServer &http, realtime::Hub &hub, ChatService &chat,
+             const auth::TokenService &tokens, const ServerConfig &config)
+    : m_http(http), m_hub(hub), m_chat(chat), m_tokens(tokens), m_uploadsDir(config.uploadsDir),
+      m_maxUploadBytes(config.maxUploadBytes), m_loginPolicy(config.loginPolicy)
+{
+    registerRoutes();
+    registerSocketRoutes();
+    connect(&m_chat, &ChatService::event, this, &V1Api::onDomainEvent);
+}
+
+V1Api::~V1Api()
+{
+    QObject::disconnect(&m_chat, nullptr, this, nullptr);
+    // The hub may be gone already (it is destroyed before the HttpServer): close sockets
+    // without the handlers that would unsubscribe from it.
+    for (const QPointer<V1Connection> &connection : std::as_const(m_connections)) {
+        if (!connection)
+            continue;
+        QObject::disconnect(connection->socket, nullptr, this, nullptr);
+        QObject::disconnect(connection->socket, nullptr, connection, nullptr);
+        m_chat.connectionClosed(connection->account.siteId, connection->account.actor());
+        connection->socket->abort();
+        delete connection;
+    }
+}
+
+std::optional<Conversation> V1Api::accessibleConversation(const Account &account,
+                                                          qint64 conversationId, bool *forbidden)
+{
+    if (forbidden)
+        *forbidden = false;
+    auto conversation = m_chat.store().conversationById(conversationId);
+    if (!conversation || conversation->siteId != account.siteId)
+        return std::nullopt; // another tenant's conversation does not exist for this account
+    if (account.kind == AccountKind::Staff)
+        return conversation;
+    if (m_chat.store().participant(conversationId, account.actor()))
+        return conversation;
+    if (forbidden)
+        *forbidden = true;
+    return std::nullopt;
+}
+
+bool V1Api::maySeeUpload(const Account &account, const Upload &upload)
+{
+    if (upload.owner == account.actor())
+        return true;
+    const QString url = QStringLiteral("/uploads/chat/") + upload.storedName;
+    const QList<Conversation> conversations = m_chat.store().conversationsWithMedia(url);
+    for (const Conversation &c : conversations) {
+        if (accessibleConversation(account, c.id))
+            return true;
+    }
+    return false;
+}
+
+} // namespace lobby::api::v1

@@ -1,0 +1,81 @@
+#pragma once
+
+// Internal to api/v1: the adapter object shared by v1api.cpp (wiring, domain events),
+// v1rest.cpp (REST) and v1socket.cpp (WebSocket).
+
+#include "auth/login.h"
+#include "auth/tokenservice.h"
+#include "chat/chatservice.h"
+#include "http/httpserver.h"
+#include "lobbyserver.h"
+#include "realtime/hub.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QWebSocket>
+
+#include <memory>
+#include <optional>
+
+namespace lobby::api::v1 {
+
+// One open v1 WebSocket.
+struct V1Connection : QObject
+{
+    QWebSocket *socket = nullptr; // child of this
+    chat::Account account;
+    QSet<qint64> joined;
+};
+
+class V1Api : public QObject
+{
+public:
+    V1Api(http::HttpServer &http, realtime::Hub &hub, chat::ChatService &chat,
+          const auth::TokenService &tokens, const ServerConfig &config);
+    ~V1Api() override;
+
+    // ---- REST (v1rest.cpp)
+    void registerRoutes();
+    http::HttpReply upload(const http::HttpRequest &request, const chat::Account &me);
+
+    // ---- WebSocket (v1socket.cpp)
+    void registerSocketRoutes();
+    void onDomainEvent(const chat::DomainEvent &event);
+
+    // Whether the account may read and write the conversation (participant, or staff of its
+    // site); the conversation when it may. `forbidden` tells 403 from 404 for REST.
+    std::optional<chat::Conversation> accessibleConversation(const chat::Account &account,
+                                                             qint64 conversationId,
+                                                             bool *forbidden = nullptr);
+    // Whether the account may fetch an uploaded file.
+    bool maySeeUpload(const chat::Account &account, const chat::Upload &upload);
+
+    static QString topicOf(qint64 conversationId)
+    {
+        return QStringLiteral("v1:chat:") + QString::number(conversationId);
+    }
+
+    http::HttpServer &m_http;
+    realtime::Hub &m_hub;
+    chat::ChatService &m_chat;
+    const auth::TokenService &m_tokens;
+    QString m_uploadsDir;
+    qint64 m_maxUploadBytes;
+    auth::LoginPolicy m_loginPolicy;
+    // Set while an event is fanned out: that actor's own sockets are skipped (typing,
+    // read receipts, joins and leaves go to the others).
+    std::optional<chat::Actor> m_skipActor;
+    QList<QPointer<V1Connection>> m_connections;
+
+private:
+    void accept(std::unique_ptr<QWebSocket> socket, const QVariant &context);
+    void onFrame(V1Connection *connection, const QString &text);
+    void sendError(V1Connection *connection, const QString &message);
+    void publishRoomEvent(qint64 conversationId, const QJsonObject &event,
+                          const chat::Actor &except);
+    void closeConnection(V1Connection *connection);
+};
+
+} // namespace lobby::api::v1

@@ -1,0 +1,218 @@
+#include "api/v1/v1json.h"
+
+#include "chat/chatservice.h"
+
+namespace lobby::api::v1 {
+
+using namespace lobby::chat;
+
+QJsonValue isoTime(const QDateTime &time)
+{
+    if (!time.isValid())
+        return QJsonValue::Null;
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+QString actorType(ActorKind kind)
+{
+    switch (kind) {
+    case ActorKind::Staff:
+        return QStringLiteral("user");
+    case ActorKind::Customer:
+        return QStringLiteral("customer");
+    case ActorKind::Guest:
+        return QStringLiteral("guest");
+    case ActorKind::Visitor:
+        return QStringLiteral("visitor");
+    case ActorKind::Assistant:
+        return QStringLiteral("assistant");
+    case ActorKind::System:
+        break;
+    }
+    return QStringLiteral("system");
+}
+
+QString chatType(ConversationKind kind)
+{
+    switch (kind) {
+    case ConversationKind::App:
+        return QStringLiteral("user_customer");
+    case ConversationKind::Room:
+        return QStringLiteral("room_guest");
+    case ConversationKind::Widget:
+        return QStringLiteral("widget_visitor");
+    case ConversationKind::Direct:
+        break;
+    }
+    return QStringLiteral("direct");
+}
+
+namespace {
+QJsonValue orNull(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
+}
+QJsonValue orNull(qint64 id)
+{
+    return id ? QJsonValue(id) : QJsonValue(QJsonValue::Null);
+}
+} // namespace
+
+QJsonObject userJson(const Account &account)
+{
+    const bool staff = account.kind == AccountKind::Staff;
+    QJsonObject user{{"id", account.id},
+                     {"user_type", staff ? "user" : "customer"},
+                     {"account_type", wireName(account.kind)},
+                     {"email", orNull(account.email)},
+                     {"phone", orNull(account.phone)},
+                     {"name", account.name},
+                     {"salon_id", account.siteId},
+                     {"site_id", account.siteId}};
+    if (staff) {
+        user.insert(QStringLiteral("role"), wireName(account.role));
+        user.insert(QStringLiteral("job_title"), orNull(account.jobTitle));
+    }
+    return user;
+}
+
+Presenter::Presenter(ChatService &chat) : m_chat(chat) {}
+
+std::optional<Account> Presenter::account(qint64 id)
+{
+    auto it = m_accounts.find(id);
+    if (it == m_accounts.end())
+        it = m_accounts.insert(id, m_chat.store().accountById(id));
+    return *it;
+}
+
+QString Presenter::nameOf(const Actor &actor)
+{
+    switch (actor.kind) {
+    case ActorKind::Staff:
+    case ActorKind::Customer:
+        if (const auto a = account(actor.id))
+            return a->name.isEmpty() ? (a->email.isEmpty() ? a->phone : a->email) : a->name;
+        return QStringLiteral("Deleted account");
+    case ActorKind::Guest:
+        return QStringLiteral("Guest");
+    case ActorKind::Visitor:
+        return QStringLiteral("Visitor");
+    case ActorKind::Assistant:
+        return QStringLiteral("Assistant");
+    case ActorKind::System:
+        break;
+    }
+    return QStringLiteral("System");
+}
+
+QJsonObject Presenter::participant(const Participant &p)
+{
+    QJsonObject object{{"participant_type", actorType(p.actor.kind)},
+                       {"participant_id", p.actor.id},
+                       {"joined_at", isoTime(p.joinedAt)},
+                       {"is_active", p.active},
+                       {"unread_count", m_chat.store().unreadCount(p.conversationId, p.actor)},
+                       {"is_online", m_chat.isOnline(p.actor)},
+                       {"name", nameOf(p.actor)}};
+    if (p.actor.isAccount()) {
+        if (const auto a = account(p.actor.id)) {
+            if (!a->email.isEmpty())
+                object.insert(QStringLiteral("email"), a->email);
+            if (a->kind == AccountKind::Customer && !a->phone.isEmpty())
+                object.insert(QStringLiteral("phone"), a->phone);
+        }
+    }
+    return object;
+}
+
+QJsonObject Presenter::chat(const Conversation &c, const Actor &viewer)
+{
+    store::Store &store = m_chat.store();
+    QJsonArray participants;
+    QJsonArray online;
+    for (const Participant &p : store.participants(c.id)) {
+        participants.append(participant(p));
+        if (p.actor.isAccount() && m_chat.isOnline(p.actor))
+            online.append(p.actor.id);
+    }
+    QDateTime lastMessageAt;
+    if (c.lastMessageId) {
+        if (const auto last = store.messageById(c.lastMessageId))
+            lastMessageAt = last->createdAt;
+    }
+    return {{"id", c.id},
+            {"chat_type", chatType(c.kind)},
+            {"salon_id", c.siteId},
+            {"title", c.title},
+            {"is_active", true},
+            {"is_archived", c.archived},
+            {"handler_user_id", orNull(c.handlerAccountId)},
+            {"last_message_at", isoTime(lastMessageAt)},
+            {"last_message_preview", orNull(c.lastMessagePreview)},
+            {"created_at", isoTime(c.createdAt)},
+            {"updated_at", isoTime(c.lastActivityAt)},
+            {"participants", participants},
+            {"total_messages", store.messageCount(c.id)},
+            {"unread_count", store.unreadCount(c.id, viewer)},
+            {"online_participants", online}};
+}
+
+QJsonObject Presenter::message(const Message &m, const QJsonArray &readReceipts)
+{
+    QJsonValue thumbnail = QJsonValue::Null;
+    static const QString uploadPrefix = QStringLiteral("/uploads/chat/");
+    if (m.mediaUrl.startsWith(uploadPrefix)) {
+        const auto upload = m_chat.store().uploadByFileName(m.mediaUrl.mid(uploadPrefix.size()));
+        if (upload && !upload->thumbnailName.isEmpty())
+            thumbnail = uploadPrefix + upload->thumbnailName;
+    }
+    const auto entityId = [&m](const char *type) {
+        return m.entityType == QLatin1String(type) ? orNull(m.entityId)
+                                                   : QJsonValue(QJsonValue::Null);
+    };
+    return {{"id", m.id},
+            {"chat_id", m.conversationId},
+            {"sender_type", actorType(m.sender.kind)},
+            {"sender_id", m.sender.id},
+            {"sender_user_id",
+             m.sender.kind == ActorKind::Staff ? QJsonValue(m.sender.id) : QJsonValue::Null},
+            {"sender_customer_id",
+             m.sender.kind == ActorKind::Customer ? QJsonValue(m.sender.id) : QJsonValue::Null},
+            {"sender_name", nameOf(m.sender)},
+            {"message_type", wireName(m.type)},
+            {"content", m.deleted ? QString() : m.content},
+            {"media_url", orNull(m.mediaUrl)},
+            {"thumbnail_url", thumbnail},
+            {"reply_to_message_id", orNull(m.replyToId)},
+            {"entity_type", orNull(m.entityType)},
+            {"entity_id", orNull(m.entityId)},
+            {"appointment_id", entityId("appointment")},
+            {"product_id", entityId("product")},
+            {"pack_id", entityId("pack")},
+            {"client_message_id", orNull(m.clientId)},
+            {"created_at", isoTime(m.createdAt)},
+            {"is_edited", m.editedAt.isValid()},
+            {"is_deleted", m.deleted},
+            {"read_receipts", readReceipts}};
+}
+
+QJsonArray Presenter::receiptsFor(const Message &m,
+                                  const QList<store::Store::ReadReceipt> &receipts)
+{
+    // Receipts are ordered by up_to_message_id: the first one of a reader at or past this
+    // message is when that reader first read it.
+    QJsonArray out;
+    QList<Actor> seen;
+    for (const auto &r : receipts) {
+        if (r.upToMessageId < m.id || r.reader == m.sender || seen.contains(r.reader))
+            continue;
+        seen.append(r.reader);
+        out.append(QJsonObject{{"reader_type", actorType(r.reader.kind)},
+                               {"reader_id", r.reader.id},
+                               {"read_at", isoTime(r.readAt)}});
+    }
+    return out;
+}
+
+} // namespace lobby::api::v1

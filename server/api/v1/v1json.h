@@ -1,0 +1,48 @@
+#pragma once
+
+#include "chat/entities.h"
+#include "store/store.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace lobby::chat {
+class ChatService;
+}
+
+namespace lobby::api::v1 {
+
+// ISO 8601 UTC with milliseconds and "Z", or null.
+QJsonValue isoTime(const QDateTime &time);
+// "user" (staff), "customer", "guest", "visitor", "assistant", "system".
+QString actorType(chat::ActorKind kind);
+// "user_customer" (app), "room_guest", "widget_visitor", "direct".
+QString chatType(chat::ConversationKind kind);
+// The `user` of a login answer.
+QJsonObject userJson(const chat::Account &account);
+
+// Builds the guide's chat and message objects. Caches the accounts it looks up, so make one per
+// request (or per event).
+class Presenter
+{
+public:
+    explicit Presenter(chat::ChatService &chat);
+
+    QJsonObject chat(const chat::Conversation &conversation, const chat::Actor &viewer);
+    QJsonObject message(const chat::Message &message, const QJsonArray &readReceipts = {});
+    // The receipts of one message: each reader (not the sender) whose pointer passed it, with
+    // the time it first did.
+    static QJsonArray receiptsFor(const chat::Message &message,
+                                  const QList<store::Store::ReadReceipt> &receipts);
+    QString nameOf(const chat::Actor &actor);
+    QJsonObject participant(const chat::Participant &participant);
+
+private:
+    std::optional<chat::Account> account(qint64 id);
+
+    chat::ChatService &m_chat;
+    QHash<qint64, std::optional<chat::Account>> m_accounts;
+};
+
+} // namespace lobby::api::v1

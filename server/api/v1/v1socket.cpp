@@ -1,0 +1,362 @@
+// The WebSocket side of the app API v1 (/api/v1/chat/ws/chat/user and /customer): the guide's
+// ChatClient protocol over ChatService, and domain events translated into its frames.
+#include "api/v1/v1api_p.h"
+#include "api/v1/v1json.h"
+#include "store/store.h"
+
+#include <QJsonDocument>
+#include <QTimer>
+
+namespace lobby::api::v1 {
+
+using namespace lobby::chat;
+using http::HttpRequest;
+using http::UpgradeDecision;
+
+namespace {
+
+QByteArray encode(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+std::optional<qint64> idOf(const QJsonValue &value)
+{
+    if (value.isDouble()) {
+        const double d = value.toDouble();
+        if (d >= 1 && d <= 9e15 && d == double(qint64(d)))
+            return qint64(d);
+    } else if (value.isString()) {
+        bool ok = false;
+        const qint64 id = value.toString().toLongLong(&ok);
+        if (ok && id > 0)
+            return id;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+void V1Api::registerSocketRoutes()
+{
+    const QList<QPair<QString, AccountKind>> endpoints = {
+        {QStringLiteral("/api/v1/chat/ws/chat/user"), AccountKind::Staff},
+        {QStringLiteral("/api/v1/chat/ws/chat/customer"), AccountKind::Customer}};
+    for (const auto &[path, kind] : endpoints) {
+        // The guide's clients expect a bad token to close the socket with 1008, so the upgrade
+        // is accepted and the verdict travels to the handler.
+        m_http.webSocketRoute(
+            path,
+            [this, kind = kind](const HttpRequest &request) {
+                QString error;
+                const auto who = auth::authenticate(
+                    m_tokens, m_chat.store(), request.query(QStringLiteral("token")), kind, &error);
+                QVariantMap context;
+                if (who) {
+                    context.insert(QStringLiteral("account"), who->account.id);
+                    context.insert(QStringLiteral("expires"),
+                                   who->claims.expiresAt.toMSecsSinceEpoch());
+                } else {
+                    context.insert(QStringLiteral("error"), error);
+                }
+                return UpgradeDecision::accept(context);
+            },
+            [this](std::unique_ptr<QWebSocket> socket, const QVariant &context) {
+                accept(std::move(socket), context);
+            });
+    }
+}
+
+void V1Api::accept(std::unique_ptr<QWebSocket> socket, const QVariant &context)
+{
+    const QVariantMap map = context.toMap();
+    QWebSocket *ws = socket.release();
+    const auto account =
+        map.contains(QStringLiteral("account"))
+            ? m_chat.store().accountById(map.value(QStringLiteral("account")).toLongLong())
+            : std::nullopt;
+    if (!account) {
+        ws->setParent(this);
+        connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+        QTimer::singleShot(5000, ws, [ws] { ws->abort(); });
+        const QString reason = map.value(QStringLiteral("error")).toString();
+        ws->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                  QStringLiteral("Authentication failed: %1").arg(reason).left(120));
+        return;
+    }
+
+    auto *connection = new V1Connection;
+    connection->setParent(this);
+    connection->socket = ws;
+    connection->account = *account;
+    ws->setParent(connection);
+    m_connections.append(connection);
+    m_chat.connectionOpened(account->siteId, account->actor());
+
+    connect(ws, &QWebSocket::textMessageReceived, connection,
+            [this, connection](const QString &text) { onFrame(connection, text); });
+    connect(ws, &QWebSocket::binaryMessageReceived, connection,
+            [this, connection] { sendError(connection, QStringLiteral("Frames are JSON text.")); });
+    connect(ws, &QWebSocket::disconnected, connection,
+            [this, connection] { closeConnection(connection); });
+    // An access token stops working when it expires, and so does the socket it opened.
+    const qint64 remaining =
+        QDateTime::currentMSecsSinceEpoch() - map.value(QStringLiteral("expires")).toLongLong();
+    QTimer::singleShot(std::chrono::milliseconds(std::max<qint64>(0, -remaining)), ws, [ws] {
+        ws->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Token expired."));
+    });
+
+    ws->sendTextMessage(
+        QString::fromUtf8(encode({{"type", "connected"},
+                                  {"participant_type", actorType(account->actor().kind)},
+                                  {"participant_id", account->id},
+                                  {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}})));
+}
+
+void V1Api::closeConnection(V1Connection *connection)
+{
+    if (!m_connections.removeAll(connection))
+        return;
+    const Actor actor = connection->account.actor();
+    m_hub.unsubscribeAll(connection);
+    for (const qint64 chatId : std::as_const(connection->joined)) {
+        publishRoomEvent(chatId,
+                         {{"type", "user_left"},
+                          {"chat_id", chatId},
+                          {"participant_type", actorType(actor.kind)},
+                          {"participant_id", actor.id}},
+                         actor);
+    }
+    m_chat.connectionClosed(connection->account.siteId, actor);
+    connection->deleteLater();
+}
+
+void V1Api::sendError(V1Connection *connection, const QString &message)
+{
+    connection->socket->sendTextMessage(
+        QString::fromUtf8(encode({{"type", "error"}, {"error", message}})));
+}
+
+void V1Api::publishRoomEvent(qint64 conversationId, const QJsonObject &event, const Actor &except)
+{
+    m_skipActor = except;
+    m_hub.publish(topicOf(conversationId), encode(event));
+    m_skipActor.reset();
+}
+
+void V1Api::onFrame(V1Connection *connection, const QString &text)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return sendError(connection, QStringLiteral("Invalid JSON: a frame is a JSON object."));
+    const QJsonObject frame = document.object();
+    const QString type = frame.value(u"type").toString();
+    const Account &me = connection->account;
+    const Actor actor = me.actor();
+
+    if (type == u"ping") {
+        connection->socket->sendTextMessage(QString::fromUtf8(
+            encode({{"type", "pong"}, {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}})));
+        return;
+    }
+    static const QStringList chatActions = {
+        QStringLiteral("join_chat"), QStringLiteral("leave_chat"), QStringLiteral("send_message"),
+        QStringLiteral("typing"), QStringLiteral("read_message")};
+    if (!chatActions.contains(type))
+        return sendError(connection, type.isEmpty()
+                                         ? QStringLiteral("A frame needs a \"type\".")
+                                         : QStringLiteral("Unknown message type: %1").arg(type));
+    const auto chatId = idOf(frame.value(u"chat_id"));
+    if (!chatId)
+        return sendError(connection, QStringLiteral("%1 needs a chat_id.").arg(type));
+    const auto conversation = accessibleConversation(me, *chatId);
+    if (!conversation)
+        return sendError(connection,
+                         QStringLiteral("Chat %1 not found or access denied.").arg(*chatId));
+
+    if (type == u"join_chat") {
+        if (connection->joined.contains(*chatId))
+            return;
+        connection->joined.insert(*chatId);
+        m_hub.subscribe(topicOf(*chatId), connection, [this, connection](const QByteArray &f) {
+            if (m_skipActor && *m_skipActor == connection->account.actor())
+                return;
+            connection->socket->sendTextMessage(QString::fromUtf8(f));
+        });
+        const auto participant = m_chat.store().participant(*chatId, actor);
+        if (!participant || !participant->active) {
+            // Staff answering a conversation become its participants; the domain's
+            // ParticipantJoined event announces them (see onDomainEvent).
+            const auto joined = m_chat.join(*chatId, actor);
+            if (!joined)
+                sendError(connection, joined.error().message);
+            return;
+        }
+        publishRoomEvent(*chatId,
+                         {{"type", "user_joined"},
+                          {"chat_id", *chatId},
+                          {"participant_type", actorType(actor.kind)},
+                          {"participant_id", actor.id}},
+                         actor);
+        return;
+    }
+    if (!connection->joined.contains(*chatId))
+        return sendError(
+            connection,
+            QStringLiteral("Join chat %1 (join_chat) before %2.").arg(*chatId).arg(type));
+
+    if (type == u"leave_chat") {
+        connection->joined.remove(*chatId);
+        m_hub.unsubscribe(topicOf(*chatId), connection);
+        publishRoomEvent(*chatId,
+                         {{"type", "user_left"},
+                          {"chat_id", *chatId},
+                          {"participant_type", actorType(actor.kind)},
+                          {"participant_id", actor.id}},
+                         actor);
+        return;
+    }
+    if (type == u"typing") {
+        const QJsonValue flag = frame.value(u"is_typing");
+        if (!flag.isBool() && !flag.isUndefined())
+            return sendError(connection, QStringLiteral("is_typing is true or false."));
+        const auto result = m_chat.setTyping(*chatId, actor, flag.toBool(true));
+        if (!result)
+            sendError(connection, result.error().message);
+        return;
+    }
+    if (type == u"read_message") {
+        const auto messageId = idOf(frame.value(u"message_id"));
+        if (!messageId)
+            return sendError(connection, QStringLiteral("read_message needs a message_id."));
+        const auto result = m_chat.markRead(*chatId, actor, *messageId);
+        if (!result)
+            sendError(connection, result.error().message);
+        return;
+    }
+
+    // send_message
+    MessageDraft draft;
+    const QJsonValue content = frame.value(u"content");
+    if (!content.isString() && !content.isUndefined() && !content.isNull())
+        return sendError(connection, QStringLiteral("content is a string."));
+    draft.content = content.toString();
+    const QString messageType = frame.value(u"message_type").toString(QStringLiteral("text"));
+    const auto parsedType = messageTypeFromString(messageType);
+    if (!parsedType || *parsedType == MessageType::System)
+        return sendError(connection, QStringLiteral("message_type is text, image, voice or file."));
+    draft.type = *parsedType;
+    const QString mediaUrl = frame.value(u"media_url").toString();
+    if (!mediaUrl.isEmpty()) {
+        // Only files uploaded to this Lobby that the sender may see: a message makes a file
+        // visible to the conversation, so it must not lend out someone else's.
+        static const QString prefix = QStringLiteral("/uploads/chat/");
+        const auto upload = mediaUrl.startsWith(prefix)
+                                ? m_chat.store().uploadByFileName(mediaUrl.mid(prefix.size()))
+                                : std::nullopt;
+        if (!upload || upload->siteId != me.siteId ||
+            mediaUrl.mid(prefix.size()) != upload->storedName || !maySeeUpload(me, *upload))
+            return sendError(
+                connection,
+                QStringLiteral("media_url must be a file_url from /api/v1/chat/upload."));
+        draft.mediaUrl = mediaUrl;
+    }
+    if ((draft.type == MessageType::Image || draft.type == MessageType::Voice ||
+         draft.type == MessageType::File) &&
+        draft.mediaUrl.isEmpty())
+        return sendError(connection,
+                         QStringLiteral("A %1 message needs a media_url.").arg(messageType));
+    if (frame.contains(u"reply_to_message_id") && !frame.value(u"reply_to_message_id").isNull()) {
+        const auto replyTo = idOf(frame.value(u"reply_to_message_id"));
+        if (!replyTo)
+            return sendError(connection, QStringLiteral("reply_to_message_id is a message id."));
+        draft.replyToId = *replyTo;
+    }
+    // Entity references: {"entity_type": "appointment", "entity_id": 12} or the short form
+    // {"appointment_id": 12} (also product_id, pack_id).
+    static const QStringList entityTypes = {QStringLiteral("appointment"),
+                                            QStringLiteral("product"), QStringLiteral("pack")};
+    QString entityType = frame.value(u"entity_type").toString();
+    QJsonValue entityId = frame.value(u"entity_id");
+    for (const QString &candidate : entityTypes) {
+        const QJsonValue value = frame.value(candidate + QStringLiteral("_id"));
+        if (!value.isUndefined() && !value.isNull()) {
+            entityType = candidate;
+            entityId = value;
+        }
+    }
+    if (!entityType.isEmpty()) {
+        if (!entityTypes.contains(entityType))
+            return sendError(connection,
+                             QStringLiteral("entity_type is appointment, product or pack."));
+        const QString idText = entityId.isDouble() ? QString::number(qint64(entityId.toDouble()))
+                                                   : entityId.toString();
+        if (idText.isEmpty() || idText.size() > 64)
+            return sendError(connection, QStringLiteral("An entity reference needs an id."));
+        draft.entityType = entityType;
+        draft.entityId = idText;
+    }
+    draft.clientId = frame.value(u"client_message_id").toString();
+    const auto posted = m_chat.postMessage(*chatId, actor, draft);
+    if (!posted)
+        return sendError(connection, posted.error().message);
+    if (posted->duplicate) {
+        // A retry: nothing new was emitted, so confirm to this socket only.
+        Presenter presenter(m_chat);
+        connection->socket->sendTextMessage(
+            QString::fromUtf8(encode({{"type", "message"},
+                                      {"chat_id", *chatId},
+                                      {"message", presenter.message(posted->message)}})));
+    }
+}
+
+void V1Api::onDomainEvent(const DomainEvent &event)
+{
+    using Kind = DomainEvent::Kind;
+    if (!event.conversationId || !m_hub.subscriberCount(topicOf(event.conversationId)))
+        return;
+    const qint64 chatId = event.conversationId;
+    switch (event.kind) {
+    case Kind::MessagePosted: {
+        Presenter presenter(m_chat);
+        m_hub.publish(topicOf(chatId), encode({{"type", "message"},
+                                               {"chat_id", chatId},
+                                               {"message", presenter.message(event.message)}}));
+        break;
+    }
+    case Kind::Typing:
+        publishRoomEvent(chatId,
+                         {{"type", "typing"},
+                          {"chat_id", chatId},
+                          {"participant_type", actorType(event.actor.kind)},
+                          {"participant_id", event.actor.id},
+                          {"is_typing", event.flag}},
+                         event.actor);
+        break;
+    case Kind::MessagesRead:
+        publishRoomEvent(chatId,
+                         {{"type", "read_receipt"},
+                          {"chat_id", chatId},
+                          {"message_id", event.messageId},
+                          {"reader_type", actorType(event.actor.kind)},
+                          {"reader_id", event.actor.id},
+                          {"read_at", isoTime(event.at)}},
+                         event.actor);
+        break;
+    case Kind::ParticipantJoined:
+    case Kind::ParticipantLeft:
+        publishRoomEvent(
+            chatId,
+            {{"type", event.kind == Kind::ParticipantJoined ? "user_joined" : "user_left"},
+             {"chat_id", chatId},
+             {"participant_type", actorType(event.actor.kind)},
+             {"participant_id", event.actor.id}},
+            event.actor);
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace lobby::api::v1
