@@ -29,6 +29,8 @@ struct DataFolder
 
     QString databasePath() const { return root + QStringLiteral("/lobby.sqlite3"); }
     QString jwtSecretPath() const { return root + QStringLiteral("/jwt-secret"); }
+    // The Pusher app (app_id, key, secret) of the guest family, JSON, mode 0600.
+    QString pusherAppPath() const { return root + QStringLiteral("/pusher-app"); }
     QString demoKeyPath() const { return root + QStringLiteral("/demo-api-key"); }
 
     // Creates the folder (owner-only) if needed, opens the database and migrates it.
@@ -42,6 +44,7 @@ struct CoreConfig
     quint16 port = 0;
     bool demo = false;
     http::ServerLimits limits;
+    int guestSessionDays = 7;
 };
 
 // Database, ChatService and server, created and used only in the core thread.

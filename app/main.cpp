@@ -64,6 +64,7 @@ int main(int argc, char *argv[])
     config.host = options.host;
     config.port = options.port;
     config.demo = options.demo;
+    config.guestSessionDays = options.guestSessionDays;
     Core core;
     QString error;
     if (!core.start(config, &error)) {

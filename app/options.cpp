@@ -53,7 +53,11 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Fill a new data folder with a demo hotel and "
                                                  "print its credentials."));
-    parser.addOptions({headless, listen, dataDir, demo});
+    const QCommandLineOption guestSessionDays(
+        QStringLiteral("guest-session-days"),
+        QStringLiteral("How long a hotel guest's chat session lasts (1-365, default 7)."),
+        QStringLiteral("DAYS"), QStringLiteral("7"));
+    parser.addOptions({headless, listen, dataDir, demo, guestSessionDays});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -78,6 +82,14 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     if (!parseListenAddress(parser.value(listen), &options->host, &options->hostText,
                             &options->port)) {
         err << "--listen wants HOST:PORT, got '" << parser.value(listen) << "'\n";
+        *exitCode = 2;
+        return false;
+    }
+    bool daysOk = false;
+    options->guestSessionDays = parser.value(guestSessionDays).toInt(&daysOk);
+    if (!daysOk || options->guestSessionDays < 1 || options->guestSessionDays > 365) {
+        err << "--guest-session-days wants 1 to 365, got '" << parser.value(guestSessionDays)
+            << "'\n";
         *exitCode = 2;
         return false;
     }

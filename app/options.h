@@ -14,6 +14,7 @@ struct Options
     QString hostText = QStringLiteral("0.0.0.0");
     quint16 port = 8080;
     QString dataDir;
+    int guestSessionDays = 7; // how long a hotel guest's session lasts
 };
 
 // Parses arguments; on failure prints to stderr and returns false with `exitCode` set.

@@ -1,5 +1,6 @@
 #include "lobbyserver.h"
 
+#include "api/guest/guestapi.h"
 #include "api/health.h"
 #include "chat/chatservice.h"
 #include "http/staticfiles.h"
@@ -13,6 +14,7 @@ LobbyServer::LobbyServer(chat::ChatService &chat, const ServerConfig &config)
 {
     api::registerHealthRoutes(*m_http);
     http::registerStaticFiles(*m_http);
+    api::guest::registerGuestApi(*this, config);
 }
 
 LobbyServer::~LobbyServer() = default;

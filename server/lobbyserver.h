@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/pusher/pusherserver.h"
 #include "auth/tokenservice.h"
 #include "http/httpserver.h"
 #include "realtime/hub.h"
@@ -17,6 +18,11 @@ struct ServerConfig
     http::ServerLimits limits;
     QByteArray jwtSecret; // per install, see auth/secretfile.h
     auth::TokenLifetimes tokenLifetimes;
+    // Guest family: the Pusher app (per install, DATA/pusher-app; random for this process when
+    // left empty), protocol options, and how long a guest session lasts.
+    api::pusher::PusherApp pusherApp;
+    api::pusher::PusherOptions pusherOptions;
+    int guestSessionSeconds = 7 * 24 * 60 * 60;
 };
 
 // Every API family on one HttpServer, over one ChatService. Lives in the core thread.
