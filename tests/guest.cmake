@@ -1,0 +1,4 @@
+# Hotel guest chat and the Pusher protocol (issue 4).
+lobby_test(tst_pusher unit/tst_pusher.cpp)
+lobby_test(tst_guestapi api/tst_guestapi.cpp)
+lobby_node_test(node_guest guest.test.js)
