@@ -10,6 +10,7 @@ const {
 } = require('./guestpusher');
 
 const hotel = 'hotel-killarney';
+// A hang (an event that never comes) fails the test instead of stalling the suite.
 let lobby;
 let john; // staff 1
 let maria; // staff 2
@@ -42,7 +43,7 @@ after(async () => {
   await lobby.close();
 });
 
-test('initialize returns the session, a private channel and how to reach the Pusher socket', async () => {
+test('initialize returns the session, a private channel and how to reach the Pusher socket', { timeout: 30000 }, async () => {
   const { status, body } = await initialize(lobby, '205', '1234');
   assert.equal(status, 200);
   assert.match(body.session_token, /^guest_/);
@@ -57,7 +58,7 @@ test('initialize returns the session, a private channel and how to reach the Pus
   assert.equal(again.body.conversation_id, body.conversation_id);
 });
 
-test('a guest subscribes to its private room channel and gets staff replies live', async () => {
+test('a guest subscribes to its private room channel and gets staff replies live', { timeout: 30000 }, async () => {
   const guest = (await initialize(lobby, '205', '1234')).body;
   const pusher = track(client(lobby, guest.session_token));
   const channel = await subscribe(pusher, guest.pusher_channel);
@@ -84,7 +85,7 @@ test('a guest subscribes to its private room channel and gets staff replies live
   assert.equal(unread.body.unread_count, 1);
 });
 
-test("a guest is refused another room's channel with status 403", async () => {
+test("a guest is refused another room's channel with status 403", { timeout: 30000 }, async () => {
   const guest = (await initialize(lobby, '101', '1111')).body;
   const pusher = track(client(lobby, guest.session_token));
   await assert.rejects(subscribe(pusher, `private-${hotel}-room-205-chat`), (error) => {
@@ -103,7 +104,7 @@ test("a guest is refused another room's channel with status 403", async () => {
   assert.equal(refused.status, 401);
 });
 
-test('staff get new-guest-message on their private channel: all of them while nobody handles the room, then only the handler', async () => {
+test('staff get new-guest-message on their private channel: all of them while nobody handles the room, then only the handler', { timeout: 30000 }, async () => {
   const guest = (await initialize(lobby, '102', '2222')).body;
   const johnClient = track(client(lobby, john));
   const mariaClient = track(client(lobby, maria));
@@ -135,7 +136,7 @@ test('staff get new-guest-message on their private channel: all of them while no
   assert.deepEqual(johnGot, ['Need towels']);
 });
 
-test('client events are relayed to the other subscribers of a private channel, never on public ones', async () => {
+test('client events are relayed to the other subscribers of a private channel, never on public ones', { timeout: 30000 }, async () => {
   const guest = (await initialize(lobby, '205', '1234')).body;
   const guestClient = track(client(lobby, guest.session_token));
   const staffClient = track(client(lobby, john));
@@ -151,7 +152,7 @@ test('client events are relayed to the other subscribers of a private channel, n
   assert.match((await error).data.message, /only supported on private and presence channels/);
 });
 
-test('public channel names like {hotel}-room-{room}-chat carry nothing', async () => {
+test('public channel names like {hotel}-room-{room}-chat carry nothing', { timeout: 30000 }, async () => {
   const guest = (await initialize(lobby, '205', '1234')).body;
   const listener = track(client(lobby)); // no credentials at all
   const channels = await Promise.all([
@@ -168,7 +169,7 @@ test('public channel names like {hotel}-room-{room}-chat carry nothing', async (
   assert.deepEqual(seen.map((e) => e.event), ['marker']);
 });
 
-test("Pusher's npm server SDK triggers events that pusher-js clients receive", async () => {
+test("Pusher's npm server SDK triggers events that pusher-js clients receive", { timeout: 30000 }, async () => {
   const guest = (await initialize(lobby, '205', '1234')).body;
   const pusher = track(client(lobby, guest.session_token));
   const channel = await subscribe(pusher, guest.pusher_channel);
@@ -182,7 +183,7 @@ test("Pusher's npm server SDK triggers events that pusher-js clients receive", a
   assert.deepEqual((await batch).data, { n: 1 });
 });
 
-test('the HTTP API refuses wrong signatures, keys, body hashes and stale timestamps', async () => {
+test('the HTTP API refuses wrong signatures, keys, body hashes and stale timestamps', { timeout: 30000 }, async () => {
   const app = pusherApp(lobby);
   const body = '{"name":"foo","channels":["project-3"],"data":"{\\"some\\":\\"data\\"}"}';
   const crypto = require('node:crypto');
@@ -208,7 +209,7 @@ test('the HTTP API refuses wrong signatures, keys, body hashes and stale timesta
   assert.equal((await post(`${otherKey}&auth_signature=${sign(otherKey)}`)).status, 401);
 });
 
-test('staff presence: member_added and member_removed on presence-{hotel}-staff', async () => {
+test('staff presence: member_added and member_removed on presence-{hotel}-staff', { timeout: 30000 }, async () => {
   const johnClient = track(client(lobby, john));
   const presence = await subscribe(johnClient, `presence-${hotel}-staff`);
   assert.equal(presence.members.me.id, '1');
@@ -228,7 +229,7 @@ test('staff presence: member_added and member_removed on presence-{hotel}-staff'
   await assert.rejects(subscribe(track(client(lobby, guest.session_token)), `presence-${hotel}-staff`), { status: 403 });
 });
 
-test("check-out ends the stay: the old guest hears nothing more and the next guest starts fresh", async () => {
+test("check-out ends the stay: the old guest hears nothing more and the next guest starts fresh", { timeout: 30000 }, async () => {
   const oldGuest = (await initialize(lobby, '205', '1234')).body;
   const oldClient = track(client(lobby, oldGuest.session_token));
   const oldChannel = await subscribe(oldClient, oldGuest.pusher_channel);
@@ -266,7 +267,7 @@ test("check-out ends the stay: the old guest hears nothing more and the next gue
   await assert.rejects(subscribe(refused, oldGuest.pusher_channel), { status: 401 });
 });
 
-test('check-out --pin sets the new PIN; an unknown room is an error', async () => {
+test('check-out --pin sets the new PIN; an unknown room is an error', { timeout: 30000 }, async () => {
   const before = (await initialize(lobby, '101', '1111')).body;
   assert.equal(lobby.admin('check-out', '--number', '101', '--pin', '7777'), '7777');
   const after = await initialize(lobby, '101', '7777');
@@ -276,7 +277,7 @@ test('check-out --pin sets the new PIN; an unknown room is an error', async () =
   assert.throws(() => lobby.admin('check-out', '--number', '101', '--pin', '12'), /4 to 8 digits/);
 });
 
-test('the Pusher app survives a restart: same key, sessions still valid', async () => {
+test('the Pusher app survives a restart: same key, sessions still valid', { timeout: 30000 }, async () => {
   const guest = (await initialize(lobby, '101', '7777')).body;
   const key = pusherApp(lobby).key;
   await lobby.restart();
@@ -287,7 +288,7 @@ test('the Pusher app survives a restart: same key, sessions still valid', async 
   await subscribe(pusher, guest.pusher_channel);
 });
 
-test('five wrong PINs lock: 429 with Retry-After, and the right PIN is refused', async () => {
+test('five wrong PINs lock: 429 with Retry-After, and the right PIN is refused', { timeout: 30000 }, async () => {
   // Failures count per room and per address; the check-out test above made one from this address.
   const statuses = [];
   while (statuses.length < 5 && statuses[statuses.length - 1] !== 429)

@@ -510,7 +510,8 @@ HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
         if (channel != roomChannel(guest->site.slug, guest->room.number))
             return detail(403,
                           QStringLiteral("This guest session may not read '%1'.").arg(channel));
-        grant = {QStringLiteral("guest:%1").arg(guest->session.id), guest->conversation.id};
+        grant = {QStringLiteral("guest:%1").arg(guest->session.id), guest->conversation.id,
+                 guest->session.expiresAt.toSecsSinceEpoch()};
     } else {
         const auto staff = auth::authenticate(m_server.tokens(), m_store, token, {}, &why);
         if (!staff)
@@ -536,7 +537,7 @@ HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
         }
         if (!allowed)
             return detail(403, QStringLiteral("This staff member may not read '%1'.").arg(channel));
-        grant = {QStringLiteral("staff:%1").arg(staff->account.id), 0};
+        grant = {QStringLiteral("staff:%1").arg(staff->account.id), 0, 0};
     }
     const QString auth = m_pusher->authorize(socketId, channel, channelData, grant);
     if (auth.isEmpty())

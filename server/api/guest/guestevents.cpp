@@ -45,12 +45,15 @@ std::optional<GuestApi::RoomTarget> GuestApi::roomTarget(const Conversation &con
 void GuestApi::publishToRoom(const RoomTarget &target, qint64 conversationId, const QString &event,
                              const QByteArray &data)
 {
+    // Another stay's guests (checked out elsewhere) and guests whose session has expired.
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
     m_pusher->revoke(
         target.channel,
-        [conversationId](const pusher::Grant &grant) {
-            return isGuestGrant(grant) && grant.scope != conversationId;
+        [conversationId, now](const pusher::Grant &grant) {
+            return isGuestGrant(grant) &&
+                   (grant.scope != conversationId || (grant.expiresAt && grant.expiresAt <= now));
         },
-        QStringLiteral("session-ended"), encode(QJsonObject{{"reason", "checked-out"}}));
+        QStringLiteral("session-ended"), encode(QJsonObject{{"reason", "session-ended"}}));
     m_pusher->trigger(target.channel, event, data);
 }
 

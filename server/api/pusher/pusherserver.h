@@ -31,12 +31,14 @@ struct PusherOptions
 
 // Who obtained a channel signature, recorded by the authorizer when it signs and attached to the
 // subscription that uses it. `subject` names the holder (e.g. "guest:12", "staff:3"); `scope` is
-// adapter-defined (the guest family puts the conversation of the guest's stay there). A
+// adapter-defined (the guest family puts the conversation of the guest's stay there); `expiresAt`
+// is when the credential behind it runs out. A
 // subscription signed by someone else holding the secret (e.g. Pusher's server SDK) has none.
 struct Grant
 {
     QString subject;
     qint64 scope = 0;
+    qint64 expiresAt = 0; // seconds since the epoch when the holder's credential expires; 0: never
 };
 
 class PusherConnection;
