@@ -301,3 +301,17 @@ test('five wrong PINs lock: 429 with Retry-After, and the right PIN is refused',
   assert.ok(Number(right.headers.get('retry-after')) > 800);
   assert.match(right.body.detail, /Too many wrong PINs/);
 });
+
+test('--guest-session-days sets how long a guest session lasts', { timeout: 30000 }, async () => {
+  const short = await startLobby({ demo: true, args: ['--guest-session-days', '1'] });
+  try {
+    const response = await fetch(`${short.url}/api/chat/${hotel}/guest-session/room/205/initialize/`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: '1234' }),
+    });
+    const body = await response.json();
+    const lifetime = Date.parse(body.expires_at) - Date.now();
+    assert.ok(lifetime > 23 * 3600 * 1000 && lifetime <= 24 * 3600 * 1000, `expires in ${lifetime} ms`);
+  } finally {
+    await short.close();
+  }
+});
