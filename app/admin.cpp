@@ -7,6 +7,7 @@
 #include "store/store.h"
 
 #include <QCommandLineParser>
+#include <QRandomGenerator>
 #include <QTextStream>
 
 namespace lobby::app {
@@ -24,6 +25,9 @@ Verbs:
   add-room --number R --pin PIN
   add-api-key --label L            (prints the key once)
   add-faq --question Q --answer A
+  check-out --number R [--pin NEWPIN]
+                                   (new PIN, ends the room's guest sessions, archives its
+                                    conversation; prints the new PIN last)
 
 --site names the site for the add-* verbs; it may be left out while there is one site.
 )";
@@ -91,6 +95,8 @@ struct Admin
             return addApiKey();
         if (verb == u"add-faq")
             return addFaq();
+        if (verb == u"check-out")
+            return checkOut();
         return fail(QStringLiteral("unknown verb '%1'\n%2").arg(verb, QString::fromLatin1(usage)));
     }
 
@@ -180,6 +186,34 @@ struct Admin
             return fail(stored.error());
         return created(QStringLiteral("API key '%1' (shown once, keep it)").arg(stored->label),
                        key.key);
+    }
+
+    int checkOut()
+    {
+        if (const auto absent = missing({"number"}); !absent.isEmpty())
+            return needs(absent);
+        QString pin = option("pin");
+        if (!pin.isEmpty() && !auth::isValidPin(pin))
+            return fail(QStringLiteral("a PIN is 4 to 8 digits"));
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        const auto room = chat.store().roomByNumber(owner->id, option("number"));
+        if (!room)
+            return fail(QStringLiteral("no room %1 at %2").arg(option("number"), owner->slug));
+        while (pin.isEmpty() ||
+               (option("pin").isEmpty() && auth::verifyPassword(room->pinHash, pin))) {
+            // Four random digits, never the PIN the room had.
+            pin = QStringLiteral("%1").arg(QRandomGenerator::system()->bounded(10000), 4, 10,
+                                           QLatin1Char('0'));
+        }
+        const auto result = chat.checkOutRoom(room->id, auth::hashPassword(pin));
+        if (!result)
+            return fail(result.error());
+        out << "Checked out room " << room->number << ": guest sessions ended, "
+            << result->archived.size() << " conversation(s) archived. New PIN:\n"
+            << pin << "\n";
+        return 0;
     }
 
     int addFaq()

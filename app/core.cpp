@@ -1,5 +1,6 @@
 #include "core.h"
 
+#include "api/pusher/pusherapp.h"
 #include "auth/secretfile.h"
 #include "chat/chatservice.h"
 #include "demo.h"
@@ -47,6 +48,11 @@ bool CoreRuntime::start(QString *error)
     serverConfig.jwtSecret = auth::loadOrCreateSecret(m_config.data.jwtSecretPath(), error);
     if (serverConfig.jwtSecret.isEmpty())
         return false;
+    const auto pusherApp = api::pusher::loadOrCreateApp(m_config.data.pusherAppPath(), error);
+    if (!pusherApp)
+        return false;
+    serverConfig.pusherApp = *pusherApp;
+    serverConfig.guestSessionSeconds = m_config.guestSessionDays * 24 * 60 * 60;
     m_store = std::make_unique<store::Store>(*m_database);
     m_chat = std::make_unique<chat::ChatService>(*m_store);
     if (m_config.demo) {

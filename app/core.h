@@ -29,6 +29,8 @@ struct DataFolder
 
     QString databasePath() const { return root + QStringLiteral("/lobby.sqlite3"); }
     QString jwtSecretPath() const { return root + QStringLiteral("/jwt-secret"); }
+    // The Pusher app (app_id, key, secret) of the guest family, JSON, mode 0600.
+    QString pusherAppPath() const { return root + QStringLiteral("/pusher-app"); }
     QString demoKeyPath() const { return root + QStringLiteral("/demo-api-key"); }
     QString uploadsPath() const { return root + QStringLiteral("/uploads"); }
 
@@ -44,6 +46,7 @@ struct CoreConfig
     bool demo = false;
     http::ServerLimits limits;
     int handoffWaitSeconds = 60;
+    int guestSessionDays = 7;
 };
 
 // Database, ChatService and server, created and used only in the core thread.

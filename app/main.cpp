@@ -70,6 +70,7 @@ int main(int argc, char *argv[])
     config.port = options.port;
     config.demo = options.demo;
     config.handoffWaitSeconds = options.handoffWaitSeconds;
+    config.guestSessionDays = options.guestSessionDays;
     Core core;
     QString error;
     if (!core.start(config, &error)) {

@@ -63,7 +63,11 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
         QStringLiteral("Render the console (with --demo: signed in as the demo admin, a "
                        "conversation open), save it as a PNG and exit."),
         QStringLiteral("FILE.png"));
-    parser.addOptions({headless, listen, dataDir, demo, handoffWait, screenshot});
+    const QCommandLineOption guestSessionDays(
+        QStringLiteral("guest-session-days"),
+        QStringLiteral("How long a hotel guest's chat session lasts (1-365, default 7)."),
+        QStringLiteral("DAYS"), QStringLiteral("7"));
+    parser.addOptions({headless, listen, dataDir, demo, handoffWait, screenshot, guestSessionDays});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -95,6 +99,14 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     options->handoffWaitSeconds = parser.value(handoffWait).toInt(&waitOk);
     if (!waitOk || options->handoffWaitSeconds < 0 || options->handoffWaitSeconds > 3600) {
         err << "--handoff-wait wants 0 to 3600 seconds\n";
+        *exitCode = 2;
+        return false;
+    }
+    bool daysOk = false;
+    options->guestSessionDays = parser.value(guestSessionDays).toInt(&daysOk);
+    if (!daysOk || options->guestSessionDays < 1 || options->guestSessionDays > 365) {
+        err << "--guest-session-days wants 1 to 365, got '" << parser.value(guestSessionDays)
+            << "'\n";
         *exitCode = 2;
         return false;
     }

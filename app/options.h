@@ -16,6 +16,7 @@ struct Options
     QString dataDir;
     int handoffWaitSeconds = 60;
     QString screenshot; // --screenshot FILE.png: render the console, save it, exit
+    int guestSessionDays = 7; // how long a hotel guest's session lasts
 };
 
 // Parses arguments; on failure prints to stderr and returns false with `exitCode` set.

@@ -1,6 +1,7 @@
 #include "lobbyserver.h"
 
 #include "api/direct/directapi.h"
+#include "api/guest/guestapi.h"
 #include "api/health.h"
 #include "api/v1/v1api.h"
 #include "chat/chatservice.h"
@@ -19,6 +20,7 @@ LobbyServer::LobbyServer(chat::ChatService &chat, const ServerConfig &config)
     api::pages::registerDemoPage(*m_http, m_chat, config.demoPage);
     api::v1::registerV1Api(*this, config);
     api::direct::registerDirectApi(*this, config);
+    api::guest::registerGuestApi(*this, config);
 }
 
 LobbyServer::~LobbyServer() = default;

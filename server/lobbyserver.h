@@ -3,6 +3,7 @@
 #include "api/pages/demopage.h"
 #include "api/widget/widgetapi.h"
 #include "auth/login.h"
+#include "api/pusher/pusherserver.h"
 #include "auth/tokenservice.h"
 #include "http/httpserver.h"
 #include "realtime/hub.h"
@@ -27,6 +28,11 @@ struct ServerConfig
     QString uploadsDir;
     qint64 maxUploadBytes = 10 << 20;
     auth::LoginPolicy loginPolicy;
+    // Guest family: the Pusher app (per install, DATA/pusher-app; random for this process when
+    // left empty), protocol options, and how long a guest session lasts.
+    api::pusher::PusherApp pusherApp;
+    api::pusher::PusherOptions pusherOptions;
+    int guestSessionSeconds = 7 * 24 * 60 * 60;
 };
 
 // Every API family on one HttpServer, over one ChatService. Lives in the core thread.

@@ -98,6 +98,24 @@ struct ConversationDetails
 
 QString actorKey(const Actor &actor);
 
+// ---- Guest family (hotel rooms): results of the operations in chatservice_guest.cpp.
+
+// A guest session that has just started, and the room conversation it belongs to.
+struct GuestSessionStart
+{
+    GuestSession session;
+    Conversation conversation;
+    bool newConversation = false; // the stay's first session opened the conversation
+};
+
+// What a check-out changed.
+struct CheckOut
+{
+    Room room;
+    QList<Conversation> archived; // the room's conversations that were open
+    bool sessionsEnded = false;
+};
+
 // The one writer. Every state change goes through here: it is persisted first, then announced
 // by exactly one `event`. Lives in the core thread with the store it was given.
 class ChatService : public QObject
@@ -190,6 +208,18 @@ public:
     // Records an uploaded file (already written to disk by the adapter). Not a conversation
     // change, so no event: the message that later carries it is.
     Result<Upload> recordUpload(Upload upload);
+
+    // ---- Guest family (hotel rooms, chatservice_guest.cpp)
+    // The guest actor of a session is {ActorKind::Guest, session id}.
+    static Actor guestActor(const GuestSession &session) { return {ActorKind::Guest, session.id}; }
+    // Starts a guest session in a room (the PIN was checked by the caller; the token arrives
+    // hashed). The session joins the room's open conversation, or opens one: one conversation per
+    // stay, shared by every device of the stay, until check-out archives it.
+    Result<GuestSessionStart> startGuestSession(qint64 roomId, const QString &tokenHash,
+                                                const QDateTime &expiresAt);
+    // Check-out: the room gets a new PIN, its guest sessions end and its open conversations are
+    // archived (one ConversationUpdated each), so the next guest starts from nothing.
+    Result<CheckOut> checkOutRoom(qint64 roomId, const QString &newPinHash);
 
     // Reads used by every family.
     QList<ConversationSummary> conversationSummaries(qint64 siteId, const Actor &viewer);

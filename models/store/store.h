@@ -133,6 +133,13 @@ public:
     };
     QList<ReadReceipt> readReceipts(qint64 conversationId);
 
+    // ---- Guest family (hotel rooms, store_guest.cpp)
+    // The room's open (not archived) conversations, newest first.
+    QList<chat::Conversation> openRoomConversations(qint64 roomId);
+    std::optional<chat::GuestSession> guestSessionById(qint64 id);
+    // Messages after the guest's last-read pointer that the hotel sent (anyone but guests).
+    qint64 unreadForGuest(qint64 conversationId, const chat::Actor &guest);
+
 private:
     // Prepares (once), binds and runs a statement; nullptr when it failed (see lastError()).
     QSqlQuery *run(const char *sql, const QVariantList &values = {});
