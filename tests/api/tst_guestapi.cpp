@@ -126,30 +126,7 @@ HttpResult exchangeFrom(const QString &from, quint16 port, const QByteArray &met
                  " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                  "Content-Length: " +
                  QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-    QByteArray received;
-    QElapsedTimer timer;
-    timer.start();
-    HttpResult result;
-    while (timer.elapsed() < 5000) {
-        QTest::qWait(2);
-        received += socket.readAll();
-        const qsizetype headEnd = received.indexOf("\r\n\r\n");
-        if (headEnd < 0)
-            continue;
-        const QList<QByteArray> lines = received.left(headEnd).split('\n');
-        result.status = lines.value(0).split(' ').value(1).toInt();
-        result.headers.clear();
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines[i].indexOf(':');
-            if (colon > 0)
-                result.headers.append(
-                    {lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed()});
-        }
-        result.body = received.mid(headEnd + 4);
-        if (result.body.size() >= result.header("content-length").toLongLong())
-            break;
-    }
-    return result;
+    return lobby::test::readResponse(socket);
 }
 
 QByteArray json(const QJsonObject &object)

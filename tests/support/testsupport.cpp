@@ -80,12 +80,9 @@ QJsonObject HttpResult::json() const
     return QJsonDocument::fromJson(body).object();
 }
 
-HttpResult rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
+HttpResult readResponse(QTcpSocket &socket, int timeoutMs)
 {
     // Event-driven, so a server in this same thread keeps running while we wait.
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    socket.write(request);
     QByteArray received;
     QElapsedTimer timer;
     timer.start();
@@ -115,6 +112,14 @@ HttpResult rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
             break;
     }
     return result;
+}
+
+HttpResult rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    socket.write(request);
+    return readResponse(socket, timeoutMs);
 }
 
 HttpResult request(quint16 port, const QByteArray &method, const QByteArray &path,

@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QPair>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -47,7 +48,10 @@ struct HttpResult
     QJsonObject json() const;
 };
 
-// Sends raw bytes to 127.0.0.1:port and reads one HTTP response (Content-Length or close).
+// Reads one HTTP response from a socket (skipping "100 Continue"), processing events meanwhile.
+HttpResult readResponse(QTcpSocket &socket, int timeoutMs = 5000);
+
+// Sends raw bytes to 127.0.0.1:port and reads one HTTP response.
 HttpResult rawExchange(quint16 port, const QByteArray &request, int timeoutMs = 5000);
 
 // A plain request with optional JSON body and headers.
