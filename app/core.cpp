@@ -95,6 +95,11 @@ Core::~Core()
 
 bool Core::start(const CoreConfig &config, QString *error)
 {
+    // Qt's glib dispatcher polls every socket on every wakeup; the plain UNIX one does not. It is
+    // chosen per thread when the thread starts, so the GUI thread keeps glib (desktop
+    // integration) and the core thread with thousands of sockets does not. Measured with
+    // bench/wsbench, fan-out to 2,000 v1 sockets: 14.8 -> 6.5 us of server CPU per delivery.
+    qputenv("QT_NO_GLIB", "1");
     m_thread.start();
     m_runtime = new CoreRuntime(config);
     m_runtime->moveToThread(&m_thread);

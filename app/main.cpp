@@ -44,6 +44,8 @@ int main(int argc, char *argv[])
         out << "No display found: running --headless (the server without the console).\n";
         headless = true;
     }
+    if (headless) // no desktop to integrate with: the main thread needs no glib either
+        qputenv("QT_NO_GLIB", "1");
     std::unique_ptr<QCoreApplication> app = headless
                                                 ? std::make_unique<QCoreApplication>(argc, argv)
                                                 : std::make_unique<QApplication>(argc, argv);
