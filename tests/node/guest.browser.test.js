@@ -250,6 +250,65 @@ test('the page fits a 360 px wide phone without horizontal scrolling', async () 
   await context.close();
 });
 
+// Headless Chromium keeps every tab visible, so the test drives document.visibilityState and
+// records notifications through a stand-in Notification with permission granted.
+function fakeVisibilityAndNotifications() {
+  window.__hidden = false;
+  window.__notifications = [];
+  Object.defineProperty(Document.prototype, 'visibilityState', {
+    configurable: true, get: () => (window.__hidden ? 'hidden' : 'visible'),
+  });
+  window.Notification = class {
+    static permission = 'granted';
+    static requestPermission() { return Promise.resolve('granted'); }
+    constructor(title, options) { window.__notifications.push({ title, body: options.body }); }
+    addEventListener() {}
+    close() {}
+  };
+}
+const setHidden = (page, hidden) => page.evaluate((value) => {
+  window.__hidden = value;
+  document.dispatchEvent(new Event('visibilitychange'));
+}, hidden);
+
+test('while hidden, staff messages count in the title and notify; visible again marks them read', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(fakeVisibilityAndNotifications);
+  const { page, errors } = await openRoom(context, '101');
+  await enterPin(page, pins[101]);
+  const session = await stored(page);
+  await setHidden(page, true);
+  await staffSend(session.conversation_id, 'Your taxi is here.');
+  await staffSend(session.conversation_id, 'It is a black Skoda.');
+  await bubble(page, 'It is a black Skoda.').waitFor();
+  assert.equal(await page.title(), '(2) Room 101 · Hotel Killarney');
+  assert.deepEqual(await page.evaluate(() => window.__notifications),
+    [{ title: 'John Smith', body: 'Your taxi is here.' }, { title: 'John Smith', body: 'It is a black Skoda.' }]);
+  const unread = async () => (await json('GET',
+    `/api/chat/guest-session/${session.session_token}/unread-count/`)).body.unread_count;
+  assert.equal(await unread(), 2);
+  await setHidden(page, false);
+  assert.equal(await page.title(), 'Room 101 · Hotel Killarney');
+  await page.waitForFunction(async (token) => {
+    const answer = await fetch(`/api/chat/guest-session/${token}/unread-count/`).then((r) => r.json());
+    return answer.unread_count === 0;
+  }, session.session_token);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a browser without Notification still logs in, sends and receives', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => { delete window.Notification; window.Notification = undefined; });
+  const { page, errors } = await openRoom(context, '101');
+  await enterPin(page, pins[101]);
+  await send(page, 'No notifications here');
+  await staffSend((await stored(page)).conversation_id, 'Still here for you.');
+  await bubble(page, 'Still here for you.').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a check-out ends the session: an open page and a page opened later go back to the PIN', async () => {
   const context = await browser.newContext();
   const { page } = await openRoom(context, '102');

@@ -255,7 +255,7 @@
   }
 
   function notify(message) {
-    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    if (typeof window.Notification !== 'function' || Notification.permission !== 'granted') return;
     const from = (message.staff_info && message.staff_info.name) || message.sender_name || hotelName;
     try {
       const notification = new Notification(from || 'New message', {
@@ -273,7 +273,7 @@
 
   // Asked from a user gesture (the PIN or send button), once.
   function askNotificationPermission() {
-    if (!('Notification' in window) || Notification.permission !== 'default') return;
+    if (typeof window.Notification !== 'function' || Notification.permission !== 'default') return;
     try {
       const asked = Notification.requestPermission();
       if (asked && asked.catch) asked.catch(() => {});
