@@ -138,7 +138,7 @@
       }
     } else {
       $('handler-name').textContent = 'Front desk';
-      $('handler-role').textContent = 'We usually reply within minutes';
+      $('handler-role').textContent = 'We’ll reply right here';
       avatar.textContent = '✦';
     }
   }
@@ -465,7 +465,8 @@
       pinError.textContent = text;
       pinError.hidden = false;
       pinSubmit.disabled = false;
-      pinInput.select();
+      pinInput.value = '';
+      pinInput.focus();
     }
   });
 
