@@ -3,6 +3,7 @@
 #include "api/direct/directapi.h"
 #include "api/guest/guestapi.h"
 #include "api/health.h"
+#include "api/pages/guestpage.h"
 #include "api/v1/v1api.h"
 #include "chat/chatservice.h"
 #include "http/staticfiles.h"
@@ -18,6 +19,7 @@ LobbyServer::LobbyServer(chat::ChatService &chat, const ServerConfig &config)
     http::registerStaticFiles(*m_http);
     m_widget = std::make_unique<api::widget::WidgetApi>(*m_http, m_chat, *m_hub, config.widget);
     api::pages::registerDemoPage(*m_http, m_chat, config.demoPage);
+    api::pages::registerGuestPage(*m_http, m_chat);
     api::v1::registerV1Api(*this, config);
     api::direct::registerDirectApi(*this, config);
     api::guest::registerGuestApi(*this, config);

@@ -4,6 +4,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startLobby } = require('./lobby');
 const { launchBrowser } = require('./browser');
+const WebSocket = require('ws');
 
 let lobby;
 let browser;
@@ -16,12 +17,54 @@ after(async () => {
   await lobby?.close();
 });
 
-async function openDemo(context) {
+async function openDemo(context, server = lobby) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error));
-  const response = await page.goto(`${lobby.url}/demo/`);
+  const response = await page.goto(`${server.url}/demo/`);
   return { page, response, errors };
+}
+
+// A staff member answers the widget conversation that contains `question`, the way the staff
+// app does: log in, find the chat over REST, join it and send over the v1 WebSocket.
+async function staffReplies(server, question, reply) {
+  const post = (path, body) => fetch(`${server.url}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  }).then((r) => r.json());
+  const get = (path, token) => fetch(`${server.url}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  }).then((r) => r.json());
+  const { access_token: token } = await post('/api/v1/auth/login',
+    { email: 'admin@lobby.demo', password: 'lobby-admin' });
+  let chatId = null;
+  const chats = (await get('/api/v1/chat/chats', token))
+    .filter((chat) => chat.chat_type === 'widget_visitor').sort((a, b) => b.id - a.id);
+  for (const chat of chats) {
+    const messages = await get(`/api/v1/chat/chats/${chat.id}/messages`, token);
+    const list = Array.isArray(messages) ? messages : messages.messages || messages.items || [];
+    if (list.some((m) => m.content === question)) { chatId = chat.id; break; }
+  }
+  assert.ok(chatId, 'the widget conversation is in the staff inbox');
+  const ws = new WebSocket(`${server.wsUrl}/api/v1/chat/ws/chat/user?token=${token}`);
+  const frames = [];
+  const waiters = [];
+  ws.on('message', (data) => {
+    const frame = JSON.parse(data);
+    frames.push(frame);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  const next = async (match) => {
+    for (;;) {
+      const index = frames.findIndex(match);
+      if (index >= 0) return frames.splice(index, 1)[0];
+      await new Promise((resolve) => waiters.push(resolve));
+    }
+  };
+  await next((f) => f.type === 'connected');
+  ws.send(JSON.stringify({ type: 'join_chat', chat_id: chatId }));
+  ws.send(JSON.stringify({ type: 'send_message', chat_id: chatId, content: reply, message_type: 'text' }));
+  await next((f) => f.type === 'message' && f.message?.content === reply);
+  ws.close();
 }
 
 // Sends a message and waits until the answer to it is complete.
@@ -115,4 +158,43 @@ test('a reload catches up on the conversation without a new visitor or session',
   assert.equal(JSON.parse(await page.evaluate(() => sessionStorage.getItem('lobby_widget_session'))).id,
     JSON.parse(session).id);
   await context.close();
+});
+
+test('a staff reply after the hand-off arrives live through the session events', async () => {
+  const context = await browser.newContext();
+  const { page } = await openDemo(context);
+  await page.getByTestId('widget-launcher').click();
+  await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+  const question = 'Could you recommend a florist near the hotel?';
+  await ask(page, question); // no FAQ answer: handed to staff, holding message after 1 s
+  await staffReplies(lobby, question, 'Blooms & Co. on Main Street, two minutes away.');
+  const reply = page.getByTestId('widget-messages').locator('li.staff');
+  await reply.waitFor();
+  assert.equal(await reply.textContent(), 'Blooms & Co. on Main Street, two minutes away.');
+  await context.close();
+});
+
+test('a staff reply during the hand-off streams into the panel as a staff bubble', async () => {
+  const patient = await startLobby({ demo: true, args: ['--handoff-wait', '20'] });
+  try {
+    const context = await browser.newContext();
+    const { page } = await openDemo(context, patient);
+    await page.getByTestId('widget-launcher').click();
+    await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+    const question = 'Can you arrange a birthday cake for tonight?';
+    await page.getByTestId('widget-input').fill(question);
+    await page.getByTestId('widget-send').click();
+    // The stream says it is waiting for staff; staff answer while it is open.
+    await page.getByText('Connecting you to our team').waitFor();
+    await staffReplies(patient, question, 'Happy to! Chocolate or lemon?');
+    const reply = page.getByTestId('widget-messages').locator('li.staff');
+    await reply.waitFor();
+    await page.waitForFunction(() => document.getElementById('lobby-chat-widget').shadowRoot
+      .querySelector('[data-testid="widget-messages"]').getAttribute('aria-busy') === 'false');
+    assert.equal(await reply.textContent(), 'Happy to! Chocolate or lemon?');
+    assert.equal(await page.getByTestId('widget-messages').locator('li.assistant').count(), 0);
+    await context.close();
+  } finally {
+    await patient.close();
+  }
 });
