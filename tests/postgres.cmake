@@ -28,3 +28,9 @@ set_tests_properties(tst_cluster PROPERTIES FIXTURES_REQUIRED postgres
 lobby_node_test(node_cluster cluster.test.js)
 set_tests_properties(node_cluster PROPERTIES FIXTURES_REQUIRED "node;postgres"
     ENVIRONMENT "LOBBY=$<TARGET_FILE:lobby>;NODE_PATH=${CMAKE_BINARY_DIR}/node/node_modules;LOBBY_PG_URL_FILE=${LOBBY_PG_STATE}/url")
+
+# README's two instances behind Debian's nginx, really run on loopback.
+add_test(NAME nginx_two_instances
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/nginx/two_instances.sh)
+set_tests_properties(nginx_two_instances PROPERTIES FIXTURES_REQUIRED postgres TIMEOUT 120
+    ENVIRONMENT "LOBBY=$<TARGET_FILE:lobby>;LOBBY_PG_URL_FILE=${LOBBY_PG_STATE}/url")

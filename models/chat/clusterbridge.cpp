@@ -17,6 +17,7 @@ namespace {
 // c conversation, m message id, a actor kind, d actor id, f flag, t time (ms).
 constexpr auto presenceKind = "presence";
 constexpr auto helloKind = "hello";
+constexpr auto pingKind = "ping";
 
 } // namespace
 
@@ -69,22 +70,24 @@ bool ClusterBridge::listen(QString *error)
     return true;
 }
 
-// The listening connection is idle, so a dropped one would go unnoticed: ask it now and then,
-// and listen again on a new one (events in between are caught up by message id).
+// The listening connection is idle, so a dropped one would go unnoticed. Queries on it could
+// swallow notifications that QPSQL has not handed out yet, so instead this instance NOTIFYs
+// itself through the store's connection: when the previous ping has not come back by the next
+// check, it listens again on a new connection (events in between are caught up by message id).
 void ClusterBridge::checkListener()
 {
-    QSqlQuery ping(m_listen->handle());
-    if (ping.exec(QStringLiteral("SELECT 1")))
-        return;
-    qWarning("cluster: the LISTEN connection is gone (%s); reconnecting",
-             qPrintable(ping.lastError().text()));
-    ping = QSqlQuery();
-    m_listen->close();
-    QString error;
-    if (!listen(&error))
-        qWarning("cluster: cannot listen again: %s", qPrintable(error));
-    else
+    if (m_pingOutstanding) {
+        qWarning("cluster: the LISTEN connection does not answer; reconnecting");
+        m_listen->close();
+        QString error;
+        if (!listen(&error)) {
+            qWarning("cluster: cannot listen again: %s", qPrintable(error));
+            return;
+        }
         send({{QStringLiteral("k"), QLatin1String(helloKind)}});
+    }
+    m_pingOutstanding = true;
+    send({{QStringLiteral("k"), QLatin1String(pingKind)}});
 }
 
 void ClusterBridge::send(QJsonObject note)
@@ -129,9 +132,11 @@ void ClusterBridge::onNotification(const QString &name, QSqlDriver::Notification
         return;
     const QJsonObject note = QJsonDocument::fromJson(payload.toString().toUtf8()).object();
     const QString from = note.value(QStringLiteral("i")).toString();
-    if (from.isEmpty() || from == m_instance)
-        return;
     const QJsonValue kind = note.value(QStringLiteral("k"));
+    if (from == m_instance && kind.toString() == QLatin1String(pingKind))
+        m_pingOutstanding = false;
+    if (from.isEmpty() || from == m_instance || kind.toString() == QLatin1String(pingKind))
+        return;
     const qint64 siteId = note.value(QStringLiteral("s")).toInteger();
     const Actor actor{ActorKind(note.value(QStringLiteral("a")).toInt()),
                       note.value(QStringLiteral("d")).toInteger()};

@@ -43,6 +43,8 @@ public:
     bool start(QString *error);
     QString instanceId() const { return m_instance; }
     QString channel() const { return m_channel; }
+    // How often the LISTEN connection is checked (default 5 s).
+    void setHealthInterval(int milliseconds) { m_health.setInterval(milliseconds); }
 
 private:
     void onLocalEvent(const DomainEvent &event);
@@ -61,6 +63,7 @@ private:
     QString m_channel;
     QHash<QPair<int, qint64>, qint64> m_localOnline; // actor -> site, this instance's
     QTimer m_health;
+    bool m_pingOutstanding = false;
 };
 
 } // namespace lobby::chat

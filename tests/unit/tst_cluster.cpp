@@ -5,6 +5,7 @@
 #include "testsupport.h"
 
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTest>
 
 using namespace lobby;
@@ -206,6 +207,28 @@ private Q_SLOTS:
         Instance late(*m_scratch);
         QTRY_VERIFY(late.chat->isOnline(m_staff.actor()));
         QVERIFY(!late.chat->isOnline(m_customer.actor()));
+    }
+
+    void aDroppedListenConnectionIsReplaced()
+    {
+        m_a->bridge->setHealthInterval(100);
+        m_b->bridge->setHealthInterval(100);
+        // End this schema's LISTEN connections (both instances') from the server side.
+        QSqlQuery kill(m_a->database->handle());
+        QVERIFY(kill.exec(QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                         "WHERE query LIKE 'LISTEN %%%1%%'")
+                              .arg(m_b->bridge->channel())));
+        QVERIFY(kill.next());
+        kill.finish();
+        // Changes made while nobody listens are not relayed (clients catch up by id); once the
+        // missing ping has been noticed, they are again.
+        QSignalSpy onB(m_b->chat.get(), &ChatService::event);
+        MessageDraft draft;
+        draft.content = QStringLiteral("anyone there?");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (m_a->chat->postMessage(m_conversation.id, m_customer.actor(), draft),
+             !eventsOf(onB, DomainEvent::Kind::MessagePosted).isEmpty()),
+            10000);
     }
 
     void lockoutsHoldAcrossInstances()
