@@ -16,7 +16,8 @@ namespace {
 
 using namespace lobby::chat;
 
-const char *const usage = R"(Usage: lobby admin [--data-dir DIR] [--site SLUG] VERB [options]
+const char *const usage =
+    R"(Usage: lobby admin [--data-dir DIR] [--database URL] [--site SLUG] VERB [options]
 
 Verbs:
   site --slug S --name N [--kind hotel|salon]
@@ -243,6 +244,7 @@ int runAdmin(const QStringList &arguments)
         parser.addOption({QString::fromLatin1(name), QString(), QStringLiteral("VALUE")});
     parser.addOption(
         {QStringLiteral("data-dir"), QString(), QStringLiteral("DIR"), defaultDataDir()});
+    parser.addOption({QStringLiteral("database"), QString(), QStringLiteral("URL")});
     QTextStream err(stderr);
     // arguments: lobby admin ...; the parser wants a program name first.
     QStringList forParser = arguments;
@@ -261,7 +263,12 @@ int runAdmin(const QStringList &arguments)
     }
     store::Database database(QStringLiteral("lobby-admin"));
     QString error;
-    const DataFolder data{parser.value(QStringLiteral("data-dir"))};
+    const DataFolder data{parser.value(QStringLiteral("data-dir")),
+                          parser.value(QStringLiteral("database"))};
+    if (parser.isSet(QStringLiteral("database")) && !isDatabaseUrl(data.databaseUrl)) {
+        err << "lobby admin: --database wants postgresql://USER:PASSWORD@HOST:PORT/DB\n";
+        return 2;
+    }
     if (!data.open(database, &error)) {
         err << "lobby admin: " << error << "\n";
         return 1;

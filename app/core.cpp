@@ -3,6 +3,7 @@
 #include "api/pusher/pusherapp.h"
 #include "auth/secretfile.h"
 #include "chat/chatservice.h"
+#include "chat/clusterbridge.h"
 #include "demo.h"
 #include "lobbyserver.h"
 #include "store/migrations.h"
@@ -10,8 +11,25 @@
 
 #include <QDir>
 #include <QFile>
+#include <QSettings>
 
 namespace lobby::app {
+
+QString DataFolder::effectiveDatabaseUrl() const
+{
+    if (!databaseUrl.isEmpty() || !QFile::exists(settingsPath()))
+        return databaseUrl;
+    const QSettings settings(settingsPath(), QSettings::IniFormat);
+    return settings.value(QStringLiteral("database/url")).toString().trimmed();
+}
+
+store::DatabaseConfig DataFolder::databaseConfig() const
+{
+    store::DatabaseConfig config;
+    config.sqlitePath = databasePath();
+    config.postgresUrl = effectiveDatabaseUrl();
+    return config;
+}
 
 bool DataFolder::open(store::Database &database, QString *error) const
 {
@@ -21,9 +39,7 @@ bool DataFolder::open(store::Database &database, QString *error) const
     }
     QFile::setPermissions(root,
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    store::DatabaseConfig config;
-    config.sqlitePath = databasePath();
-    if (!database.open(config, error))
+    if (!database.open(databaseConfig(), error))
         return false;
     store::Migrator migrator(database);
     return migrator.migrate(error);
@@ -64,6 +80,12 @@ bool CoreRuntime::start(QString *error)
     if (!error->isEmpty())
         return false;
     m_server = std::make_unique<LobbyServer>(*m_chat, serverConfig);
+    if (m_database->dialect() == store::Dialect::Postgres) {
+        m_bridge = std::make_unique<chat::ClusterBridge>(*m_chat, *m_store,
+                                                         m_config.data.databaseConfig());
+        if (!m_bridge->start(error))
+            return false;
+    }
     return m_server->listen(m_config.host, m_config.port, error);
 }
 
@@ -73,6 +95,8 @@ void CoreRuntime::stop()
         m_server->stopListening();
     // Each write runs to completion inside one event of this thread, so none is in flight here.
     m_server.reset();
+    // After the server: its closing connections still tell the other instances.
+    m_bridge.reset();
     m_chat.reset();
     m_store.reset();
     m_database.reset();

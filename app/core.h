@@ -14,7 +14,8 @@ namespace lobby {
 class LobbyServer;
 namespace chat {
 class ChatService;
-}
+class ClusterBridge;
+} // namespace chat
 namespace store {
 class Store;
 }
@@ -26,6 +27,9 @@ namespace lobby::app {
 struct DataFolder
 {
     QString root;
+    // postgresql://user:pass@host:port/db (--database); empty: the settings file's
+    // [database] url, else SQLite in lobby.sqlite3.
+    QString databaseUrl;
 
     QString databasePath() const { return root + QStringLiteral("/lobby.sqlite3"); }
     QString jwtSecretPath() const { return root + QStringLiteral("/jwt-secret"); }
@@ -33,7 +37,12 @@ struct DataFolder
     QString pusherAppPath() const { return root + QStringLiteral("/pusher-app"); }
     QString demoKeyPath() const { return root + QStringLiteral("/demo-api-key"); }
     QString uploadsPath() const { return root + QStringLiteral("/uploads"); }
+    // Optional INI settings: [database] url=postgresql://...
+    QString settingsPath() const { return root + QStringLiteral("/lobby.ini"); }
+    // --database, else the settings file's [database] url, else empty (SQLite).
+    QString effectiveDatabaseUrl() const;
 
+    store::DatabaseConfig databaseConfig() const;
     // Creates the folder (owner-only) if needed, opens the database and migrates it.
     bool open(store::Database &database, QString *error) const;
 };
@@ -73,6 +82,7 @@ private:
     std::unique_ptr<store::Store> m_store;
     std::unique_ptr<chat::ChatService> m_chat;
     std::unique_ptr<LobbyServer> m_server;
+    std::unique_ptr<chat::ClusterBridge> m_bridge; // PostgreSQL: relays events between instances
     QStringList m_demoCredentials;
 };
 

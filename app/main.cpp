@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QQmlExtensionPlugin>
 #include <QTextStream>
+#include <QUrl>
 
 Q_IMPORT_QML_PLUGIN(Lobby_ConsolePlugin)
 
@@ -68,6 +69,7 @@ int main(int argc, char *argv[])
 
     CoreConfig config;
     config.data.root = options.dataDir;
+    config.data.databaseUrl = options.databaseUrl;
     config.host = options.host;
     config.port = options.port;
     config.demo = options.demo;
@@ -88,6 +90,9 @@ int main(int argc, char *argv[])
     const QString url = QStringLiteral("http://%1:%2").arg(options.hostText).arg(port);
     out << "Lobby listening on " << url << "\n";
     out << "Data folder: " << options.dataDir << "\n";
+    if (const QUrl database(config.data.effectiveDatabaseUrl()); !database.isEmpty())
+        out << "Database: " << database.toDisplayString(QUrl::RemovePassword | QUrl::RemoveQuery)
+            << "\n";
     for (const QString &line : std::as_const(demoLines))
         out << line << "\n";
     out.flush();

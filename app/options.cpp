@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QUrl>
 
 namespace lobby::app {
 
@@ -32,6 +33,13 @@ bool parseListenAddress(const QString &text, QHostAddress *host, QString *hostTe
     *hostText = text.left(colon);
     *port = quint16(number);
     return true;
+}
+
+bool isDatabaseUrl(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    return url.isValid() && (url.scheme() == u"postgresql" || url.scheme() == u"postgres") &&
+           url.path().size() > 1;
 }
 
 bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
@@ -67,7 +75,13 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
         QStringLiteral("guest-session-days"),
         QStringLiteral("How long a hotel guest's chat session lasts (1-365, default 7)."),
         QStringLiteral("DAYS"), QStringLiteral("7"));
-    parser.addOptions({headless, listen, dataDir, demo, handoffWait, screenshot, guestSessionDays});
+    const QCommandLineOption database(
+        QStringLiteral("database"),
+        QStringLiteral("PostgreSQL instead of SQLite: postgresql://USER:PASSWORD@HOST:PORT/DB "
+                       "(default: DIR/lobby.ini [database] url, else DIR/lobby.sqlite3)."),
+        QStringLiteral("URL"));
+    parser.addOptions(
+        {headless, listen, dataDir, database, demo, handoffWait, screenshot, guestSessionDays});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -114,6 +128,13 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     options->demo = parser.isSet(demo);
     options->screenshot = parser.value(screenshot);
     options->dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : defaultDataDir();
+    options->databaseUrl = parser.value(database);
+    if (parser.isSet(database) && !isDatabaseUrl(options->databaseUrl)) {
+        err << "--database wants postgresql://USER:PASSWORD@HOST:PORT/DB, got '"
+            << options->databaseUrl << "'\n";
+        *exitCode = 2;
+        return false;
+    }
     return true;
 }
 

@@ -14,8 +14,9 @@ struct Options
     QString hostText = QStringLiteral("0.0.0.0");
     quint16 port = 8080;
     QString dataDir;
+    QString databaseUrl; // --database postgresql://...; empty: SQLite in the data folder
     int handoffWaitSeconds = 60;
-    QString screenshot; // --screenshot FILE.png: render the console, save it, exit
+    QString screenshot;       // --screenshot FILE.png: render the console, save it, exit
     int guestSessionDays = 7; // how long a hotel guest's session lasts
 };
 
@@ -24,6 +25,9 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
 
 // The platform's app-data folder, used when --data-dir is not given.
 QString defaultDataDir();
+
+// A postgresql:// (or postgres://) URL naming a database.
+bool isDatabaseUrl(const QString &text);
 
 // Splits "HOST:PORT" (also "[::1]:PORT"); false when it is not one.
 bool parseListenAddress(const QString &text, QHostAddress *host, QString *hostText, quint16 *port);

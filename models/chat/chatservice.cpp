@@ -225,8 +225,21 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     message.clientId = draft.clientId;
     message.createdAt = now();
 
-    const qint64 previousHandler = conversation->handlerAccountId;
     store::Transaction transaction(m_store);
+    // Another instance may be posting to this conversation: wait for it, then start from the
+    // conversation as it committed it (handler, last message).
+    if (!m_store.lockConversation(conversationId))
+        return storageFailure();
+    if (m_store.database().dialect() == store::Dialect::Postgres) {
+        conversation = m_store.conversationById(conversationId);
+        if (!conversation)
+            return storageFailure();
+        if (!draft.clientId.isEmpty()) {
+            if (auto earlier = m_store.messageByClientId(conversationId, sender, draft.clientId))
+                return PostedMessage{*earlier, *conversation, true};
+        }
+    }
+    const qint64 previousHandler = conversation->handlerAccountId;
     const auto id = m_store.insertMessage(message);
     if (!id)
         return storageFailure();
@@ -349,20 +362,17 @@ LockoutState ChatService::lockoutState(const QString &scope)
 LockoutState ChatService::recordAuthFailure(const QString &scope, const LockoutPolicy &policy)
 {
     const QDateTime at = now();
-    store::Store::AuthFailures state =
-        m_store.authFailures(scope).value_or(store::Store::AuthFailures{0, at, {}});
-    // A window that has passed, or a lock that has run out, starts the count again.
-    const bool lockRanOut = state.lockedUntil.toMSecsSinceEpoch() > 0 && state.lockedUntil <= at;
-    if (lockRanOut || state.windowStartedAt.secsTo(at) > policy.windowSeconds)
-        state = {0, at, {}};
-    ++state.failures;
-    if (state.failures >= policy.maxFailures)
-        state.lockedUntil = at.addSecs(policy.lockSeconds);
-    if (!m_store.saveAuthFailures(scope, state))
+    // One atomic upsert: attempts on several instances at once all count.
+    const auto state =
+        m_store.addAuthFailure(scope, at, qint64(policy.windowSeconds) * 1000, policy.maxFailures,
+                               qint64(policy.lockSeconds) * 1000);
+    if (!state) {
         qWarning("chat: cannot record an authentication failure: %s",
                  qPrintable(m_store.lastError()));
-    const qint64 remainingMs = at.msecsTo(state.lockedUntil);
-    return {remainingMs > 0, state.failures, remainingMs > 0 ? (remainingMs + 999) / 1000 : 0};
+        return {};
+    }
+    const qint64 remainingMs = at.msecsTo(state->lockedUntil);
+    return {remainingMs > 0, state->failures, remainingMs > 0 ? (remainingMs + 999) / 1000 : 0};
 }
 
 void ChatService::clearAuthFailures(const QString &scope)
@@ -457,6 +467,9 @@ void ChatService::connectionOpened(qint64 siteId, const Actor &actor)
 {
     if (++m_openConnections[keyOf(actor)] != 1)
         return;
+    Q_EMIT localPresenceChanged(siteId, actor, true);
+    if (m_remoteOnline.contains(keyOf(actor)))
+        return; // online already, through another instance
     Conversation none;
     none.siteId = siteId;
     emitEvent(DomainEvent::Kind::PresenceChanged, none, actor, 0, true);
@@ -470,6 +483,9 @@ void ChatService::connectionClosed(qint64 siteId, const Actor &actor)
     if (--it.value() > 0)
         return;
     m_openConnections.erase(it);
+    Q_EMIT localPresenceChanged(siteId, actor, false);
+    if (m_remoteOnline.contains(keyOf(actor)))
+        return; // still online through another instance
     Conversation none;
     none.siteId = siteId;
     emitEvent(DomainEvent::Kind::PresenceChanged, none, actor, 0, false);
@@ -477,7 +493,36 @@ void ChatService::connectionClosed(qint64 siteId, const Actor &actor)
 
 bool ChatService::isOnline(const Actor &actor) const
 {
-    return m_openConnections.value(keyOf(actor)) > 0;
+    return m_openConnections.value(keyOf(actor)) > 0 || m_remoteOnline.contains(keyOf(actor));
+}
+
+void ChatService::publishRemote(DomainEvent event)
+{
+    event.remote = true;
+    Q_EMIT this->event(event);
+}
+
+void ChatService::remotePresence(const QString &instance, qint64 siteId, const Actor &actor,
+                                 bool online)
+{
+    const bool before = isOnline(actor);
+    if (online) {
+        m_remoteOnline[keyOf(actor)].insert(instance);
+    } else if (auto it = m_remoteOnline.find(keyOf(actor)); it != m_remoteOnline.end()) {
+        it->remove(instance);
+        if (it->isEmpty())
+            m_remoteOnline.erase(it);
+    }
+    if (isOnline(actor) == before)
+        return;
+    DomainEvent e;
+    e.kind = DomainEvent::Kind::PresenceChanged;
+    e.siteId = siteId;
+    e.conversation.siteId = siteId;
+    e.actor = actor;
+    e.flag = !before;
+    e.at = now();
+    publishRemote(e);
 }
 
 // ---- reads

@@ -7,6 +7,7 @@
 #include <QDeadlineTimer>
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 namespace lobby::store {
@@ -155,6 +156,14 @@ public:
     void connectionClosed(qint64 siteId, const Actor &actor);
     bool isOnline(const Actor &actor) const;
 
+    // ---- Several instances on one PostgreSQL (clusterbridge.cpp relays between them)
+    // Announces a change another instance stored (already re-read from the database) to this
+    // instance's subscribers, marked remote; nothing is written.
+    void publishRemote(DomainEvent event);
+    // Presence seen on another instance: the actor counts as online here while any instance
+    // has a connection of theirs. PresenceChanged is emitted when that overall state changes.
+    void remotePresence(const QString &instance, qint64 siteId, const Actor &actor, bool online);
+
     // Lockouts (PIN attempts per room and per address, logins): counters live in the database
     // so that they hold across restarts and instances.
     LockoutState lockoutState(const QString &scope);
@@ -226,6 +235,9 @@ public:
 
 Q_SIGNALS:
     void event(const lobby::chat::DomainEvent &event);
+    // This instance's first connection of an actor opened, or its last one closed (what other
+    // instances need to know; PresenceChanged events tell the overall state).
+    void localPresenceChanged(qint64 siteId, const lobby::chat::Actor &actor, bool online);
 
 private:
     void emitEvent(DomainEvent::Kind kind, const Conversation &conversation,
@@ -236,6 +248,7 @@ private:
 
     store::Store &m_store;
     QHash<QPair<int, qint64>, int> m_openConnections;
+    QHash<QPair<int, qint64>, QSet<QString>> m_remoteOnline; // actor -> instances with connections
     struct TypingKey
     {
         qint64 conversationId;

@@ -32,6 +32,9 @@ struct DomainEvent
     qint64 messageId = 0;
     bool flag = false;
     QDateTime at;
+    // Another instance (sharing one PostgreSQL) made and stored this change; this instance only
+    // re-announces it to its own subscribers (see ClusterBridge) and must not announce it back.
+    bool remote = false;
 };
 
 using DomainEvents = QList<DomainEvent>;

@@ -3,6 +3,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
+#include <QUrlQuery>
 
 namespace lobby::store {
 
@@ -30,6 +31,19 @@ bool Database::open(const DatabaseConfig &config, QString *error)
         db.setUserName(url.userName());
         db.setPassword(url.password());
         db.setDatabaseName(url.path().mid(1));
+        // Query items are libpq connection parameters: ?sslmode=require&connect_timeout=5,
+        // ?options=-csearch_path%3Dmyschema. QPSQL joins them with ';' (no spaces allowed).
+        QStringList options;
+        const QUrlQuery query(url);
+        for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+            if (value.contains(u' ') || value.contains(u';') || key.contains(u' ')) {
+                *error = QStringLiteral("connection parameter '%1' may not contain spaces or ';'")
+                             .arg(key);
+                return false;
+            }
+            options << key + u'=' + value;
+        }
+        db.setConnectOptions(options.join(u';'));
     } else {
         m_dialect = Dialect::Sqlite;
         db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);

@@ -159,6 +159,9 @@ const Migration migrations[] = {
     {std::begin(version2), std::end(version2)},
 };
 
+// pg_advisory_lock key of the migrations ("LOBBYMIG" would not fit; any constant does).
+constexpr qint64 migrationLockKey = 0x4c6f6262794d; // "LobbyM"
+
 } // namespace
 
 Migrator::Migrator(Database &database) : m_database(database) {}
@@ -198,6 +201,22 @@ int Migrator::currentVersion(QString *error) const
 }
 
 bool Migrator::migrate(QString *error, int targetVersion)
+{
+    // Instances that start together on one PostgreSQL migrate one after the other: the first
+    // applies the new versions, the others then find nothing to do.
+    if (m_database.dialect() != Dialect::Postgres)
+        return migrateLocked(error, targetVersion);
+    QSqlQuery lock(m_database.handle());
+    if (!lock.exec(QStringLiteral("SELECT pg_advisory_lock(%1)").arg(migrationLockKey))) {
+        *error = lock.lastError().text();
+        return false;
+    }
+    const bool migrated = migrateLocked(error, targetVersion);
+    lock.exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(migrationLockKey));
+    return migrated;
+}
+
+bool Migrator::migrateLocked(QString *error, int targetVersion)
 {
     const int current = currentVersion(error);
     if (current < 0)

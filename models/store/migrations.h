@@ -23,6 +23,7 @@ public:
 
 private:
     QStringList statementsFor(int version) const;
+    bool migrateLocked(QString *error, int targetVersion);
 
     Database &m_database;
 };

@@ -142,7 +142,7 @@ inline FaqEntry readFaqEntry(const QSqlQuery &q)
 #define CONVERSATION_COLUMNS                                                                       \
     "c.id, c.site_id, c.kind, c.title, c.room_id, c.handler_account_id, c.archived, "              \
     "c.last_message_id, c.last_message_preview, c.created_at, c.last_activity_at, "                \
-    "(SELECT w.id FROM widget_sessions w WHERE w.conversation_id = c.id)"
+    "(SELECT MIN(w.id) FROM widget_sessions w WHERE w.conversation_id = c.id)"
 inline Conversation readConversation(const QSqlQuery &q)
 {
     Conversation c;

@@ -368,6 +368,16 @@ bool Store::setLastRead(qint64 conversationId, const Actor &actor, qint64 messag
 
 // ---- messages
 
+bool Store::lockConversation(qint64 conversationId)
+{
+    if (m_database.dialect() != Dialect::Postgres)
+        return true;
+    return one<qint64>(
+               run("SELECT id FROM conversations WHERE id = ? FOR UPDATE", {conversationId}),
+               [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
+        .has_value();
+}
+
 std::optional<qint64> Store::insertMessage(const Message &m)
 {
     return insertReturningId(
@@ -459,9 +469,61 @@ bool Store::saveAuthFailures(const QString &scope, const AuthFailures &state)
                     state.lockedUntil.isValid() ? toDb(state.lockedUntil) : QVariant(0)});
 }
 
+std::optional<Store::AuthFailures> Store::addAuthFailure(const QString &scope, const QDateTime &at,
+                                                         qint64 windowMs, int maxFailures,
+                                                         qint64 lockMs)
+{
+    // SET expressions see the row as it was; excluded.window_started_at is `at`.
+#define LOBBY_RESTART                                                                              \
+    "((auth_failures.locked_until > 0 AND auth_failures.locked_until <= "                          \
+    "excluded.window_started_at) OR (excluded.window_started_at - "                                \
+    "auth_failures.window_started_at > CAST(? AS BIGINT)))"
+#define LOBBY_COUNT "(CASE WHEN " LOBBY_RESTART " THEN 1 ELSE auth_failures.failures + 1 END)"
+    const qint64 now = at.toMSecsSinceEpoch();
+    const qint64 lockedUntil = now + lockMs;
+    return one<AuthFailures>(
+        run("INSERT INTO auth_failures (scope, failures, window_started_at, locked_until) "
+            "VALUES (?, 1, ?, CASE WHEN 1 >= CAST(? AS INTEGER) THEN CAST(? AS BIGINT) ELSE 0 END) "
+            "ON CONFLICT (scope) DO UPDATE SET failures = " LOBBY_COUNT ", "
+            "window_started_at = CASE WHEN " LOBBY_RESTART " THEN excluded.window_started_at "
+            "ELSE auth_failures.window_started_at END, "
+            "locked_until = CASE WHEN " LOBBY_COUNT " >= CAST(? AS INTEGER) THEN CAST(? AS BIGINT) "
+            "WHEN " LOBBY_RESTART " THEN 0 ELSE auth_failures.locked_until END "
+            "RETURNING failures, window_started_at, locked_until",
+            {scope, now, maxFailures, lockedUntil, windowMs, windowMs, windowMs, maxFailures,
+             lockedUntil, windowMs}),
+        [](const QSqlQuery &q) {
+            return AuthFailures{q.value(0).toInt(), fromDb(q.value(1)), fromDb(q.value(2))};
+        });
+#undef LOBBY_COUNT
+#undef LOBBY_RESTART
+}
+
 bool Store::clearAuthFailures(const QString &scope)
 {
     return execute("DELETE FROM auth_failures WHERE scope = ?", {scope});
+}
+
+// ---- several instances
+
+bool Store::notify(const QString &channel, const QString &payload)
+{
+    if (m_database.dialect() != Dialect::Postgres)
+        return true;
+    QSqlQuery *query =
+        run("SELECT pg_notify(CAST(? AS TEXT), CAST(? AS TEXT))", {channel, payload});
+    if (query)
+        query->finish();
+    return query != nullptr;
+}
+
+QString Store::currentSchema()
+{
+    if (m_database.dialect() != Dialect::Postgres)
+        return QStringLiteral("main");
+    return one<QString>(run("SELECT current_schema()"),
+                        [](const QSqlQuery &q) { return q.value(0).toString(); })
+        .value_or(QString());
 }
 
 } // namespace lobby::store

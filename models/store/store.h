@@ -77,6 +77,10 @@ public:
                      const QDateTime &at);
 
     // Messages
+    // Inside a transaction: waits for other writers of the conversation (other instances on
+    // PostgreSQL) so that message ids commit in order and "messages after id N" misses none.
+    // SQLite has one writer at a time anyway.
+    bool lockConversation(qint64 conversationId);
     std::optional<qint64> insertMessage(const chat::Message &message);
     std::optional<chat::Message> messageById(qint64 id);
     std::optional<chat::Message> messageByClientId(qint64 conversationId, const chat::Actor &sender,
@@ -98,6 +102,11 @@ public:
     };
     std::optional<AuthFailures> authFailures(const QString &scope);
     bool saveAuthFailures(const QString &scope, const AuthFailures &state);
+    // Counts one failure in one atomic upsert (so instances sharing a PostgreSQL never lose a
+    // count): a window older than windowMs, or a lock that has run out, starts again at 1; the
+    // maxFailures-th failure locks until at + lockMs. Returns the new state.
+    std::optional<AuthFailures> addAuthFailure(const QString &scope, const QDateTime &at,
+                                               qint64 windowMs, int maxFailures, qint64 lockMs);
     bool clearAuthFailures(const QString &scope);
 
     // Family-specific reads and writes are declared below, one block per family, and
@@ -139,6 +148,12 @@ public:
     std::optional<chat::GuestSession> guestSessionById(qint64 id);
     // Messages after the guest's last-read pointer that the hotel sent (anyone but guests).
     qint64 unreadForGuest(qint64 conversationId, const chat::Actor &guest);
+
+    // ---- Several instances on one PostgreSQL (store.cpp). No-ops on SQLite.
+    // NOTIFY channel, payload (at most 8000 bytes) once the current transaction commits.
+    bool notify(const QString &channel, const QString &payload);
+    // The schema this connection works in ("public" unless the URL sets a search_path).
+    QString currentSchema();
 
 private:
     // Prepares (once), binds and runs a statement; nullptr when it failed (see lastError()).

@@ -81,5 +81,17 @@ check "newer schema explained" grep -q "newer than this Lobby" "$work/newer.log"
 "$LOBBY" --listen nonsense --headless >/dev/null 2>&1; rc=$?
 check "bad --listen refused" [ $rc -eq 2 ]
 
+"$LOBBY" --headless --data-dir "$work/pg" --database mysql://x@localhost/db >/dev/null 2>"$work/err"; rc=$?
+check "non-postgresql --database refused" [ $rc -eq 2 ]
+check "--database error names the form" grep -q "postgresql://" "$work/err"
+"$LOBBY" admin --data-dir "$work/pg" --database nonsense sites >/dev/null 2>&1; rc=$?
+check "admin: bad --database refused" [ $rc -eq 2 ]
+# The settings file's [database] url is used (here a server that is not there: a clear error).
+mkdir -p "$work/pg" && printf '[database]\nurl=postgresql://lobby:pw@127.0.0.1:1/lobby?connect_timeout=2\n' >"$work/pg/lobby.ini"
+"$LOBBY" admin --data-dir "$work/pg" site --slug s --name S >/dev/null 2>"$work/err"; rc=$?
+check "lobby.ini database used" [ $rc -eq 1 ]
+check "connection error reported" grep -qi "connect" "$work/err"
+check "no SQLite file made instead" [ ! -e "$work/pg/lobby.sqlite3" ]
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

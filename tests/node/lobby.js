@@ -9,14 +9,17 @@ const path = require('node:path');
 const binary = process.env.LOBBY;
 if (!binary) throw new Error('set LOBBY to the lobby binary');
 
-async function startLobby({ demo = false, args = [] } = {}) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lobby-test-'));
+// `dataDir` shares a data folder with another instance (kept on close); `database` is a
+// postgresql:// URL (--database).
+async function startLobby({ demo = false, args = [], dataDir: sharedDir, database } = {}) {
+  const dataDir = sharedDir || fs.mkdtempSync(path.join(os.tmpdir(), 'lobby-test-'));
+  const databaseArgs = database ? ['--database', database] : [];
   const admin = (...verbArgs) =>
-    execFileSync(binary, ['admin', '--data-dir', dataDir, ...verbArgs], { encoding: 'utf8' })
-      .trim().split('\n').pop();
+    execFileSync(binary, ['admin', '--data-dir', dataDir, ...databaseArgs, ...verbArgs],
+      { encoding: 'utf8' }).trim().split('\n').pop();
   const serve = () => {
     const child = spawn(binary, ['--headless', '--data-dir', dataDir, '--listen', '127.0.0.1:0',
-      ...(demo ? ['--demo'] : []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      ...databaseArgs, ...(demo ? ['--demo'] : []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`lobby did not start:\n${output}`)), 20000);
@@ -50,7 +53,10 @@ async function startLobby({ demo = false, args = [] } = {}) {
     stop,
     // Stops and starts again on the same data folder (a new port).
     async restart() { await stop(); server = await serve(); },
-    async close() { await stop(); fs.rmSync(dataDir, { recursive: true, force: true }); },
+    async close() {
+      await stop();
+      if (!sharedDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

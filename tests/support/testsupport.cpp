@@ -2,22 +2,94 @@
 
 #include "store/migrations.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTest>
+#include <QUrl>
+#include <QUrlQuery>
 
 namespace lobby::test {
+
+QString testServerUrl()
+{
+    static const QString url = [] {
+        const QString value = qEnvironmentVariable("LOBBY_TEST_DATABASE").trimmed();
+        if (value.isEmpty() || value.startsWith(QLatin1String("postgres")))
+            return value;
+        QFile file(value);
+        if (!file.open(QIODevice::ReadOnly))
+            qFatal("LOBBY_TEST_DATABASE: cannot read %s", qPrintable(value));
+        return QString::fromUtf8(file.readAll()).trimmed();
+    }();
+    return url;
+}
+
+namespace {
+
+// Runs one statement on the server's own database (not a test schema).
+void onServer(const QString &statement)
+{
+    static int counter = 0;
+    store::Database admin(QStringLiteral("scratch-admin-%1").arg(++counter));
+    store::DatabaseConfig config;
+    config.postgresUrl = testServerUrl();
+    QString error;
+    if (!admin.open(config, &error))
+        qFatal("test database server: %s", qPrintable(error));
+    QSqlQuery query(admin.handle());
+    if (!query.exec(statement))
+        qFatal("test database server: %s: %s", qPrintable(statement),
+               qPrintable(query.lastError().text()));
+}
+
+} // namespace
+
+ScratchDatabase::ScratchDatabase()
+{
+    const QString server = testServerUrl();
+    if (server.isEmpty())
+        return;
+    static int counter = 0;
+    m_schema = QStringLiteral("lobby_test_%1_%2_%3")
+                   .arg(QCoreApplication::applicationPid())
+                   .arg(++counter)
+                   .arg(QRandomGenerator::global()->bounded(1000000));
+    onServer(QStringLiteral("CREATE SCHEMA %1").arg(m_schema));
+    QUrl url(server);
+    QUrlQuery query(url);
+    query.addQueryItem(QStringLiteral("options"), QStringLiteral("-csearch_path=") + m_schema);
+    url.setQuery(query);
+    m_url = url.toString();
+}
+
+ScratchDatabase::~ScratchDatabase()
+{
+    if (!m_schema.isEmpty())
+        onServer(QStringLiteral("DROP SCHEMA %1 CASCADE").arg(m_schema));
+}
+
+store::DatabaseConfig ScratchDatabase::config() const
+{
+    store::DatabaseConfig config;
+    config.sqlitePath = m_dir.filePath(QStringLiteral("lobby.sqlite3"));
+    config.postgresUrl = m_url;
+    config.durableCommits = false;
+    return config;
+}
 
 TestDatabase::TestDatabase()
 {
     static int counter = 0;
     m_database = std::make_unique<store::Database>(QStringLiteral("test-%1").arg(++counter));
-    store::DatabaseConfig config;
-    config.sqlitePath = m_dir.filePath(QStringLiteral("lobby.sqlite3"));
-    config.durableCommits = false;
     QString error;
-    if (!m_database->open(config, &error) || !store::Migrator(*m_database).migrate(&error))
+    if (!m_database->open(m_scratch.config(), &error) ||
+        !store::Migrator(*m_database).migrate(&error))
         qFatal("test database: %s", qPrintable(error));
     m_store = std::make_unique<store::Store>(*m_database);
     m_chat = std::make_unique<chat::ChatService>(*m_store);

@@ -14,14 +14,42 @@
 
 namespace lobby::test {
 
-// A migrated SQLite database in a temporary folder, with a store and a ChatService over it.
+// The PostgreSQL server the tests run against, from LOBBY_TEST_DATABASE (a postgresql:// URL,
+// or the path of a file holding one, as tests/postgres.cmake writes it); empty: SQLite.
+QString testServerUrl();
+
+// An empty database for one test: SQLite in a temporary folder, or, with LOBBY_TEST_DATABASE,
+// a fresh schema on that PostgreSQL server (search_path set through the URL), dropped again
+// by the destructor. folder() is a temporary folder either way (uploads, secrets).
+class ScratchDatabase
+{
+public:
+    ScratchDatabase();
+    ~ScratchDatabase();
+    ScratchDatabase(const ScratchDatabase &) = delete;
+    ScratchDatabase &operator=(const ScratchDatabase &) = delete;
+
+    QString folder() const { return m_dir.path(); }
+    bool isPostgres() const { return !m_schema.isEmpty(); }
+    // The URL of the schema (postgresql://...?options=-csearch_path%3D...), empty for SQLite.
+    QString url() const { return m_url; }
+    store::DatabaseConfig config() const;
+
+private:
+    QTemporaryDir m_dir;
+    QString m_schema;
+    QString m_url;
+};
+
+// A migrated database (see ScratchDatabase), with a store and a ChatService over it.
 class TestDatabase
 {
 public:
     TestDatabase();
     ~TestDatabase();
 
-    QString folder() const { return m_dir.path(); }
+    QString folder() const { return m_scratch.folder(); }
+    const ScratchDatabase &scratch() const { return m_scratch; }
     store::Database &database() { return *m_database; }
     store::Store &store() { return *m_store; }
     chat::ChatService &chat() { return *m_chat; }
@@ -32,7 +60,7 @@ public:
     chat::Account customer(qint64 siteId, const QString &email, const QString &phone);
 
 private:
-    QTemporaryDir m_dir;
+    ScratchDatabase m_scratch;
     std::unique_ptr<store::Database> m_database;
     std::unique_ptr<store::Store> m_store;
     std::unique_ptr<chat::ChatService> m_chat;

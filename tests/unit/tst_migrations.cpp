@@ -1,6 +1,8 @@
 #include "store/database.h"
 #include "store/migrations.h"
+#include "testsupport.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -11,24 +13,45 @@ class TestMigrations : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    // One empty database per test function (SQLite, or a PostgreSQL schema with
+    // LOBBY_TEST_DATABASE), kept until the next one starts.
+    std::unique_ptr<lobby::test::ScratchDatabase> m_scratch;
     int m_connections = 0;
 
     std::unique_ptr<Database> open()
     {
+        m_scratch = std::make_unique<lobby::test::ScratchDatabase>();
+        return connect();
+    }
+
+    // Another connection to the current test's database.
+    std::unique_ptr<Database> connect()
+    {
         auto database = std::make_unique<Database>(QStringLiteral("m%1").arg(++m_connections));
-        DatabaseConfig config;
-        config.sqlitePath =
-            m_dir.filePath(QStringLiteral("db-%1.sqlite3").arg(QTest::currentTestFunction()));
         QString error;
-        if (!database->open(config, &error))
+        if (!database->open(m_scratch->config(), &error))
             qFatal("%s", qPrintable(error));
         return database;
     }
 
-    static QStringList tables(Database &database) { return database.handle().tables(); }
+    // The tables of this database (QPSQL's tables() lists every schema's).
+    static QStringList tables(Database &database)
+    {
+        if (database.dialect() == Dialect::Sqlite)
+            return database.handle().tables();
+        QSqlQuery query(database.handle());
+        if (!query.exec(QStringLiteral("SELECT table_name FROM information_schema.tables "
+                                       "WHERE table_schema = current_schema()")))
+            qFatal("tables: %s", qPrintable(query.lastError().text()));
+        QStringList names;
+        while (query.next())
+            names << query.value(0).toString();
+        return names;
+    }
 
 private Q_SLOTS:
+    void cleanup() { m_scratch.reset(); }
+
     void freshDatabaseGetsEveryVersion()
     {
         auto database = open();
@@ -109,6 +132,8 @@ private Q_SLOTS:
     void sqliteRunsInWalModeWithForeignKeys()
     {
         auto database = open();
+        if (database->dialect() != Dialect::Sqlite)
+            QSKIP("SQLite only");
         QSqlQuery query(database->handle());
         QVERIFY(query.exec(QStringLiteral("PRAGMA journal_mode")) && query.next());
         QCOMPARE(query.value(0).toString(), QStringLiteral("wal"));
