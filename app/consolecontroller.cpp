@@ -1,5 +1,6 @@
 #include "consolecontroller.h"
 
+#include "api/v1/uploads.h"
 #include "auth/crypto.h"
 #include "auth/passwords.h"
 #include "core.h"
@@ -14,6 +15,8 @@
 
 #include <QDesktopServices>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QUrl>
@@ -271,6 +274,7 @@ void ConsoleController::startSession(const Account &account, const Site &site)
             m_inbox->setPresence(counterparts, online);
             Q_EMIT signedInChanged();
             refreshSettings();
+            refreshMediaToken();
         });
     });
 }
@@ -336,6 +340,7 @@ void ConsoleController::selectConversation(qint64 conversationId)
         return;
     setTyping(false);
     m_current = conversationId;
+    refreshMediaToken(); // access tokens expire: a fresh one per conversation opened
     m_details.clear();
     Q_EMIT currentChanged();
     Q_EMIT detailsChanged();
@@ -418,6 +423,74 @@ void ConsoleController::sendMessage(const QString &text, qint64 replyToId)
             const Error error = posted.error();
             QMetaObject::invokeMethod(this, [this, error] { report(error); });
         }
+    });
+}
+
+void ConsoleController::attachFile(const QUrl &file, const QString &caption)
+{
+    namespace uploads = api::v1::uploads;
+    const QString path = file.toLocalFile();
+    if (!signedIn() || !m_current || path.isEmpty())
+        return;
+    const qint64 conversationId = m_current;
+    const qint64 siteId = m_staff.siteId;
+    const Actor sender{ActorKind::Staff, m_staff.id};
+    inCore([this, conversationId, siteId, sender, path, caption](CoreRuntime &runtime) {
+        const qint64 limit = runtime.maxUploadBytes();
+        QFile in(path);
+        const QByteArray data = in.open(QIODevice::ReadOnly) ? in.read(limit + 1) : QByteArray();
+        const uploads::StoredUpload stored =
+            uploads::storeUpload(runtime.chat(), runtime.uploadsDir(), limit, siteId, sender,
+                                 QFileInfo(path).fileName(), data);
+        QString problem;
+        switch (stored.error) {
+        case uploads::StoreError::None:
+            break;
+        case uploads::StoreError::Empty:
+            problem = tr("The file is empty or cannot be read.");
+            break;
+        case uploads::StoreError::TooLarge:
+            problem = tr("The file is larger than %1 MB.").arg(limit >> 20);
+            break;
+        case uploads::StoreError::UnsupportedType:
+            problem = tr("Only images, audio and PDF files can be sent.");
+            break;
+        case uploads::StoreError::Undecodable:
+            problem = tr("The image cannot be read.");
+            break;
+        case uploads::StoreError::Storage:
+            problem = tr("The file could not be stored.");
+            break;
+        }
+        if (!problem.isEmpty()) {
+            QMetaObject::invokeMethod(this, [this, problem] { Q_EMIT notice(problem, true); });
+            return;
+        }
+        MessageDraft draft;
+        draft.type = uploads::messageTypeOf(stored.upload);
+        draft.mediaUrl = uploads::fileUrl(stored.upload.storedName);
+        draft.content = caption.trimmed();
+        draft.clientId = auth::randomToken(12);
+        const auto posted = runtime.chat().postMessage(conversationId, sender, draft);
+        if (!posted) {
+            const Error error = posted.error();
+            QMetaObject::invokeMethod(this, [this, error] { report(error); });
+        }
+    });
+}
+
+void ConsoleController::refreshMediaToken()
+{
+    const qint64 staffId = m_staff.id;
+    inCore([this, staffId](CoreRuntime &runtime) {
+        const auto account = runtime.chat().store().accountById(staffId);
+        if (!account)
+            return;
+        const QString token = runtime.server().tokens().issue(*account).access;
+        QMetaObject::invokeMethod(this, [this, token] {
+            m_mediaToken = token;
+            Q_EMIT mediaTokenChanged();
+        });
     });
 }
 

@@ -44,6 +44,8 @@ class ConsoleController : public QObject
     Q_PROPERTY(QVariantMap details READ details NOTIFY detailsChanged)
     Q_PROPERTY(QStringList cannedReplies READ cannedReplies NOTIFY cannedRepliesChanged)
     Q_PROPERTY(QString serverUrl READ serverUrl CONSTANT)
+    // Lets the console's image views fetch permission-checked uploads (?token=).
+    Q_PROPERTY(QString mediaToken READ mediaToken NOTIFY mediaTokenChanged)
     Q_PROPERTY(QString publicUrl READ publicUrl CONSTANT)
     Q_PROPERTY(int openConnections READ openConnections NOTIFY openConnectionsChanged)
     Q_PROPERTY(bool trayAvailable READ trayAvailable CONSTANT)
@@ -71,6 +73,7 @@ public:
     QVariantMap details() const { return m_details; }
     QStringList cannedReplies() const { return m_cannedReplies; }
     QString serverUrl() const { return m_serverUrl; }
+    QString mediaToken() const { return m_mediaToken; }
     QString publicUrl() const { return m_publicUrl; }
     int openConnections() const { return m_openConnections; }
     bool trayAvailable() const { return m_trayAvailable; }
@@ -89,6 +92,9 @@ public:
     Q_INVOKABLE void signOut();
     Q_INVOKABLE void selectConversation(qint64 conversationId);
     Q_INVOKABLE void sendMessage(const QString &text, qint64 replyToId = 0);
+    // Stores a local file like an app upload (sniffed type, generated name, thumbnail) and
+    // sends it into the open conversation as an image, voice note or file.
+    Q_INVOKABLE void attachFile(const QUrl &file, const QString &caption = {});
     Q_INVOKABLE void setTyping(bool typing);
     Q_INVOKABLE void search(const QString &text);
     Q_INVOKABLE void setFilter(int filter);
@@ -124,6 +130,7 @@ Q_SIGNALS:
     void openConnectionsChanged();
     // Something to tell staff briefly ("PIN changed", or what went wrong).
     void notice(const QString &text, bool error);
+    void mediaTokenChanged();
     // Shown once: a new API key or a new room PIN.
     void secretCreated(const QString &title, const QString &secret);
     // A guest, visitor or customer wrote (for notifications).
@@ -151,10 +158,12 @@ private:
     void refreshSettings();
     void markCurrentRead(qint64 upToId);
     void report(const chat::Error &error);
+    void refreshMediaToken();
     void setBusy(bool busy);
 
     Core &m_core;
     QString m_serverUrl;
+    QString m_mediaToken;
     QString m_publicUrl;
     std::shared_ptr<std::atomic_bool> m_alive = std::make_shared<std::atomic_bool>(true);
     std::unique_ptr<ui::ConversationListModel> m_inbox;

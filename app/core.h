@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/httpserver.h"
+#include "lobbyserver.h"
 #include "store/database.h"
 
 #include <QHostAddress>
@@ -75,6 +76,8 @@ public:
     chat::ChatService &chat() { return *m_chat; }
     LobbyServer &server() { return *m_server; }
     const QStringList &demoCredentials() const { return m_demoCredentials; }
+    QString uploadsDir() const { return m_config.data.uploadsPath(); }
+    qint64 maxUploadBytes() const { return ServerConfig().maxUploadBytes; }
 
 private:
     CoreConfig m_config;

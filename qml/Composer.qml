@@ -3,6 +3,7 @@ pragma ComponentBehavior: Bound
 import QtQml
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 
 // Writing a reply: Enter sends, Shift+Enter starts a new line; typing is announced while staff
@@ -119,6 +120,25 @@ Rectangle {
                                 input.forceActiveFocus();
                             }
                         }
+                    }
+                }
+            }
+            ToolButton {
+                objectName: "attachButton"
+                text: "📎"
+                font.pixelSize: 16
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Attach an image, voice note or PDF")
+                onClicked: attachDialog.open()
+
+                FileDialog {
+                    id: attachDialog
+                    title: qsTr("Attach a file")
+                    nameFilters: [qsTr("Images, audio and PDF (*.jpg *.jpeg *.png *.gif *.webp *.ogg *.mp3 *.m4a *.wav *.webm *.pdf)")]
+                    onAccepted: {
+                        // What is typed goes with the file as its caption.
+                        composer.backend.attachFile(attachDialog.selectedFile, input.text.trim());
+                        input.clear();
                     }
                 }
             }

@@ -107,6 +107,7 @@ Rectangle {
                 width: ListView.view.width - 40
                 x: 20
                 serverUrl: pane.backend.serverUrl
+                mediaToken: pane.backend.mediaToken
                 onReplyRequested: (repliedId, repliedSender, repliedText) => composer.replyTo(repliedId, repliedSender, repliedText)
                 onImageOpened: address => imageViewer.show(address)
             }

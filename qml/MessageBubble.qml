@@ -30,7 +30,9 @@ Item {
     signal imageOpened(string url)
 
     readonly property bool system: bubble.type === "system"
-    readonly property string fullMediaUrl: bubble.mediaUrl.startsWith("/") ? bubble.serverUrl + bubble.mediaUrl : bubble.mediaUrl
+    property string mediaToken
+    // Uploads are served to accounts allowed to see them: the console shows them as its staff.
+    readonly property string fullMediaUrl: bubble.mediaUrl.startsWith("/uploads/") ? bubble.serverUrl + bubble.mediaUrl + "?token=" + bubble.mediaToken : bubble.mediaUrl.startsWith("/") ? bubble.serverUrl + bubble.mediaUrl : bubble.mediaUrl
 
     implicitHeight: column.implicitHeight + (bubble.continuation ? 3 : 12)
 

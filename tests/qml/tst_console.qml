@@ -122,6 +122,41 @@ Item {
             tryCompare(row("Alex Murphy"), "preview", "Sure, 13:00 works", 5000);
         }
 
+        function test_5b_attachingAFile() {
+            mouseClick(row("Alex Murphy"));
+            const messages = find("messageList");
+            tryCompare(messages, "count", 2, 5000);
+            verify(find("attachButton").visible);
+            const model = consoleBackend.messages;
+            consoleBackend.attachFile(testImageUrl, "Our map");
+            tryCompare(messages, "count", 3, 5000);
+            compare(model.data(model.index(0, 0), Qt.UserRole + 6), "image");
+            compare(model.data(model.index(0, 0), Qt.UserRole + 7), "Our map");
+            const mediaUrl = model.data(model.index(0, 0), Qt.UserRole + 8);
+            verify(mediaUrl.startsWith("/uploads/chat/"), mediaUrl);
+            // The console fetches it as its staff member; without the token it is not served.
+            tryVerify(() => consoleBackend.mediaToken.length > 0, 5000);
+            compare(fetchStatus(consoleBackend.serverUrl + mediaUrl + "?token=" + consoleBackend.mediaToken), 200);
+            compare(fetchStatus(consoleBackend.serverUrl + mediaUrl), 401);
+            // What may not be sent is refused and nothing is posted.
+            consoleBackend.attachFile(testScriptUrl, "");
+            wait(300);
+            compare(messages.count, 3);
+        }
+
+        function fetchStatus(address) {
+            const request = new XMLHttpRequest();
+            let status = 0;
+            request.onreadystatechange = () => {
+                if (request.readyState === XMLHttpRequest.DONE)
+                    status = request.status;
+            };
+            request.open("GET", address);
+            request.send();
+            tryVerify(() => status !== 0, 5000);
+            return status;
+        }
+
         function test_6_archiving() {
             mouseClick(row("Room 102"));
             tryCompare(find("conversationTitle"), "text", "Room 102", 5000);

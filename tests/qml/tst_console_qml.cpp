@@ -5,6 +5,8 @@
 #include "qrcode.h"
 #include "screenshotscene.h"
 
+#include <QFile>
+#include <QImage>
 #include <QQmlContext>
 #include <QQmlEngine>
 #include <QQmlExtensionPlugin>
@@ -39,6 +41,19 @@ public Q_SLOTS:
         }
         engine->rootContext()->setContextProperty(QStringLiteral("consoleBackend"),
                                                   m_controller.get());
+        // Files for the composer's attach button: a real PNG and something that is not allowed.
+        QImage image(40, 30, QImage::Format_RGB32);
+        image.fill(Qt::darkGreen);
+        image.save(m_dir.filePath(QStringLiteral("map.png")));
+        QFile script(m_dir.filePath(QStringLiteral("notes.sh")));
+        if (script.open(QIODevice::WriteOnly))
+            script.write("#!/bin/sh\necho hello\n");
+        engine->rootContext()->setContextProperty(
+            QStringLiteral("testImageUrl"),
+            QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("map.png"))));
+        engine->rootContext()->setContextProperty(
+            QStringLiteral("testScriptUrl"),
+            QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("notes.sh"))));
     }
 
     void cleanupTestCase()

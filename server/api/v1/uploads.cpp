@@ -1,9 +1,15 @@
 #include "api/v1/uploads.h"
 
+#include "auth/crypto.h"
+#include "chat/chatservice.h"
+
 #include <QBuffer>
+#include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QImageReader>
 #include <QRegularExpression>
+#include <QSaveFile>
 
 namespace lobby::api::v1::uploads {
 
@@ -168,6 +174,77 @@ Thumbnail makeThumbnail(const QByteArray &data, int edge, qint64 maxPixels)
     if (!image.save(&out, "PNG"))
         return {true, {}};
     return {true, out.data()};
+}
+
+StoredUpload storeUpload(chat::ChatService &chat, const QString &directory, qint64 maxBytes,
+                         qint64 siteId, const chat::Actor &owner, const QString &clientName,
+                         const QByteArray &data)
+{
+    if (data.isEmpty())
+        return {{}, StoreError::Empty};
+    if (data.size() > maxBytes)
+        return {{}, StoreError::TooLarge};
+    const auto type = sniff(data);
+    if (!type)
+        return {{}, StoreError::UnsupportedType};
+    Thumbnail thumbnail;
+    if (type->isImage) {
+        thumbnail = makeThumbnail(data);
+        if (!thumbnail.decodable)
+            return {{}, StoreError::Undecodable};
+    }
+    QDir dir(directory);
+    if (directory.isEmpty() || !dir.mkpath(QStringLiteral("."))) {
+        qWarning("uploads: cannot create the uploads folder %s", qPrintable(directory));
+        return {{}, StoreError::Storage};
+    }
+    QFile::setPermissions(directory,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    const QString base = auth::randomToken(18);
+    chat::Upload upload;
+    upload.siteId = siteId;
+    upload.owner = owner;
+    upload.storedName = base + type->extension;
+    upload.originalName = displayName(clientName, type->extension);
+    upload.mimeType = type->mimeType;
+    upload.size = data.size();
+    if (!thumbnail.png.isEmpty())
+        upload.thumbnailName = base + QStringLiteral("_thumb.png");
+
+    const auto write = [&dir](const QString &name, const QByteArray &bytes) {
+        QSaveFile out(dir.filePath(name));
+        return out.open(QIODevice::WriteOnly) && out.write(bytes) == bytes.size() && out.commit();
+    };
+    const auto removeFiles = [&] {
+        dir.remove(upload.storedName);
+        if (!upload.thumbnailName.isEmpty())
+            dir.remove(upload.thumbnailName);
+    };
+    if (!write(upload.storedName, data) ||
+        (!upload.thumbnailName.isEmpty() && !write(upload.thumbnailName, thumbnail.png))) {
+        removeFiles();
+        return {{}, StoreError::Storage};
+    }
+    const auto recorded = chat.recordUpload(upload);
+    if (!recorded) {
+        removeFiles();
+        return {{}, StoreError::Storage};
+    }
+    return {recorded.value(), StoreError::None};
+}
+
+QString fileUrl(const QString &storedName)
+{
+    return QStringLiteral("/uploads/chat/") + storedName;
+}
+
+chat::MessageType messageTypeOf(const chat::Upload &upload)
+{
+    if (upload.mimeType.startsWith(u"image/"))
+        return chat::MessageType::Image;
+    if (upload.mimeType.startsWith(u"audio/"))
+        return chat::MessageType::Voice;
+    return chat::MessageType::File;
 }
 
 } // namespace lobby::api::v1::uploads

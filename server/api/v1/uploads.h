@@ -1,13 +1,19 @@
 #pragma once
 
+#include "chat/entities.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
 
 #include <optional>
 
+namespace lobby::chat {
+class ChatService;
+}
+
 // The pieces of POST /api/v1/chat/upload that need no server: multipart parsing, type sniffing,
-// file-name hygiene and thumbnails.
+// file-name hygiene, thumbnails, and storing a file (the console attaches files through it too).
 namespace lobby::api::v1::uploads {
 
 struct FormPart
@@ -45,5 +51,33 @@ struct Thumbnail
 // A PNG of at most `edge` x `edge` pixels, decoded under QImageReader's allocation limit and
 // only when the image has at most `maxPixels` pixels.
 Thumbnail makeThumbnail(const QByteArray &data, int edge = 320, qint64 maxPixels = 40'000'000);
+
+enum class StoreError
+{
+    None,
+    Empty,
+    TooLarge,
+    UnsupportedType,
+    Undecodable,
+    Storage
+};
+
+struct StoredUpload
+{
+    chat::Upload upload;
+    StoreError error = StoreError::None;
+};
+
+// Checks and sniffs `data`, makes its thumbnail, writes both under `directory` with generated
+// names and records the upload through ChatService. Nothing stays on disk when it fails.
+StoredUpload storeUpload(chat::ChatService &chat, const QString &directory, qint64 maxBytes,
+                         qint64 siteId, const chat::Actor &owner, const QString &clientName,
+                         const QByteArray &data);
+
+// Where a stored file is served ("/uploads/chat/<name>").
+QString fileUrl(const QString &storedName);
+
+// The message type a file is sent as: image, voice (audio) or file.
+chat::MessageType messageTypeOf(const chat::Upload &upload);
 
 } // namespace lobby::api::v1::uploads

@@ -7,7 +7,6 @@
 
 #include <QDir>
 #include <QFile>
-#include <QSaveFile>
 
 namespace lobby::api::v1 {
 
@@ -399,61 +398,27 @@ HttpReply V1Api::upload(const HttpRequest &request, const Account &me)
     }
     if (!file)
         return missing(QStringLiteral("file"));
-    if (file->data.size() > m_maxUploadBytes)
+    const uploads::StoredUpload stored = uploads::storeUpload(
+        m_chat, m_uploadsDir, m_maxUploadBytes, me.siteId, me.actor(), file->fileName, file->data);
+    switch (stored.error) {
+    case uploads::StoreError::None:
+        break;
+    case uploads::StoreError::TooLarge:
         return request.error(
             413, QStringLiteral("The file is larger than %1 bytes.").arg(m_maxUploadBytes));
-    if (file->data.isEmpty())
+    case uploads::StoreError::Empty:
         return validationError(QStringLiteral("body"), QStringLiteral("file"),
                                QStringLiteral("the file is empty"));
-    const auto type = uploads::sniff(file->data);
-    if (!type)
+    case uploads::StoreError::UnsupportedType:
         return request.error(415, QStringLiteral("Unsupported file type: images (JPEG, PNG, "
                                                  "GIF, WebP), audio and PDF are accepted."));
-    uploads::Thumbnail thumbnail;
-    if (type->isImage) {
-        thumbnail = uploads::makeThumbnail(file->data);
-        if (!thumbnail.decodable)
-            return validationError(QStringLiteral("body"), QStringLiteral("file"),
-                                   QStringLiteral("the image cannot be decoded"));
-    }
-
-    QDir dir(m_uploadsDir);
-    if (!dir.mkpath(QStringLiteral("."))) {
-        qWarning("v1: cannot create the uploads folder %s", qPrintable(m_uploadsDir));
+    case uploads::StoreError::Undecodable:
+        return validationError(QStringLiteral("body"), QStringLiteral("file"),
+                               QStringLiteral("the image cannot be decoded"));
+    case uploads::StoreError::Storage:
         return request.error(503, QStringLiteral("The file could not be stored."));
     }
-    QFile::setPermissions(m_uploadsDir,
-                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    const QString base = auth::randomToken(18);
-    Upload upload;
-    upload.siteId = me.siteId;
-    upload.owner = me.actor();
-    upload.storedName = base + type->extension;
-    upload.originalName = uploads::displayName(file->fileName, type->extension);
-    upload.mimeType = type->mimeType;
-    upload.size = file->data.size();
-    if (!thumbnail.png.isEmpty())
-        upload.thumbnailName = base + QStringLiteral("_thumb.png");
-
-    const auto write = [&dir](const QString &name, const QByteArray &data) {
-        QSaveFile out(dir.filePath(name));
-        return out.open(QIODevice::WriteOnly) && out.write(data) == data.size() && out.commit();
-    };
-    const auto removeFiles = [&] {
-        dir.remove(upload.storedName);
-        if (!upload.thumbnailName.isEmpty())
-            dir.remove(upload.thumbnailName);
-    };
-    if (!write(upload.storedName, file->data) ||
-        (!upload.thumbnailName.isEmpty() && !write(upload.thumbnailName, thumbnail.png))) {
-        removeFiles();
-        return request.error(503, QStringLiteral("The file could not be stored."));
-    }
-    const auto recorded = m_chat.recordUpload(upload);
-    if (!recorded) {
-        removeFiles();
-        return request.error(503, QStringLiteral("The file could not be stored."));
-    }
+    const Upload &upload = stored.upload;
     return HttpReply::json(
         201, QJsonObject{{"file_url", uploadPrefix + upload.storedName},
                          {"file_name", upload.originalName},
