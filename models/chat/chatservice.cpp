@@ -287,17 +287,18 @@ Result<qint64> ChatService::markRead(qint64 conversationId, const Actor &reader,
     if (!conversation)
         return notFound(QStringLiteral("no such conversation"));
     auto participant = m_store.participant(conversationId, reader);
+    if (!participant && reader.kind != ActorKind::Staff)
+        return forbidden(QStringLiteral("not a participant of this conversation"));
+    // Checked before staff join: a refused read stores nothing.
+    const auto message = m_store.messageById(messageId);
+    if (!message || message->conversationId != conversationId)
+        return notFound(QStringLiteral("no such message in this conversation"));
     if (!participant) {
-        if (reader.kind != ActorKind::Staff)
-            return forbidden(QStringLiteral("not a participant of this conversation"));
         auto joined = join(conversationId, reader);
         if (!joined)
             return joined.error();
         participant = joined.value();
     }
-    const auto message = m_store.messageById(messageId);
-    if (!message || message->conversationId != conversationId)
-        return notFound(QStringLiteral("no such message in this conversation"));
     if (messageId <= participant->lastReadMessageId)
         return participant->lastReadMessageId;
     if (!m_store.setLastRead(conversationId, reader, messageId, now()))

@@ -6,11 +6,13 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <optional>
+
 namespace lobby::http {
 
 namespace {
-// Bytes a chunked body may spend on chunk-size lines beyond its payload.
-constexpr qint64 chunkFramingAllowance = 64 << 10;
+constexpr int maxChunkLine = 1024;       // a chunk-size line (with extensions) or trailer line
+constexpr int maxTrailerBytes = 8 << 10; // all trailer lines of a chunked body
 constexpr int rejectedLingerMs = 5000;
 } // namespace
 
@@ -42,11 +44,12 @@ void RequestGuard::consume(QByteArray data)
             const qsizetype end = m_head.indexOf("\r\n\r\n");
             if (end < 0) {
                 if (m_head.size() > m_limits.maxHeaderBytes)
-                    reject(431, ApiFamily::Plain, QStringLiteral("Request headers too large."));
+                    reject(431, familyOfPartialHead(),
+                           QStringLiteral("Request headers too large."));
                 return;
             }
             if (end > m_limits.maxHeaderBytes) {
-                reject(431, ApiFamily::Plain, QStringLiteral("Request headers too large."));
+                reject(431, familyOfPartialHead(), QStringLiteral("Request headers too large."));
                 return;
             }
             data = m_head.mid(end + 4);
@@ -65,24 +68,103 @@ void RequestGuard::consume(QByteArray data)
                 m_phase = Phase::Head;
             break;
         }
-        case Phase::ChunkedBody: {
-            m_chunkedBytes += data.size();
-            if (m_chunkedBytes > m_bodyLimit + chunkFramingAllowance) {
-                reject(413, m_family,
-                       QStringLiteral("Request body too large (limit %1 bytes).").arg(m_bodyLimit));
+        case Phase::ChunkedBody:
+            if (!consumeChunked(&data))
                 return;
-            }
-            m_chunkTail = (m_chunkTail + data).right(5);
-            data.clear();
-            if (m_chunkTail == "0\r\n\r\n")
-                m_phase = Phase::Head;
             break;
-        }
         case Phase::Passthrough:
         case Phase::Rejected:
             return;
         }
     }
+}
+
+bool RequestGuard::consumeChunked(QByteArray *data)
+{
+    // Follows the chunk sizes rather than looking for "0\r\n\r\n", which a chunk's payload may
+    // contain: the payload must not be taken for a new request head (and escape the limit).
+    const auto takeLine = [this, data]() -> std::optional<QByteArray> {
+        const qsizetype newline = data->indexOf('\n');
+        if (newline < 0) {
+            m_chunkLine += *data;
+            data->clear();
+            return std::nullopt;
+        }
+        QByteArray line = m_chunkLine + data->left(newline + 1);
+        *data = data->mid(newline + 1);
+        m_chunkLine.clear();
+        return line;
+    };
+    while (!data->isEmpty() && m_phase == Phase::ChunkedBody) {
+        switch (m_chunk) {
+        case Chunk::SizeLine: {
+            const auto line = takeLine();
+            if (!line) {
+                if (m_chunkLine.size() > maxChunkLine) {
+                    reject(400, m_family, QStringLiteral("Invalid chunked body."));
+                    return false;
+                }
+                return true;
+            }
+            QByteArray size = line->trimmed();
+            if (const qsizetype semicolon = size.indexOf(';'); semicolon >= 0)
+                size = size.left(semicolon).trimmed();
+            bool ok = false;
+            const qint64 length = size.toLongLong(&ok, 16);
+            if (!ok || length < 0 || size.startsWith('-') || size.startsWith('+') ||
+                line->size() > maxChunkLine) {
+                reject(400, m_family, QStringLiteral("Invalid chunked body."));
+                return false;
+            }
+            m_chunkedBytes += length;
+            if (m_chunkedBytes > m_bodyLimit) {
+                reject(413, m_family,
+                       QStringLiteral("Request body too large (limit %1 bytes).").arg(m_bodyLimit));
+                return false;
+            }
+            if (length == 0) {
+                m_chunk = Chunk::Trailer;
+                m_chunkRemaining = maxTrailerBytes;
+            } else {
+                m_chunk = Chunk::Data;
+                m_chunkRemaining = length + 2; // the payload and its CRLF
+            }
+            break;
+        }
+        case Chunk::Data: {
+            const qint64 taken = qMin<qint64>(m_chunkRemaining, data->size());
+            m_chunkRemaining -= taken;
+            *data = data->mid(taken);
+            if (m_chunkRemaining == 0)
+                m_chunk = Chunk::SizeLine;
+            break;
+        }
+        case Chunk::Trailer: {
+            const auto line = takeLine();
+            const qint64 used = line ? line->size() : m_chunkLine.size();
+            if (used > m_chunkRemaining) {
+                reject(431, m_family, QStringLiteral("Request headers too large."));
+                return false;
+            }
+            if (!line)
+                return true;
+            m_chunkRemaining -= used;
+            if (line->trimmed().isEmpty())
+                m_phase = Phase::Head; // the body is complete
+            break;
+        }
+        }
+    }
+    return true;
+}
+
+ApiFamily RequestGuard::familyOfPartialHead() const
+{
+    const qsizetype lineEnd = m_head.indexOf('\n');
+    const QByteArray requestLine =
+        m_head.left(lineEnd < 0 ? qMin<qsizetype>(m_head.size(), 8192) : lineEnd);
+    const QByteArray target = requestLine.trimmed().split(' ').value(1);
+    return familyForPath(QUrl(QString::fromLatin1(target)).path());
 }
 
 void RequestGuard::startRequest(const QByteArray &head)
@@ -95,6 +177,7 @@ void RequestGuard::startRequest(const QByteArray &head)
         m_limits.uploadPaths.contains(path) ? m_limits.maxUploadBody : m_limits.maxJsonBody;
 
     qint64 contentLength = 0;
+    int contentLengths = 0;
     bool chunked = false;
     bool expectContinue = false;
     bool upgrade = false;
@@ -108,7 +191,8 @@ void RequestGuard::startRequest(const QByteArray &head)
         if (name == "content-length") {
             bool ok = false;
             contentLength = value.toLongLong(&ok);
-            if (!ok || contentLength < 0) {
+            // Two lengths, or a sign, could be read differently by the parser behind us.
+            if (!ok || contentLength < 0 || value.startsWith('+') || ++contentLengths > 1) {
                 reject(400, m_family, QStringLiteral("Invalid Content-Length."));
                 return;
             }
@@ -119,6 +203,11 @@ void RequestGuard::startRequest(const QByteArray &head)
         } else if (name == "upgrade") {
             upgrade = true;
         }
+    }
+    if (chunked && contentLengths) {
+        reject(400, m_family,
+               QStringLiteral("Content-Length and Transfer-Encoding: chunked together."));
+        return;
     }
     if (upgrade) {
         m_phase = Phase::Passthrough; // QtWebSockets takes the socket and enforces frame limits
@@ -134,7 +223,8 @@ void RequestGuard::startRequest(const QByteArray &head)
     if (chunked) {
         m_phase = Phase::ChunkedBody;
         m_chunkedBytes = 0;
-        m_chunkTail.clear();
+        m_chunk = Chunk::SizeLine;
+        m_chunkLine.clear();
     } else if (contentLength > 0) {
         m_phase = Phase::Body;
         m_remainingBody = contentLength;

@@ -46,6 +46,17 @@ private:
     void startRequest(const QByteArray &head);
     void drain();
     void reject(int status, ApiFamily family, const QString &message);
+    // Walks a chunked body by its chunk sizes; false when it was rejected.
+    bool consumeChunked(QByteArray *data);
+    // The family of the request whose head is (partly) in m_head, from its request line.
+    ApiFamily familyOfPartialHead() const;
+
+    enum class Chunk
+    {
+        SizeLine,
+        Data,
+        Trailer
+    };
 
     QTcpSocket *m_socket;
     const RequestLimits &m_limits;
@@ -53,10 +64,12 @@ private:
     Phase m_phase = Phase::Head;
     QByteArray m_head;
     qint64 m_remainingBody = 0;
-    qint64 m_chunkedBytes = 0;
+    qint64 m_chunkedBytes = 0; // payload bytes of the chunks so far
     qint64 m_bodyLimit = 0;
     ApiFamily m_family = ApiFamily::Plain;
-    QByteArray m_chunkTail;
+    Chunk m_chunk = Chunk::SizeLine;
+    qint64 m_chunkRemaining = 0; // of the current chunk, its CRLF included
+    QByteArray m_chunkLine;
 };
 
 } // namespace lobby::http

@@ -198,6 +198,10 @@ void DirectApi::accept(std::unique_ptr<QWebSocket> socket, const QVariant &conte
 
     connect(ws, &QWebSocket::textMessageReceived, connection,
             [this, connection](const QString &text) { onFrame(connection, text); });
+    connect(ws, &QWebSocket::binaryMessageReceived, connection, [connection] {
+        connection->socket->sendTextMessage(
+            QString::fromUtf8(encode({{"error", "Send JSON text: {\"message\": \"...\"}"}})));
+    });
     connect(ws, &QWebSocket::disconnected, connection, [this, connection] {
         if (!m_connections.removeAll(connection))
             return;

@@ -11,6 +11,8 @@
 #include <QRegularExpression>
 #include <QUrlQuery>
 
+#include <cmath>
+
 namespace lobby::api::guest {
 
 using namespace lobby::chat;
@@ -54,8 +56,11 @@ HttpReply tooManyAttempts(qint64 retryAfter)
 // Ids arrive as numbers or numeric strings; 0 when it is neither.
 qint64 idFrom(const QJsonValue &value)
 {
-    if (value.isDouble())
-        return qint64(value.toDouble()) == value.toDouble() ? qint64(value.toDouble()) : 0;
+    if (value.isDouble()) {
+        // Checked before the conversion: a double outside qint64's range is undefined behaviour.
+        const double d = value.toDouble();
+        return d >= -9e15 && d <= 9e15 && d == std::trunc(d) ? qint64(d) : 0;
+    }
     bool ok = false;
     const qint64 id = value.toString().toLongLong(&ok);
     return ok ? id : 0;
@@ -252,8 +257,11 @@ HttpReply GuestApi::initialize(const HttpRequest &request)
         return tooManyAttempts(qMax(roomLock.retryAfterSeconds, addressLock.retryAfterSeconds));
 
     const QJsonValue pinValue = body->value(QStringLiteral("pin"));
-    const QString pin =
-        pinValue.isDouble() ? QString::number(qint64(pinValue.toDouble())) : pinValue.toString();
+    // A number is taken as its digits; one that is no whole number of PIN size cannot match.
+    const qint64 pinNumber = idFrom(pinValue);
+    const QString pin = !pinValue.isDouble() ? pinValue.toString()
+                        : pinNumber > 0      ? QString::number(pinNumber)
+                                             : QStringLiteral("not-a-pin");
     if (pin.isEmpty())
         return detail(400, QStringLiteral("pin is required."));
     if (pin.size() > 64 || !auth::verifyPassword(room->pinHash, pin)) {
@@ -399,9 +407,12 @@ HttpReply GuestApi::send(const HttpRequest &request)
     const QJsonValue text = body->value(QStringLiteral("message"));
     if (!text.isString() || text.toString().trimmed().isEmpty())
         return detail(400, QStringLiteral("message must be a non-empty string."));
+    const QJsonValue clientId = body->value(QStringLiteral("client_id"));
+    if (!clientId.isString() && !clientId.isUndefined() && !clientId.isNull())
+        return detail(400, QStringLiteral("client_id must be a string."));
     MessageDraft draft;
     draft.content = text.toString();
-    draft.clientId = body->value(QStringLiteral("client_id")).toString();
+    draft.clientId = clientId.toString();
     const auto posted = m_chat.postMessage(conversationId, sender, draft);
     if (!posted)
         return fromError(posted.error());

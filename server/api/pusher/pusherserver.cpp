@@ -58,8 +58,10 @@ QString userIdText(const QJsonValue &value)
 {
     if (value.isString())
         return value.toString();
-    if (value.isDouble())
-        return QString::number(qint64(value.toDouble()));
+    if (value.isDouble()) {
+        const double d = value.toDouble(); // range first: the conversion is UB outside it
+        return d >= -9e15 && d <= 9e15 ? QString::number(qint64(d)) : QString();
+    }
     return {};
 }
 

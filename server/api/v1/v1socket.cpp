@@ -290,8 +290,11 @@ void V1Api::onFrame(V1Connection *connection, const QString &text)
         if (!entityTypes.contains(entityType))
             return sendError(connection,
                              QStringLiteral("entity_type is appointment, product or pack."));
-        const QString idText = entityId.isDouble() ? QString::number(qint64(entityId.toDouble()))
-                                                   : entityId.toString();
+        QString idText = entityId.toString();
+        if (entityId.isDouble()) { // range-checked: 1e300 must not reach a qint64 conversion
+            const auto id = idOf(entityId);
+            idText = id ? QString::number(*id) : QString();
+        }
         if (idText.isEmpty() || idText.size() > 64)
             return sendError(connection, QStringLiteral("An entity reference needs an id."));
         draft.entityType = entityType;
