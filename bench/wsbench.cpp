@@ -11,12 +11,12 @@
 // each frame the time until all N receivers have a frame containing --marker#i is measured
 // (p50/p99), and the server's CPU time per delivery (from /proc/PID/stat).
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <fcntl.h>
-#include <netinet/tcp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -34,7 +34,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 struct Url
 {
@@ -136,7 +139,10 @@ long long readProcValue(const std::string &path, const std::string &key)
     return -1;
 }
 
-long long rssKb(int pid) { return pid ? readProcValue("/proc/" + std::to_string(pid) + "/status", "VmRSS:") : -1; }
+long long rssKb(int pid)
+{
+    return pid ? readProcValue("/proc/" + std::to_string(pid) + "/status", "VmRSS:") : -1;
+}
 
 double cpuSeconds(int pid)
 {
@@ -221,8 +227,7 @@ public:
     }
 
     // Runs the loop for up to `seconds`, or until `done` says so.
-    template <typename Done, typename OnFrame>
-    void run(double seconds, Done done, OnFrame onFrame)
+    template <typename Done, typename OnFrame> void run(double seconds, Done done, OnFrame onFrame)
     {
         const auto start = Clock::now();
         epoll_event events[256];
@@ -285,8 +290,7 @@ private:
             epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd, &event);
     }
 
-    template <typename OnFrame>
-    void receive(Connection &c, OnFrame &onFrame)
+    template <typename OnFrame> void receive(Connection &c, OnFrame &onFrame)
     {
         char buffer[65536];
         for (;;) {
@@ -341,12 +345,14 @@ int runConnect(const Options &o)
         const int target = std::min(o.count, opened + o.burst);
         for (int i = opened; i < target; ++i)
             client.open(o.url, o.join);
-        client.run(60, [&] { return client.openCount() + client.failedCount() >= target; },
-                   [](int, const std::string &) {});
+        client.run(
+            60, [&] { return client.openCount() + client.failedCount() >= target; },
+            [](int, const std::string &) {});
         worstBurst = std::max(worstBurst, secondsSince(burstStart));
     }
     const double total = secondsSince(start);
-    client.run(1.0, [] { return false; }, [](int, const std::string &) {}); // settle
+    client.run(
+        1.0, [] { return false; }, [](int, const std::string &) {}); // settle
     const long long rssAfter = rssKb(o.pid);
     std::printf("connections: %d open, %d failed\n", client.openCount(), client.failedCount());
     std::printf("connect time: %.3f s total, worst burst of %d: %.3f s, handshake p50 %.2f ms "
@@ -365,12 +371,15 @@ int runFanout(const Options &o)
     Client client(o);
     for (int i = 0; i < o.count; ++i)
         client.open(o.url, o.join);
-    client.run(120, [&] { return client.openCount() + client.failedCount() >= o.count; },
-               [](int, const std::string &) {});
+    client.run(
+        120, [&] { return client.openCount() + client.failedCount() >= o.count; },
+        [](int, const std::string &) {});
     const int sender = client.open(o.separateSender ? o.senderUrl : o.url, o.join);
-    client.run(10, [&] { return client.openCount() + client.failedCount() >= o.count + 1; },
-               [](int, const std::string &) {});
-    client.run(1.0, [] { return false; }, [](int, const std::string &) {}); // joins settle
+    client.run(
+        10, [&] { return client.openCount() + client.failedCount() >= o.count + 1; },
+        [](int, const std::string &) {});
+    client.run(
+        1.0, [] { return false; }, [](int, const std::string &) {}); // joins settle
     std::printf("receivers: %d open, %d failed\n", client.openCount() - 1, client.failedCount());
 
     std::vector<Clock::time_point> sentAt(size_t(o.messages));
@@ -400,9 +409,11 @@ int runFanout(const Options &o)
             text.replace(placeholder, 3, o.marker + "#" + std::to_string(i));
         sentAt[size_t(i)] = Clock::now();
         client.send(sender, text);
-        client.run(o.intervalMs / 1000.0, [] { return false; }, onFrame);
+        client.run(
+            o.intervalMs / 1000.0, [] { return false; }, onFrame);
     }
-    client.run(30, [&] { return complete >= o.messages; }, onFrame);
+    client.run(
+        30, [&] { return complete >= o.messages; }, onFrame);
     const double wall = secondsSince(start);
     const double cpu = cpuSeconds(o.pid) - cpuBefore;
     std::vector<double> done;
@@ -435,17 +446,31 @@ int main(int argc, char **argv)
     o.mode = argv[1];
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string name = argv[i], value = argv[i + 1];
-        if (name == "--url") o.url = parseUrl(value);
-        else if (name == "--sender-url") { o.senderUrl = parseUrl(value); o.separateSender = true; }
-        else if (name == "--count") o.count = std::atoi(value.c_str());
-        else if (name == "--burst") o.burst = std::atoi(value.c_str());
-        else if (name == "--messages") o.messages = std::atoi(value.c_str());
-        else if (name == "--interval-ms") o.intervalMs = std::atoi(value.c_str());
-        else if (name == "--pid") o.pid = std::atoi(value.c_str());
-        else if (name == "--join") o.join = value;
-        else if (name == "--send") o.send = value;
-        else if (name == "--marker") o.marker = value;
-        else { std::fprintf(stderr, "unknown option %s\n", name.c_str()); return 2; }
+        if (name == "--url")
+            o.url = parseUrl(value);
+        else if (name == "--sender-url") {
+            o.senderUrl = parseUrl(value);
+            o.separateSender = true;
+        } else if (name == "--count")
+            o.count = std::atoi(value.c_str());
+        else if (name == "--burst")
+            o.burst = std::atoi(value.c_str());
+        else if (name == "--messages")
+            o.messages = std::atoi(value.c_str());
+        else if (name == "--interval-ms")
+            o.intervalMs = std::atoi(value.c_str());
+        else if (name == "--pid")
+            o.pid = std::atoi(value.c_str());
+        else if (name == "--join")
+            o.join = value;
+        else if (name == "--send")
+            o.send = value;
+        else if (name == "--marker")
+            o.marker = value;
+        else {
+            std::fprintf(stderr, "unknown option %s\n", name.c_str());
+            return 2;
+        }
     }
     if (o.mode == "connect")
         return runConnect(o);

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "api/pages/demopage.h"
+#include "api/pusher/pusherserver.h"
 #include "api/widget/widgetapi.h"
 #include "auth/login.h"
-#include "api/pusher/pusherserver.h"
 #include "auth/tokenservice.h"
 #include "http/httpserver.h"
 #include "realtime/hub.h"

@@ -549,10 +549,10 @@ private Q_SLOTS:
             {"/api/chats/messages/chat/", "STEP 3"},
             {"/api/chats/messages/chat/stream/", "STEP 3"}};
         // Every family is described.
-        for (const char *path : {"/api/chat/{hotel_slug}/guest-session/room/{room}/initialize/",
-                                 "/apps/{app_id}/events", "/api/v1/chat/chats",
-                                 "/api/v1/chat/upload", "/api/auth/login/",
-                                 "/api/auth/token/refresh/"})
+        for (const char *path :
+             {"/api/chat/{hotel_slug}/guest-session/room/{room}/initialize/",
+              "/apps/{app_id}/events", "/api/v1/chat/chats", "/api/v1/chat/upload",
+              "/api/auth/login/", "/api/auth/token/refresh/"})
             QVERIFY2(paths.contains(QLatin1String(path)), path);
         for (const auto &[path, step] : steps) {
             QVERIFY2(paths.contains(path), qPrintable(path));
