@@ -40,19 +40,26 @@ QString HttpRequest::bearerToken() const
 
 std::optional<QJsonObject> HttpRequest::jsonObject(HttpReply *reply) const
 {
-    const QByteArray body = m_raw.body();
+    return parseJsonObject(m_raw.body(), m_family, reply);
+}
+
+std::optional<QJsonObject> HttpRequest::parseJsonObject(const QByteArray &body, ApiFamily family,
+                                                        HttpReply *reply)
+{
     if (body.trimmed().isEmpty())
         return QJsonObject{};
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *reply = error(400, QStringLiteral("Malformed JSON at offset %1: %2")
-                                .arg(parseError.offset)
-                                .arg(parseError.errorString()));
+        *reply = HttpReply::error(family, 400,
+                                  QStringLiteral("Malformed JSON at offset %1: %2")
+                                      .arg(parseError.offset)
+                                      .arg(parseError.errorString()));
         return std::nullopt;
     }
     if (!document.isObject()) {
-        *reply = error(400, QStringLiteral("The request body must be a JSON object."));
+        *reply = HttpReply::error(family, 400,
+                                  QStringLiteral("The request body must be a JSON object."));
         return std::nullopt;
     }
     return document.object();

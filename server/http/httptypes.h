@@ -45,6 +45,9 @@ public:
 
     // The body as a JSON object; an empty body reads as {}. On failure `reply` holds the 400.
     std::optional<QJsonObject> jsonObject(HttpReply *reply) const;
+    // The same for any body (what jsonObject() does with this request's body).
+    static std::optional<QJsonObject> parseJsonObject(const QByteArray &body, ApiFamily family,
+                                                      HttpReply *reply);
 
     HttpReply error(int status, const QString &message) const
     {

@@ -32,6 +32,8 @@ public:
     RequestGuard(QTcpSocket *socket, const RequestLimits &limits, QObject *httpServer);
 
 private:
+    friend struct RequestGuardFuzzAccess; // tests/fuzz/fuzz_requestguard.cpp feeds consume()
+
     enum class Phase
     {
         Head,
