@@ -80,7 +80,9 @@ test('staff see every family in one list and answer a guest from the app', { tim
   const room = chats.body.find((c) => c.id === guest.conversation_id);
   assert.equal(room.chat_type, 'room_guest');
   staff.ws.send(JSON.stringify({ type: 'join_chat', chat_id: room.id }));
-  await new Promise((r) => setTimeout(r, 100)); // join_chat has no acknowledgement
+  // join_chat has no acknowledgement; frames are handled in order, so the pong says it is in.
+  staff.ws.send(JSON.stringify({ type: 'ping' }));
+  await staffFrame((f) => f.type === 'pong');
   const sent = await api(lobby, 'POST', `/api/chat/hotel-killarney/conversations/${room.id}/messages/send/`,
     { message: 'Could we get a kettle?', sender_type: 'guest', session_token: guest.session_token });
   assert.equal(sent.status, 201);
@@ -110,7 +112,6 @@ test('a staff reply over the app reaches a website visitor live', { timeout: 300
   assert.ok(web, 'the widget conversation is in the staff list');
   const live = widgetEvent(session, visitor, (e) => e.type === 'message' && e.message.role === 'staff');
   staff.ws.send(JSON.stringify({ type: 'join_chat', chat_id: web.id }));
-  await new Promise((r) => setTimeout(r, 100));
   staff.ws.send(JSON.stringify({ type: 'send_message', chat_id: web.id, content: 'Yes, dogs are welcome!' }));
   const event = await live;
   assert.equal(event.message.content, 'Yes, dogs are welcome!');

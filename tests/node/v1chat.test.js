@@ -115,6 +115,10 @@ test('staff and customer chat over the v1 WebSocket as the guide shows', { timeo
   assert.equal(customerConnected.participant_id, customerId);
 
   staff.joinChat(chatId);
+  // join_chat has no acknowledgement; a socket's frames are handled in order, so the pong says
+  // staff's join is in before the customer's, whose user_joined staff must then hear.
+  staff.send({ type: 'ping' });
+  await staff.next('pong');
   customer.joinChat(chatId);
   const joined = await staff.next('user_joined');
   assert.deepEqual([joined.chat_id, joined.participant_type, joined.participant_id], [chatId, 'customer', customerId]);
