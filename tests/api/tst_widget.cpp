@@ -110,6 +110,26 @@ class TestWidget : public QObject
             .toJson(QJsonDocument::Compact);
     }
 
+    // POST /chat/stream/ with a question, read as it arrives.
+    void askStreamed(Stream &stream, const QString &session, const QString &visitor,
+                     const QString &question)
+    {
+        stream.open(m_port, "POST", "/api/chats/messages/chat/stream/",
+                    chatBody(session, visitor, question), m_key);
+    }
+
+    qint64 conversationOf(const QString &session)
+    {
+        return m_db->store().widgetSessionByPublicId(session)->conversationId;
+    }
+
+    bool staffReply(qint64 conversation, const QString &text)
+    {
+        MessageDraft reply;
+        reply.content = text;
+        return bool(m_db->chat().postMessage(conversation, m_staff.actor(), reply));
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -361,7 +381,7 @@ private Q_SLOTS:
         const auto first = post("/api/chats/messages/chat/", body, {{"X-API-Key", m_key}});
         const auto retry = post("/api/chats/messages/chat/", body, {{"X-API-Key", m_key}});
         QCOMPARE(retry.json()["data"], first.json()["data"]);
-        const auto conversation = m_db->store().widgetSessionByPublicId(session)->conversationId;
+        const auto conversation = conversationOf(session);
         QCOMPARE(m_db->store().messageCount(conversation), 2);
     }
 
@@ -376,7 +396,7 @@ private Q_SLOTS:
         QCOMPARE(data["handoff"], QJsonValue(true));
         QVERIFY(data["response"].toString().contains(QStringLiteral("our team")));
         const auto summaries = m_db->chat().conversationSummaries(m_site.id, m_staff.actor());
-        const auto conversationId = m_db->store().widgetSessionByPublicId(session)->conversationId;
+        const auto conversationId = conversationOf(session);
         const auto row = std::find_if(summaries.cbegin(), summaries.cend(), [&](const auto &s) {
             return s.conversation.id == conversationId;
         });
@@ -389,8 +409,7 @@ private Q_SLOTS:
         const QString visitor = newVisitor();
         const QString session = newSession(visitor);
         Stream stream;
-        stream.open(m_port, "POST", "/api/chats/messages/chat/stream/",
-                    chatBody(session, visitor, QStringLiteral("what time is breakfast")), m_key);
+        askStreamed(stream, session, visitor, QStringLiteral("what time is breakfast"));
         QTRY_VERIFY(!stream.events().isEmpty());
         QVERIFY(stream.received.contains("Content-Type: text/event-stream"));
         QVERIFY(!stream.done()); // a first piece is there while the rest is still coming
@@ -411,20 +430,17 @@ private Q_SLOTS:
         const QString visitor = newVisitor();
         const QString session = newSession(visitor);
         Stream stream;
-        stream.open(m_port, "POST", "/api/chats/messages/chat/stream/",
-                    chatBody(session, visitor, QStringLiteral("I need extra pillows please")),
-                    m_key);
+        askStreamed(stream, session, visitor, QStringLiteral("I need extra pillows please"));
         QTRY_VERIFY(!stream.events().isEmpty());
         QCOMPARE(stream.events().constFirst()["handoff"], QJsonValue(true));
         QVERIFY(!stream.done());
-        const qint64 conversation = m_db->store().widgetSessionByPublicId(session)->conversationId;
+        const qint64 conversation = conversationOf(session);
         QVERIFY(m_db->chat().setTyping(conversation, m_staff.actor(), true));
         QTRY_VERIFY(stream.events().constLast()["typing"].toBool());
-        MessageDraft reply;
-        reply.content = QStringLiteral("Of course, two pillows are on their way to you now.");
-        QVERIFY(m_db->chat().postMessage(conversation, m_staff.actor(), reply));
+        const QString reply = QStringLiteral("Of course, two pillows are on their way to you now.");
+        QVERIFY(staffReply(conversation, reply));
         QTRY_VERIFY(stream.done());
-        QCOMPARE(stream.text(), reply.content);
+        QCOMPARE(stream.text(), reply);
         QCOMPARE(stream.events().constLast()["from"].toString(), QStringLiteral("staff"));
     }
 
@@ -433,12 +449,10 @@ private Q_SLOTS:
         const QString visitor = newVisitor();
         const QString session = newSession(visitor);
         Stream stream;
-        stream.open(m_port, "POST", "/api/chats/messages/chat/stream/",
-                    chatBody(session, visitor, QStringLiteral("Is the minibar restocked daily?")),
-                    m_key);
+        askStreamed(stream, session, visitor, QStringLiteral("Is the minibar restocked daily?"));
         QTRY_VERIFY_WITH_TIMEOUT(stream.done(), 10000);
         QVERIFY(stream.text().contains(QStringLiteral("our team")));
-        const qint64 conversation = m_db->store().widgetSessionByPublicId(session)->conversationId;
+        const qint64 conversation = conversationOf(session);
         const auto stored = m_db->store().messagesAfter(conversation, 0, 10);
         QCOMPARE(stored.size(), 2);
         QCOMPARE(stored.constLast().sender.kind, ActorKind::Assistant);
@@ -451,10 +465,9 @@ private Q_SLOTS:
         const auto answered = chat(session, visitor, QStringLiteral("Please call me back"), m_key);
         const qint64 seen =
             answered.json()["data"].toObject()["response_id"].toString().toLongLong();
-        const qint64 conversation = m_db->store().widgetSessionByPublicId(session)->conversationId;
-        MessageDraft reply;
-        reply.content = QStringLiteral("We will call you at 5pm.");
-        QVERIFY(m_db->chat().postMessage(conversation, m_staff.actor(), reply));
+        const qint64 conversation = conversationOf(session);
+        const QString reply = QStringLiteral("We will call you at 5pm.");
+        QVERIFY(staffReply(conversation, reply));
         const auto later =
             request(m_port, "GET",
                     QStringLiteral("/api/chats/sessions/%1/messages/?visitor_id=%2&after=%3")
@@ -465,7 +478,7 @@ private Q_SLOTS:
         const QJsonArray messages = later.json()["data"].toObject()["messages"].toArray();
         QCOMPARE(messages.size(), 1);
         QCOMPARE(messages.at(0)["role"].toString(), QStringLiteral("staff"));
-        QCOMPARE(messages.at(0)["content"].toString(), reply.content);
+        QCOMPARE(messages.at(0)["content"].toString(), reply);
         QCOMPARE(messages.at(0)["sender_name"].toString(), m_staff.name);
         const auto all = request(m_port, "GET",
                                  QStringLiteral("/api/chats/sessions/%1/messages/?visitor_id=%2")
@@ -504,14 +517,13 @@ private Q_SLOTS:
         QCOMPARE(events.events().at(0)["message"].toObject()["role"].toString(),
                  QStringLiteral("assistant"));
         QVERIFY(events.received.contains("id: "));
-        const qint64 conversation = m_db->store().widgetSessionByPublicId(session)->conversationId;
+        const qint64 conversation = conversationOf(session);
         QVERIFY(m_db->chat().setTyping(conversation, m_staff.actor(), true));
-        MessageDraft reply;
-        reply.content = QStringLiteral("Hello from the desk");
-        QVERIFY(m_db->chat().postMessage(conversation, m_staff.actor(), reply));
+        const QString reply = QStringLiteral("Hello from the desk");
+        QVERIFY(staffReply(conversation, reply));
         QTRY_COMPARE(events.events().size(), 3);
         QCOMPARE(events.events().at(1)["type"].toString(), QStringLiteral("typing"));
-        QCOMPARE(events.events().at(2)["message"].toObject()["content"].toString(), reply.content);
+        QCOMPARE(events.events().at(2)["message"].toObject()["content"].toString(), reply);
 
         Stream stranger;
         stranger.open(m_port, "GET",

@@ -82,6 +82,14 @@ async function send(page, text) {
     .last().waitFor();
 }
 
+// Waits until the page has marked everything read for this guest session.
+function everythingRead(page, token) {
+  return page.waitForFunction(async (t) => {
+    const answer = await fetch(`/api/chat/guest-session/${t}/unread-count/`).then((r) => r.json());
+    return answer.unread_count === 0;
+  }, token);
+}
+
 test('the page is served from Lobby under a Content-Security-Policy; unknown rooms are 404', async () => {
   const context = await browser.newContext();
   const { page, response, errors } = await openRoom(context, '101');
@@ -139,10 +147,7 @@ test('the right PIN opens the chat: the guest sends, staff reply live, the handl
   await page.waitForFunction((key) =>
     JSON.parse(localStorage.getItem(key)).current_staff_handler?.name === 'John Smith', SESSION_KEY);
   // Read while visible: the guest has nothing unread.
-  await page.waitForFunction(async (token) => {
-    const answer = await fetch(`/api/chat/guest-session/${token}/unread-count/`).then((r) => r.json());
-    return answer.unread_count === 0;
-  }, session.session_token);
+  await everythingRead(page, session.session_token);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -289,10 +294,7 @@ test('while hidden, staff messages count in the title and notify; visible again 
   assert.equal(await unread(), 2);
   await setHidden(page, false);
   assert.equal(await page.title(), 'Room 101 · Hotel Killarney');
-  await page.waitForFunction(async (token) => {
-    const answer = await fetch(`/api/chat/guest-session/${token}/unread-count/`).then((r) => r.json());
-    return answer.unread_count === 0;
-  }, session.session_token);
+  await everythingRead(page, session.session_token);
   assert.deepEqual(errors, []);
   await context.close();
 });
