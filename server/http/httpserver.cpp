@@ -1,7 +1,12 @@
 #include "http/httpserver.h"
 
 #include <QDateTime>
+#include <QLoggingCategory>
 #include <QTcpSocket>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace lobby::http {
 
@@ -34,6 +39,19 @@ QByteArray methodName(Method method)
 bool isWebSocketUpgrade(const QHttpServerRequest &request)
 {
     return request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
+}
+
+// Qt 6.4 warns "WebSocket received but no slots connected..." each time handleRequest() declines
+// an upgrade, which is how HttpServer takes upgraded sockets over; that category says nothing
+// else a server needs.
+QLoggingCategory::CategoryFilter previousCategoryFilter = nullptr;
+
+void quietUpgradeWarnings(QLoggingCategory *category)
+{
+    if (previousCategoryFilter)
+        previousCategoryFilter(category);
+    if (qstrcmp(category->categoryName(), "qt.httpserver") == 0)
+        category->setEnabled(QtWarningMsg, false);
 }
 
 } // namespace
@@ -80,8 +98,14 @@ private:
 HttpServer::HttpServer(ServerLimits limits, QObject *parent)
     : QAbstractHttpServer(parent), m_limits(std::move(limits))
 {
-    connect(this, &QAbstractHttpServer::newWebSocketConnection, this,
-            &HttpServer::onNewWebSocketConnections);
+    // Qt offers handleRequest() the upgrades only while this signal is connected; no socket
+    // ever reaches QtWebSockets (handleUpgrade()), so nothing is emitted.
+    connect(this, &QAbstractHttpServer::newWebSocketConnection, this, [] {});
+    static const bool filterInstalled = [] {
+        previousCategoryFilter = QLoggingCategory::installFilter(quietUpgradeWarnings);
+        return true;
+    }();
+    Q_UNUSED(filterInstalled);
 }
 
 HttpServer::~HttpServer() = default;
@@ -217,7 +241,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 
 void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    // Qt 6.4 lands here after a refused upgrade, which handleUpgrade() has answered already.
+    // Qt 6.4 lands here after every upgrade, which handleUpgrade() has dealt with already.
     if (isWebSocketUpgrade(request))
         return;
     QHttpServerResponder responder = makeResponder(request, socket);
@@ -228,8 +252,9 @@ void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *s
 
 bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    // Returning false makes Qt close the socket after what was written here; returning true
-    // hands it to QtWebSockets for the handshake.
+    // Whatever happens here, handleRequest() returns false, and Qt closes its QTcpSocket after
+    // what was written to it. An accepted connection goes on, on a duplicate of the descriptor,
+    // as a lobby::http::WebSocket.
     const QString path = request.url().path();
     const ApiFamily family = familyForPath(path);
     const Route *route = nullptr;
@@ -247,6 +272,17 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
         socket->write(rawResponse(404, errorBody(family, QStringLiteral("Not found."))));
         return false;
     }
+    if (request.value("sec-websocket-version").trimmed() != "13") {
+        socket->write(rawResponse(
+            426, errorBody(family, QStringLiteral("Only WebSocket version 13 is spoken.")),
+            {{"Sec-WebSocket-Version", "13"}}));
+        return false;
+    }
+    const QByteArray handshake = WebSocket::handshakeResponse(request.value("sec-websocket-key"));
+    if (handshake.isEmpty() || request.method() != Method::Get) {
+        socket->write(rawResponse(400, errorBody(family, QStringLiteral("Invalid upgrade."))));
+        return false;
+    }
     const UpgradeDecision decision = route->verifier
                                          ? route->verifier(HttpRequest(request, params, family))
                                          : UpgradeDecision::accept();
@@ -254,31 +290,22 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
         socket->write(rawResponse(decision.status, errorBody(family, decision.message)));
         return false;
     }
-    // QtWebSockets times a handshake out after 10 s; anything older will never arrive.
-    m_pendingUpgrades.removeIf(
-        [](const auto &pending) { return pending.value().expires.hasExpired(); });
-    m_pendingUpgrades.insert({socket->peerAddress().toString(), socket->peerPort()},
-                             {route, decision.context, QDeadlineTimer(30000)});
-    return true;
-}
-
-void HttpServer::onNewWebSocketConnections()
-{
-    while (hasPendingWebSocketConnections()) {
-        std::unique_ptr<QWebSocket> socket = nextPendingWebSocketConnection();
-        if (!socket)
-            return;
-        const auto pending =
-            m_pendingUpgrades.take({socket->peerAddress().toString(), socket->peerPort()});
-        socket->setMaxAllowedIncomingFrameSize(m_limits.maxWebSocketFrame);
-        socket->setMaxAllowedIncomingMessageSize(m_limits.maxWebSocketMessage);
-        if (!pending.route) {
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
-            socket.release()->deleteLater();
-            continue;
-        }
-        pending.route->webSocketHandler(std::move(socket), pending.context);
+    const int descriptor = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    if (descriptor < 0) {
+        socket->write(rawResponse(503, errorBody(family, QStringLiteral("Too many connections."))));
+        return false;
     }
+    // A fresh connection's send buffer is empty, so the handshake goes out whole.
+    if (::send(descriptor, handshake.constData(), size_t(handshake.size()), MSG_NOSIGNAL) !=
+        handshake.size()) {
+        ::close(descriptor);
+        return false;
+    }
+    auto webSocket =
+        std::make_unique<WebSocket>(descriptor, socket->peerAddress(), m_limits.webSockets);
+    new ConnectionTracker(webSocket.get(), m_openConnections);
+    route->webSocketHandler(std::move(webSocket), decision.context);
+    return false;
 }
 
 QList<Header> HttpServer::corsHeaders(const QHttpServerRequest &request, ApiFamily family) const

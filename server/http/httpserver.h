@@ -2,16 +2,15 @@
 
 #include "http/httptypes.h"
 #include "http/requestguard.h"
+#include "http/websocket.h"
 
 #include <QAbstractHttpServer>
-#include <QDeadlineTimer>
 #include <QHostAddress>
 #include <QHttpServerResponder>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QVariant>
-#include <QWebSocket>
 
 #include <functional>
 #include <memory>
@@ -21,8 +20,7 @@ namespace lobby::http {
 struct ServerLimits
 {
     RequestLimits requests;
-    quint64 maxWebSocketFrame = 64 << 10; // QtWebSockets would accept ~2 GiB
-    quint64 maxWebSocketMessage = 256 << 10;
+    WebSocketLimits webSockets;
     int listenBacklog = 4096; // Qt's default of 50 drops bursts of connects
     QStringList corsOrigins = {QStringLiteral("*")};
 };
@@ -51,7 +49,7 @@ struct UpgradeDecision
     }
 };
 using UpgradeVerifier = std::function<UpgradeDecision(const HttpRequest &)>;
-using WebSocketHandler = std::function<void(std::unique_ptr<QWebSocket>, const QVariant &context)>;
+using WebSocketHandler = std::function<void(std::unique_ptr<WebSocket>, const QVariant &context)>;
 
 // HTTP, Server-Sent Events and WebSocket on one port. Routes are patterns like
 // "/api/chats/visitors/{id}/validate/" (a trailing slash is part of the path); "{*rest}" takes
@@ -101,23 +99,14 @@ private:
         UpgradeVerifier verifier;
         WebSocketHandler webSocketHandler;
     };
-    struct PendingUpgrade
-    {
-        const Route *route = nullptr;
-        QVariant context;
-        QDeadlineTimer expires; // a handshake that never completes is forgotten
-    };
-
     void addRoute(Route route, const QString &pattern);
     const Route *match(const QString &path, QHttpServerRequest::Method method,
                        QHash<QString, QString> *params, QStringList *allowed) const;
     bool handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket);
-    void onNewWebSocketConnections();
     class GuardedTcpServer;
     ServerLimits m_limits;
     QPointer<GuardedTcpServer> m_tcpServer;
     std::vector<std::unique_ptr<Route>> m_routes;
-    QHash<QPair<QString, quint16>, PendingUpgrade> m_pendingUpgrades;
     std::shared_ptr<int> m_openConnections = std::make_shared<int>(0);
 };
 

@@ -36,8 +36,8 @@ private Q_SLOTS:
         m_db = std::make_unique<test::TestDatabase>();
         ServerConfig config;
         config.jwtSecret = QByteArray(48, 's');
-        config.limits.maxWebSocketMessage = 1024;
-        config.limits.maxWebSocketFrame = 1024;
+        config.limits.webSockets.maxMessage = 1024;
+        config.limits.webSockets.maxFrame = 1024;
         m_server = std::make_unique<LobbyServer>(m_db->chat(), config);
         QString error;
         QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
@@ -62,13 +62,13 @@ private Q_SLOTS:
                     return UpgradeDecision::refuse(401, QStringLiteral("Bad token."));
                 return UpgradeDecision::accept(request.param(QStringLiteral("id")));
             },
-            [this](std::unique_ptr<QWebSocket> socket, const QVariant &context) {
-                QWebSocket *ws = socket.release();
+            [this](std::unique_ptr<lobby::http::WebSocket> socket, const QVariant &context) {
+                lobby::http::WebSocket *ws = socket.release();
                 ws->setParent(this);
-                const QString id = context.toString();
-                connect(ws, &QWebSocket::textMessageReceived, ws,
-                        [ws, id](const QString &text) { ws->sendTextMessage(id + ':' + text); });
-                connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+                const QByteArray id = context.toString().toUtf8();
+                connect(ws, &lobby::http::WebSocket::textMessageReceived, ws,
+                        [ws, id](const QByteArray &text) { ws->sendText(id + ':' + text); });
+                connect(ws, &lobby::http::WebSocket::disconnected, ws, &QObject::deleteLater);
             });
     }
 
@@ -276,6 +276,26 @@ private Q_SLOTS:
         client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/nowhere/").arg(m_port)));
         QVERIFY(errors.wait(5000));
         QCOMPARE(connected.count(), 0);
+    }
+
+    void malformedUpgradesAreRefused()
+    {
+        QByteArray oldVersion = upgradeRequest("/ws/test/42/?token=good");
+        oldVersion.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8");
+        const auto version = rawExchange(m_port, oldVersion);
+        QCOMPARE(version.status, 426);
+        QCOMPARE(version.header("sec-websocket-version"), QByteArray("13"));
+        QByteArray badKey = upgradeRequest("/ws/test/42/?token=good");
+        badKey.replace("dGhlIHNhbXBsZSBub25jZQ==", "short");
+        QCOMPARE(rawExchange(m_port, badKey).status, 400);
+        QByteArray post = upgradeRequest("/ws/test/42/?token=good");
+        post.replace("GET ", "POST ");
+        QCOMPARE(rawExchange(m_port, post).status, 400);
+        // The accepted upgrade answers with RFC 6455 1.3's value for this key.
+        const auto accepted = rawExchange(m_port, upgradeRequest("/ws/test/42/?token=good"), 1000);
+        QCOMPARE(accepted.status, 101);
+        QCOMPARE(accepted.header("sec-websocket-accept"),
+                 QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
     }
 
     void plainRequestToAWebSocketPathIs426()

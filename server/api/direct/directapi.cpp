@@ -6,10 +6,10 @@
 #include "lobbyserver.h"
 #include "store/store.h"
 
+#include "http/websocket.h"
 #include <QJsonDocument>
 #include <QPointer>
 #include <QTimer>
-#include <QWebSocket>
 
 namespace lobby::api::direct {
 
@@ -36,7 +36,7 @@ QString timestamp(const QDateTime &time)
 // One open /ws/chat/<peer>/ socket.
 struct DirectConnection : QObject
 {
-    QWebSocket *socket = nullptr; // child of this
+    http::WebSocket *socket = nullptr; // child of this
     Account account;
     Account peer;
     qint64 conversationId = 0;
@@ -73,8 +73,8 @@ private:
     }
 
     void registerRoutes();
-    void accept(std::unique_ptr<QWebSocket> socket, const QVariant &context);
-    void onFrame(DirectConnection *connection, const QString &text);
+    void accept(std::unique_ptr<http::WebSocket> socket, const QVariant &context);
+    void onFrame(DirectConnection *connection, const QByteArray &text);
     void onDomainEvent(const DomainEvent &event);
 
     http::HttpServer &m_http;
@@ -164,24 +164,24 @@ void DirectApi::registerRoutes()
             return UpgradeDecision::accept(
                 QVariantList{who->account.id, peer->id, who->claims.expiresAt.toMSecsSinceEpoch()});
         },
-        [this](std::unique_ptr<QWebSocket> socket, const QVariant &context) {
+        [this](std::unique_ptr<http::WebSocket> socket, const QVariant &context) {
             accept(std::move(socket), context);
         });
 }
 
-void DirectApi::accept(std::unique_ptr<QWebSocket> socket, const QVariant &context)
+void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &context)
 {
     const QVariantList ids = context.toList();
-    QWebSocket *ws = socket.release();
+    http::WebSocket *ws = socket.release();
     const auto account = m_chat.store().accountById(ids.value(0).toLongLong());
     const auto peer = m_chat.store().accountById(ids.value(1).toLongLong());
     const auto conversation = account && peer ? m_chat.openDirectConversation(*account, *peer)
                                               : Result<Conversation>(notFound(QString()));
     if (!conversation) {
         ws->setParent(this);
-        connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+        connect(ws, &http::WebSocket::disconnected, ws, &QObject::deleteLater);
         QTimer::singleShot(5000, ws, [ws] { ws->abort(); });
-        ws->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
+        ws->close(http::WebSocket::ClosePolicyViolated,
                   QStringLiteral("The conversation could not be opened."));
         return;
     }
@@ -196,13 +196,12 @@ void DirectApi::accept(std::unique_ptr<QWebSocket> socket, const QVariant &conte
     m_connections.append(connection);
     m_chat.connectionOpened(account->siteId, account->actor());
 
-    connect(ws, &QWebSocket::textMessageReceived, connection,
-            [this, connection](const QString &text) { onFrame(connection, text); });
-    connect(ws, &QWebSocket::binaryMessageReceived, connection, [connection] {
-        connection->socket->sendTextMessage(
-            QString::fromUtf8(encode({{"error", "Send JSON text: {\"message\": \"...\"}"}})));
+    connect(ws, &http::WebSocket::textMessageReceived, connection,
+            [this, connection](const QByteArray &text) { onFrame(connection, text); });
+    connect(ws, &http::WebSocket::binaryMessageReceived, connection, [connection] {
+        connection->socket->sendText(encode({{"error", "Send JSON text: {\"message\": \"...\"}"}}));
     });
-    connect(ws, &QWebSocket::disconnected, connection, [this, connection] {
+    connect(ws, &http::WebSocket::disconnected, connection, [this, connection] {
         if (!m_connections.removeAll(connection))
             return;
         m_hub.unsubscribeAll(connection);
@@ -213,7 +212,7 @@ void DirectApi::accept(std::unique_ptr<QWebSocket> socket, const QVariant &conte
     QTimer::singleShot(std::chrono::milliseconds(
                            std::max<qint64>(0, expiresAt - QDateTime::currentMSecsSinceEpoch())),
                        ws, [ws] {
-                           ws->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                           ws->close(http::WebSocket::ClosePolicyViolated,
                                      QStringLiteral("Token expired."));
                        });
 
@@ -229,11 +228,11 @@ void DirectApi::accept(std::unique_ptr<QWebSocket> socket, const QVariant &conte
     for (const Message &m : history) {
         const Actor recipient = m.sender == me ? peer->actor() : me;
         const bool isRead = lastRead.value({int(recipient.kind), recipient.id}) >= m.id;
-        ws->sendTextMessage(QString::fromUtf8(encode({{"sender_id", m.sender.id},
-                                                      {"reciever_id", recipient.id},
-                                                      {"content", m.content},
-                                                      {"timestamp", timestamp(m.createdAt)},
-                                                      {"is_read", isRead}})));
+        ws->sendText(encode({{"sender_id", m.sender.id},
+                             {"reciever_id", recipient.id},
+                             {"content", m.content},
+                             {"timestamp", timestamp(m.createdAt)},
+                             {"is_read", isRead}}));
         if (!(m.sender == me))
             newestFromOthers = m.id;
     }
@@ -241,7 +240,7 @@ void DirectApi::accept(std::unique_ptr<QWebSocket> socket, const QVariant &conte
         m_chat.markRead(conversation->id, me, newestFromOthers);
 
     m_hub.subscribe(topicOf(conversation->id), connection, [this, connection](const QByteArray &f) {
-        connection->socket->sendTextMessage(QString::fromUtf8(f));
+        connection->socket->sendText(f);
         if (m_delivering && !(m_delivering->sender == connection->account.actor())) {
             // Received means read. Queued so that every family sees the message before its
             // read receipt.
@@ -258,13 +257,13 @@ void DirectApi::accept(std::unique_ptr<QWebSocket> socket, const QVariant &conte
     });
 }
 
-void DirectApi::onFrame(DirectConnection *connection, const QString &text)
+void DirectApi::onFrame(DirectConnection *connection, const QByteArray &text)
 {
     const auto fail = [connection](const QString &message) {
-        connection->socket->sendTextMessage(QString::fromUtf8(encode({{"error", message}})));
+        connection->socket->sendText(encode({{"error", message}}));
     };
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
         return fail(QStringLiteral("Send JSON: {\"message\": \"...\"}"));
     const QJsonValue message = document.object().value(u"message");

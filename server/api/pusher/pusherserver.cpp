@@ -4,6 +4,7 @@
 #include "http/httpserver.h"
 #include "realtime/hub.h"
 
+#include "http/websocket.h"
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
@@ -11,7 +12,6 @@
 #include <QRandomGenerator>
 #include <QTimer>
 #include <QUrlQuery>
-#include <QWebSocket>
 
 namespace lobby::api::pusher {
 
@@ -77,18 +77,14 @@ public:
         QString userId; // presence channels
     };
 
-    PusherConnection(QWebSocket *socket, QString socketId, QObject *parent)
+    PusherConnection(http::WebSocket *socket, QString socketId, QObject *parent)
         : QObject(parent), socket(socket), socketId(std::move(socketId))
     {
         socket->setParent(this);
         activity.setSingleShot(true);
     }
 
-    void send(const QByteArray &frame)
-    {
-        if (socket->state() == QAbstractSocket::ConnectedState)
-            socket->sendTextMessage(QString::fromUtf8(frame));
-    }
+    void send(const QByteArray &frame) { socket->sendText(frame); }
 
     // pusher:* events whose data is an object (errors) rather than a string.
     void sendObject(const QString &event, const QJsonObject &data, const QString &channel = {})
@@ -108,10 +104,10 @@ public:
     void fail(int code, const QString &message)
     {
         error(code, message);
-        socket->close(QWebSocketProtocol::CloseCode(code), message);
+        socket->close(quint16(code), message);
     }
 
-    QWebSocket *socket;
+    http::WebSocket *socket;
     QString socketId;
     QHash<QString, Subscription> subscriptions;
     QHash<QString, Grant> grants; // signed for this socket, not yet used
@@ -180,7 +176,7 @@ void PusherServer::registerRoutes(http::HttpServer &http)
                 request.param(QStringLiteral("key")), request.query(QStringLiteral("protocol")),
                 request.raw().query().hasQueryItem(QStringLiteral("protocol"))});
         },
-        [this](std::unique_ptr<QWebSocket> socket, const QVariant &context) {
+        [this](std::unique_ptr<http::WebSocket> socket, const QVariant &context) {
             const QVariantList values = context.toList();
             auto *connection = new PusherConnection(socket.release(), newSocketId(), this);
             const QString key = values.value(0).toString();
@@ -202,7 +198,7 @@ void PusherServer::registerRoutes(http::HttpServer &http)
                 accept(connection);
                 return;
             }
-            connect(connection->socket, &QWebSocket::disconnected, connection,
+            connect(connection->socket, &http::WebSocket::disconnected, connection,
                     &QObject::deleteLater);
         });
 
@@ -325,8 +321,8 @@ void PusherServer::registerRoutes(http::HttpServer &http)
 void PusherServer::accept(PusherConnection *connection)
 {
     m_connections.insert(connection->socketId, connection);
-    QWebSocket *socket = connection->socket;
-    connect(socket, &QWebSocket::disconnected, connection, [this, connection] {
+    http::WebSocket *socket = connection->socket;
+    connect(socket, &http::WebSocket::disconnected, connection, [this, connection] {
         forget(connection);
         connection->deleteLater();
     });
@@ -343,17 +339,17 @@ void PusherServer::accept(PusherConnection *connection)
         connection->awaitingPong = true;
         connection->activity.start(m_options.pongTimeoutSeconds * 1000);
     });
-    connect(socket, &QWebSocket::binaryMessageReceived, connection,
+    connect(socket, &http::WebSocket::binaryMessageReceived, connection,
             [connection, restartActivity](const QByteArray &) {
                 restartActivity();
                 connection->error(0, QStringLiteral("Binary frames are not part of the protocol"));
             });
     connect(
-        socket, &QWebSocket::textMessageReceived, connection,
-        [this, connection, restartActivity](const QString &text) {
+        socket, &http::WebSocket::textMessageReceived, connection,
+        [this, connection, restartActivity](const QByteArray &text) {
             restartActivity();
             QJsonParseError parseError;
-            const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+            const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
             if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
                 connection->error(
                     0, QStringLiteral("Malformed message: %1").arg(parseError.errorString()));

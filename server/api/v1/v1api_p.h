@@ -10,11 +10,11 @@
 #include "lobbyserver.h"
 #include "realtime/hub.h"
 
+#include "http/websocket.h"
 #include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QSet>
-#include <QWebSocket>
 
 #include <memory>
 #include <optional>
@@ -24,7 +24,7 @@ namespace lobby::api::v1 {
 // One open v1 WebSocket.
 struct V1Connection : QObject
 {
-    QWebSocket *socket = nullptr; // child of this
+    http::WebSocket *socket = nullptr; // child of this
     chat::Account account;
     QSet<qint64> joined;
 };
@@ -70,8 +70,8 @@ public:
     QList<QPointer<V1Connection>> m_connections;
 
 private:
-    void accept(std::unique_ptr<QWebSocket> socket, const QVariant &context);
-    void onFrame(V1Connection *connection, const QString &text);
+    void accept(std::unique_ptr<http::WebSocket> socket, const QVariant &context);
+    void onFrame(V1Connection *connection, const QByteArray &text);
     void sendError(V1Connection *connection, const QString &message);
     void publishRoomEvent(qint64 conversationId, const QJsonObject &event,
                           const chat::Actor &except);

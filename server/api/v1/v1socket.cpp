@@ -61,26 +61,26 @@ void V1Api::registerSocketRoutes()
                 }
                 return UpgradeDecision::accept(context);
             },
-            [this](std::unique_ptr<QWebSocket> socket, const QVariant &context) {
+            [this](std::unique_ptr<http::WebSocket> socket, const QVariant &context) {
                 accept(std::move(socket), context);
             });
     }
 }
 
-void V1Api::accept(std::unique_ptr<QWebSocket> socket, const QVariant &context)
+void V1Api::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &context)
 {
     const QVariantMap map = context.toMap();
-    QWebSocket *ws = socket.release();
+    http::WebSocket *ws = socket.release();
     const auto account =
         map.contains(QStringLiteral("account"))
             ? m_chat.store().accountById(map.value(QStringLiteral("account")).toLongLong())
             : std::nullopt;
     if (!account) {
         ws->setParent(this);
-        connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+        connect(ws, &http::WebSocket::disconnected, ws, &QObject::deleteLater);
         QTimer::singleShot(5000, ws, [ws] { ws->abort(); });
         const QString reason = map.value(QStringLiteral("error")).toString();
-        ws->close(QWebSocketProtocol::CloseCodePolicyViolated,
+        ws->close(http::WebSocket::ClosePolicyViolated,
                   QStringLiteral("Authentication failed: %1").arg(reason).left(120));
         return;
     }
@@ -93,24 +93,23 @@ void V1Api::accept(std::unique_ptr<QWebSocket> socket, const QVariant &context)
     m_connections.append(connection);
     m_chat.connectionOpened(account->siteId, account->actor());
 
-    connect(ws, &QWebSocket::textMessageReceived, connection,
-            [this, connection](const QString &text) { onFrame(connection, text); });
-    connect(ws, &QWebSocket::binaryMessageReceived, connection,
+    connect(ws, &http::WebSocket::textMessageReceived, connection,
+            [this, connection](const QByteArray &text) { onFrame(connection, text); });
+    connect(ws, &http::WebSocket::binaryMessageReceived, connection,
             [this, connection] { sendError(connection, QStringLiteral("Frames are JSON text.")); });
-    connect(ws, &QWebSocket::disconnected, connection,
+    connect(ws, &http::WebSocket::disconnected, connection,
             [this, connection] { closeConnection(connection); });
     // An access token stops working when it expires, and so does the socket it opened.
     const qint64 remaining =
         QDateTime::currentMSecsSinceEpoch() - map.value(QStringLiteral("expires")).toLongLong();
     QTimer::singleShot(std::chrono::milliseconds(std::max<qint64>(0, -remaining)), ws, [ws] {
-        ws->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Token expired."));
+        ws->close(http::WebSocket::ClosePolicyViolated, QStringLiteral("Token expired."));
     });
 
-    ws->sendTextMessage(
-        QString::fromUtf8(encode({{"type", "connected"},
-                                  {"participant_type", actorType(account->actor().kind)},
-                                  {"participant_id", account->id},
-                                  {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}})));
+    ws->sendText(encode({{"type", "connected"},
+                         {"participant_type", actorType(account->actor().kind)},
+                         {"participant_id", account->id},
+                         {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}}));
 }
 
 void V1Api::closeConnection(V1Connection *connection)
@@ -133,8 +132,7 @@ void V1Api::closeConnection(V1Connection *connection)
 
 void V1Api::sendError(V1Connection *connection, const QString &message)
 {
-    connection->socket->sendTextMessage(
-        QString::fromUtf8(encode({{"type", "error"}, {"error", message}})));
+    connection->socket->sendText(encode({{"type", "error"}, {"error", message}}));
 }
 
 void V1Api::publishRoomEvent(qint64 conversationId, const QJsonObject &event, const Actor &except)
@@ -144,10 +142,10 @@ void V1Api::publishRoomEvent(qint64 conversationId, const QJsonObject &event, co
     m_skipActor.reset();
 }
 
-void V1Api::onFrame(V1Connection *connection, const QString &text)
+void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
 {
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
         return sendError(connection, QStringLiteral("Invalid JSON: a frame is a JSON object."));
     const QJsonObject frame = document.object();
@@ -156,8 +154,8 @@ void V1Api::onFrame(V1Connection *connection, const QString &text)
     const Actor actor = me.actor();
 
     if (type == u"ping") {
-        connection->socket->sendTextMessage(QString::fromUtf8(
-            encode({{"type", "pong"}, {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}})));
+        connection->socket->sendText(
+            encode({{"type", "pong"}, {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}}));
         return;
     }
     static const QStringList chatActions = {
@@ -182,7 +180,7 @@ void V1Api::onFrame(V1Connection *connection, const QString &text)
         m_hub.subscribe(topicOf(*chatId), connection, [this, connection](const QByteArray &f) {
             if (m_skipActor && *m_skipActor == connection->account.actor())
                 return;
-            connection->socket->sendTextMessage(QString::fromUtf8(f));
+            connection->socket->sendText(f);
         });
         const auto participant = m_chat.store().participant(*chatId, actor);
         if (!participant || !participant->active) {
@@ -307,10 +305,9 @@ void V1Api::onFrame(V1Connection *connection, const QString &text)
     if (posted->duplicate) {
         // A retry: nothing new was emitted, so confirm to this socket only.
         Presenter presenter(m_chat);
-        connection->socket->sendTextMessage(
-            QString::fromUtf8(encode({{"type", "message"},
-                                      {"chat_id", *chatId},
-                                      {"message", presenter.message(posted->message)}})));
+        connection->socket->sendText(encode({{"type", "message"},
+                                             {"chat_id", *chatId},
+                                             {"message", presenter.message(posted->message)}}));
     }
 }
 
