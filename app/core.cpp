@@ -6,6 +6,7 @@
 #include "chat/clusterbridge.h"
 #include "demo.h"
 #include "lobbyserver.h"
+#include "realtime/epolldispatcher.h"
 #include "store/migrations.h"
 #include "store/store.h"
 
@@ -119,11 +120,11 @@ Core::~Core()
 
 bool Core::start(const CoreConfig &config, QString *error)
 {
-    // Qt's glib dispatcher polls every socket on every wakeup; the plain UNIX one does not. It is
-    // chosen per thread when the thread starts, so the GUI thread keeps glib (desktop
-    // integration) and the core thread with thousands of sockets does not. Measured with
-    // bench/wsbench, fan-out to 2,000 v1 sockets: 14.8 -> 6.5 us of server CPU per delivery.
-    qputenv("QT_NO_GLIB", "1");
+    // The core thread holds thousands of sockets: Qt's glib and UNIX dispatchers look at every
+    // one of them on each wakeup, epoll only at those that are ready (bench/RESULTS.md has the
+    // figures). The GUI thread keeps Qt's dispatcher (desktop integration).
+    if (!m_thread.eventDispatcher())
+        m_thread.setEventDispatcher(new realtime::EpollEventDispatcher);
     m_thread.start();
     m_runtime = new CoreRuntime(config);
     m_runtime->moveToThread(&m_thread);

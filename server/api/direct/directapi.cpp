@@ -8,7 +8,7 @@
 
 #include "http/websocket.h"
 #include <QJsonDocument>
-#include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 namespace lobby::api::direct {
@@ -56,9 +56,7 @@ public:
     ~DirectApi() override
     {
         QObject::disconnect(&m_chat, nullptr, this, nullptr);
-        for (const QPointer<DirectConnection> &connection : std::as_const(m_connections)) {
-            if (!connection)
-                continue;
+        for (DirectConnection *connection : std::as_const(m_connections)) {
             QObject::disconnect(connection->socket, nullptr, connection, nullptr);
             m_chat.connectionClosed(connection->account.siteId, connection->account.actor());
             connection->socket->abort();
@@ -82,7 +80,7 @@ private:
     ChatService &m_chat;
     const auth::TokenService &m_tokens;
     auth::LoginPolicy m_loginPolicy;
-    QList<QPointer<DirectConnection>> m_connections;
+    QSet<DirectConnection *> m_connections; // a set: thousands close at once
     // The message being fanned out: recipients (not its sender) mark it read on receipt.
     std::optional<Message> m_delivering;
 };
@@ -193,7 +191,7 @@ void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &
     connection->peer = *peer;
     connection->conversationId = conversation->id;
     ws->setParent(connection);
-    m_connections.append(connection);
+    m_connections.insert(connection);
     m_chat.connectionOpened(account->siteId, account->actor());
 
     connect(ws, &http::WebSocket::textMessageReceived, connection,
@@ -202,7 +200,7 @@ void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &
         connection->socket->sendText(encode({{"error", "Send JSON text: {\"message\": \"...\"}"}}));
     });
     connect(ws, &http::WebSocket::disconnected, connection, [this, connection] {
-        if (!m_connections.removeAll(connection))
+        if (!m_connections.remove(connection))
             return;
         m_hub.unsubscribeAll(connection);
         m_chat.connectionClosed(connection->account.siteId, connection->account.actor());

@@ -33,9 +33,7 @@ V1Api::~V1Api()
     QObject::disconnect(&m_chat, nullptr, this, nullptr);
     // The hub may be gone already (it is destroyed before the HttpServer): close sockets
     // without the handlers that would unsubscribe from it.
-    for (const QPointer<V1Connection> &connection : std::as_const(m_connections)) {
-        if (!connection)
-            continue;
+    for (V1Connection *connection : std::as_const(m_connections)) {
         QObject::disconnect(connection->socket, nullptr, this, nullptr);
         QObject::disconnect(connection->socket, nullptr, connection, nullptr);
         m_chat.connectionClosed(connection->account.siteId, connection->account.actor());

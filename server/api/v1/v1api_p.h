@@ -13,7 +13,6 @@
 #include "http/websocket.h"
 #include <QHash>
 #include <QObject>
-#include <QPointer>
 #include <QSet>
 
 #include <memory>
@@ -67,7 +66,7 @@ public:
     // Set while an event is fanned out: that actor's own sockets are skipped (typing,
     // read receipts, joins and leaves go to the others).
     std::optional<chat::Actor> m_skipActor;
-    QList<QPointer<V1Connection>> m_connections;
+    QSet<V1Connection *> m_connections; // a set: thousands close at once
 
 private:
     void accept(std::unique_ptr<http::WebSocket> socket, const QVariant &context);

@@ -90,7 +90,7 @@ void V1Api::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &cont
     connection->socket = ws;
     connection->account = *account;
     ws->setParent(connection);
-    m_connections.append(connection);
+    m_connections.insert(connection);
     m_chat.connectionOpened(account->siteId, account->actor());
 
     connect(ws, &http::WebSocket::textMessageReceived, connection,
@@ -114,7 +114,7 @@ void V1Api::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &cont
 
 void V1Api::closeConnection(V1Connection *connection)
 {
-    if (!m_connections.removeAll(connection))
+    if (!m_connections.remove(connection))
         return;
     const Actor actor = connection->account.actor();
     m_hub.unsubscribeAll(connection);
