@@ -10,7 +10,7 @@ seconds=${1:-60}
 shift || true
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${LOBBY_FUZZ_BUILD:-$root/build-fuzz}
-all=(fuzz_json fuzz_jwt fuzz_requestguard fuzz_multipart fuzz_assistant fuzz_http fuzz_socket)
+all=(fuzz_json fuzz_jwt fuzz_requestguard fuzz_multipart fuzz_assistant fuzz_http fuzz_socket fuzz_wsframe)
 harnesses=("${@:-${all[@]}}")
 [ $# -gt 0 ] || harnesses=("${all[@]}")
 
