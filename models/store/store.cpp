@@ -50,25 +50,57 @@ std::optional<qint64> Store::insertReturningId(const char *sql, const QVariantLi
                        [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
 }
 
+bool Store::executeDirect(const QString &sql)
+{
+    QSqlQuery query(m_database.handle());
+    if (query.exec(sql))
+        return true;
+    m_lastError = query.lastError().text();
+    return false;
+}
+
+// Nested levels share one savepoint name: SQLite and PostgreSQL both release or roll back the
+// most recent savepoint of that name.
 bool Store::beginTransaction()
 {
-    if (m_database.handle().transaction())
-        return true;
-    m_lastError = m_database.handle().lastError().text();
-    return false;
+    if (m_transactionDepth > 0) {
+        if (!executeDirect(QStringLiteral("SAVEPOINT lobby_nested")))
+            return false;
+    } else if (!m_database.handle().transaction()) {
+        m_lastError = m_database.handle().lastError().text();
+        return false;
+    }
+    ++m_transactionDepth;
+    return true;
 }
 
 bool Store::commit()
 {
-    if (m_database.handle().commit())
+    if (m_transactionDepth > 1) {
+        if (!executeDirect(QStringLiteral("RELEASE SAVEPOINT lobby_nested")))
+            return false;
+        --m_transactionDepth;
         return true;
-    m_lastError = m_database.handle().lastError().text();
-    return false;
+    }
+    if (!m_database.handle().commit()) {
+        m_lastError = m_database.handle().lastError().text();
+        return false;
+    }
+    m_transactionDepth = 0;
+    ++m_commits;
+    return true;
 }
 
 void Store::rollback()
 {
+    if (m_transactionDepth > 1) {
+        executeDirect(QStringLiteral("ROLLBACK TO SAVEPOINT lobby_nested"));
+        executeDirect(QStringLiteral("RELEASE SAVEPOINT lobby_nested"));
+        --m_transactionDepth;
+        return;
+    }
     m_database.handle().rollback();
+    m_transactionDepth = 0;
 }
 
 // ---- sites and accounts
