@@ -19,6 +19,8 @@ QSqlQuery *Store::run(const char *sql, const QVariantList &values)
     auto it = m_statements.find(sql);
     if (it == m_statements.end()) {
         QSqlQuery query(m_database.handle());
+        // Rows are read once, front to back (rows.h): no client-side row cache.
+        query.setForwardOnly(true);
         if (!query.prepare(QString::fromUtf8(sql))) {
             m_lastError = query.lastError().text();
             qWarning("store: cannot prepare statement: %s", qPrintable(m_lastError));
@@ -50,10 +52,13 @@ std::optional<qint64> Store::insertReturningId(const char *sql, const QVariantLi
                        [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
 }
 
-bool Store::executeDirect(const QString &sql)
+bool Store::executeUnbound(const char *sql)
 {
+    // PostgreSQL cannot PREPARE savepoint statements; SQLite keeps them prepared.
+    if (m_database.dialect() == Dialect::Sqlite)
+        return execute(sql, {});
     QSqlQuery query(m_database.handle());
-    if (query.exec(sql))
+    if (query.exec(QString::fromUtf8(sql)))
         return true;
     m_lastError = query.lastError().text();
     return false;
@@ -64,7 +69,7 @@ bool Store::executeDirect(const QString &sql)
 bool Store::beginTransaction()
 {
     if (m_transactionDepth > 0) {
-        if (!executeDirect(QStringLiteral("SAVEPOINT lobby_nested")))
+        if (!executeUnbound("SAVEPOINT lobby_nested"))
             return false;
     } else if (!m_database.handle().transaction()) {
         m_lastError = m_database.handle().lastError().text();
@@ -77,7 +82,7 @@ bool Store::beginTransaction()
 bool Store::commit()
 {
     if (m_transactionDepth > 1) {
-        if (!executeDirect(QStringLiteral("RELEASE SAVEPOINT lobby_nested")))
+        if (!executeUnbound("RELEASE SAVEPOINT lobby_nested"))
             return false;
         --m_transactionDepth;
         return true;
@@ -94,8 +99,8 @@ bool Store::commit()
 void Store::rollback()
 {
     if (m_transactionDepth > 1) {
-        executeDirect(QStringLiteral("ROLLBACK TO SAVEPOINT lobby_nested"));
-        executeDirect(QStringLiteral("RELEASE SAVEPOINT lobby_nested"));
+        executeUnbound("ROLLBACK TO SAVEPOINT lobby_nested");
+        executeUnbound("RELEASE SAVEPOINT lobby_nested");
         --m_transactionDepth;
         return;
     }

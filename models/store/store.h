@@ -165,9 +165,8 @@ private:
     QSqlQuery *run(const char *sql, const QVariantList &values = {});
     std::optional<qint64> insertReturningId(const char *sql, const QVariantList &values);
     bool execute(const char *sql, const QVariantList &values);
-    // Runs a statement that takes no values and is not prepared (savepoints: PostgreSQL cannot
-    // PREPARE them).
-    bool executeDirect(const QString &sql);
+    // Runs a statement without values (savepoints), prepared where the database can.
+    bool executeUnbound(const char *sql);
 
     Database &m_database;
     int m_transactionDepth = 0;
