@@ -1,5 +1,7 @@
-// ChatService's group commit (chatservice_batch.cpp): queued posts are stored in one
-// transaction, announced only after it committed, and refused together when it does not.
+// The full chat path (issue 8): ChatService's group commit (chatservice_batch.cpp) stores queued
+// posts in one transaction, announces them only after it committed and refuses them together
+// when it does not; the statements of a post use indexes.
+#include "store/rows.h"
 #include "testsupport.h"
 
 #include <QSignalSpy>
@@ -11,7 +13,7 @@ using namespace lobby;
 using namespace lobby::chat;
 using lobby::test::TestDatabase;
 
-class TestGroupCommit : public QObject
+class TestChatPath : public QObject
 {
     Q_OBJECT
 
@@ -59,7 +61,7 @@ class TestGroupCommit : public QObject
         static int counter = 0;
         qint64 count = -1;
         {
-            store::Database reader(QStringLiteral("groupcommit-reader-%1").arg(++counter));
+            store::Database reader(QStringLiteral("chatpath-reader-%1").arg(++counter));
             QString error;
             if (!reader.open(db.scratch().config(), &error))
                 qFatal("reader: %s", qPrintable(error));
@@ -294,7 +296,40 @@ private Q_SLOTS:
         QVERIFY(!store.siteBySlug(QStringLiteral("undone")));
         QVERIFY(store.siteBySlug(QStringLiteral("kept")));
     }
+
+    void theStatementsOfAPostUseIndexes()
+    {
+        Fixture f;
+        if (f.postgres())
+            QSKIP("EXPLAIN QUERY PLAN is SQLite's");
+        // The statements as store.cpp runs them (a conversation read also finds its widget
+        // session, see CONVERSATION_COLUMNS).
+        const QStringList statements = {
+            QStringLiteral("SELECT " CONVERSATION_COLUMNS " FROM conversations c WHERE c.id = 1"),
+            QStringLiteral("SELECT " PARTICIPANT_COLUMNS " FROM participants WHERE "
+                           "conversation_id = 1 AND actor_kind = 'customer' AND actor_id = 2"),
+            QStringLiteral("UPDATE conversations SET last_message_id = 1 WHERE id = 1"),
+            QStringLiteral("UPDATE participants SET last_read_message_id = 1 WHERE "
+                           "conversation_id = 1 AND actor_kind = 'customer' AND actor_id = 2"),
+            QStringLiteral("SELECT " MESSAGE_COLUMNS " FROM messages WHERE conversation_id = 1 "
+                           "ORDER BY id DESC LIMIT 50"),
+        };
+        for (const QString &statement : statements) {
+            QSqlQuery plan(f.db.database().handle());
+            QVERIFY2(plan.exec(QStringLiteral("EXPLAIN QUERY PLAN ") + statement),
+                     qPrintable(plan.lastError().text()));
+            QStringList steps;
+            while (plan.next())
+                steps << plan.value(3).toString();
+            for (const QString &step : std::as_const(steps))
+                QVERIFY2(!step.startsWith(QLatin1String("SCAN")), qPrintable(steps.join(u'|')));
+            if (statement.contains(QLatin1String("widget_sessions")))
+                QVERIFY2(
+                    steps.join(u'|').contains(QLatin1String("widget_sessions_by_conversation")),
+                    qPrintable(steps.join(u'|')));
+        }
+    }
 };
 
-QTEST_GUILESS_MAIN(TestGroupCommit)
-#include "tst_groupcommit.moc"
+QTEST_GUILESS_MAIN(TestChatPath)
+#include "tst_chatpath.moc"
