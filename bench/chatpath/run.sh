@@ -20,7 +20,7 @@ SENDERS=${SENDERS:-50}
 RECEIVERS=${RECEIVERS:-10}
 RATE=${RATE:-2000}
 ONLY=${ONLY:-}
-for tool in "$LOBBY" "$WSBENCH"; do
+for tool in "$LOBBY" "$WSBENCH" "$BUILD/bench/postbench"; do
     [[ -x $tool ]] || { echo "missing $tool (build BUILD_DIR first)" >&2; exit 2; }
 done
 
@@ -104,6 +104,9 @@ if [[ $ONLY != lobby ]]; then
         "$WS/user?token=$(token 2)"
 fi
 
+echo "== the domain and the store alone (bench/chatpath/postbench.cpp, no network)"
+"$BUILD/bench/postbench" 2000 "$TMP" || true
+
 if [[ -z $ONLY ]]; then
     echo "== summary"
     /usr/bin/python3 - "$TMP" "$RATE" <<'PY'
@@ -122,8 +125,8 @@ pt = number(read("peer-closed"), r"throughput: (\d+)")
 print(f"closed loop: Lobby {lt:.0f} msg/s, peer {pt:.0f} msg/s: {lt / pt if pt else float('nan'):.1f}x (target >= 3x)")
 for name in ("lobby", "peer"):
     text = read(f"{name}-open")
-    ack = re.search(r"ack latency: p50 (\S+ \S+), p99 (\S+ \S+)", text)
-    all_ = re.search(r"delivery to all \d+ receivers: p50 (\S+ \S+), p99 (\S+ \S+)", text)
+    ack = re.search(r"ack latency: p50 ([^,]+), p99 ([^,]+),", text)
+    all_ = re.search(r"delivery to all \d+ receivers: p50 ([^,]+), p99 ([^,]+),", text)
     done = re.search(r"throughput: (\d+)", text)
     print(f"open loop at {rate} msg/s, {name}: {done.group(1) if done else '?'} msg/s acked, "
           f"ack p99 {ack.group(2) if ack else '?'}, delivery to all p99 "
