@@ -94,7 +94,11 @@ void CoreRuntime::stop()
 {
     if (m_server)
         m_server->stopListening();
-    // Each write runs to completion inside one event of this thread, so none is in flight here.
+    // Each write runs to completion inside one event of this thread, so none is in flight here;
+    // messages queued for the next group commit are stored and answered while their connections
+    // are still open.
+    if (m_chat)
+        m_chat->flushQueue();
     m_server.reset();
     // After the server: its closing connections still tell the other instances.
     m_bridge.reset();

@@ -4,12 +4,16 @@
 //   wsbench connect --url ws://HOST:PORT/PATH?QUERY --count N [--burst 100] [--pid SERVER_PID]
 //   wsbench fanout  --url ... --count N --messages M --send TEXT --marker TEXT
 //                   [--join TEXT] [--sender-url URL] [--interval-ms 20] [--pid SERVER_PID]
+//   wsbench chat    --url SENDER_URL [--url ...] [--receiver-url URL ...] --join TEXT
+//                   --send TEXT --marker TEXT [--senders 50] [--receivers 10] [--duration 15]
+//                   [--warmup 1] [--messages N] [--rate MSG_PER_S] [--pid SERVER_PID]
 //
 // connect: opens N connections in bursts, waits for every handshake, reports the time taken,
 // the server's RSS growth per connection and the kernel's listen overflows.
 // fanout: N receivers (each sends --join after its handshake), one sender sends M frames; for
 // each frame the time until all N receivers have a frame containing --marker#i is measured
 // (p50/p99), and the server's CPU time per delivery (from /proc/PID/stat).
+// chat: the full chat path, see runChat().
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -19,6 +23,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -193,6 +198,15 @@ struct Options
     int intervalMs = 20;
     int pid = 0;
     std::string join, send, marker;
+    // chat
+    std::vector<Url> urls;         // senders, round robin (every --url)
+    std::vector<Url> receiverUrls; // receivers, round robin (every --receiver-url)
+    int senders = 50;
+    int receivers = 10;
+    double duration = 15;
+    double warmup = 1;
+    double rate = 0; // msg/s over all senders; 0: closed loop
+    bool messagesGiven = false;
 };
 
 class Client
@@ -230,18 +244,27 @@ public:
     template <typename Done, typename OnFrame> void run(double seconds, Done done, OnFrame onFrame)
     {
         const auto start = Clock::now();
+        while (!done() && secondsSince(start) < seconds)
+            poll(0.005, onFrame);
+    }
+
+    // Waits up to `seconds` (microsecond precision) for socket events and handles them.
+    template <typename OnFrame> void poll(double seconds, OnFrame &onFrame)
+    {
         epoll_event events[256];
-        while (!done() && secondsSince(start) < seconds) {
-            const int n = epoll_wait(m_epoll, events, 256, 5);
-            for (int i = 0; i < n; ++i) {
-                Connection &c = m_connections[events[i].data.fd];
-                if (events[i].events & (EPOLLERR | EPOLLHUP))
-                    fail(c);
-                if (events[i].events & EPOLLOUT)
-                    flush(c);
-                if (events[i].events & EPOLLIN)
-                    receive(c, onFrame);
-            }
+        const long long ns = std::max(0LL, (long long)(seconds * 1e9));
+        const timespec timeout{time_t(ns / 1000000000), long(ns % 1000000000)};
+        int n = epoll_pwait2(m_epoll, events, 256, &timeout, nullptr);
+        if (n < 0 && errno == ENOSYS)
+            n = epoll_wait(m_epoll, events, 256, int((ns + 999999) / 1000000));
+        for (int i = 0; i < n; ++i) {
+            Connection &c = m_connections[events[i].data.fd];
+            if (events[i].events & (EPOLLERR | EPOLLHUP))
+                fail(c);
+            if (events[i].events & EPOLLOUT)
+                flush(c);
+            if (events[i].events & EPOLLIN)
+                receive(c, onFrame);
         }
     }
 
@@ -434,20 +457,269 @@ int runFanout(const Options &o)
     return int(done.size()) == o.messages ? 0 : 1;
 }
 
+// chat: S senders and R receivers joined to one room. Closed loop (default): every sender keeps
+// exactly one message in flight: it sends, waits for the server's acknowledgement of that message
+// (the room's `message` frame coming back to its own socket, found by the marker in its content),
+// then sends the next. Open loop (--rate): messages leave at the given total rate, round robin
+// over the senders, whatever the acknowledgements do. Reported over the measuring window (after
+// --warmup): acknowledged messages per second, ack latency, the time until all R receivers have
+// a message, and the server's CPU time per message.
+int runChat(const Options &o)
+{
+    if (o.urls.empty() || o.senders < 1 || o.receivers < 0) {
+        std::fprintf(stderr, "chat needs --url (senders), --senders >= 1, --receivers >= 0\n");
+        return 2;
+    }
+    const std::vector<Url> &receiverUrls = o.receiverUrls.empty() ? o.urls : o.receiverUrls;
+    Client client(o);
+    std::vector<int> senderFds, roleOf; // roleOf[fd]: sender index, -1 receiver
+    auto remember = [&](int fd, int role) {
+        if (fd < 0)
+            return;
+        if (size_t(fd) >= roleOf.size())
+            roleOf.resize(size_t(fd) + 1, -2);
+        roleOf[size_t(fd)] = role;
+    };
+    for (int i = 0; i < o.receivers; ++i)
+        remember(client.open(receiverUrls[size_t(i) % receiverUrls.size()], o.join), -1);
+    for (int i = 0; i < o.senders; ++i) {
+        senderFds.push_back(client.open(o.urls[size_t(i) % o.urls.size()], o.join));
+        remember(senderFds.back(), i);
+    }
+    const int total = o.senders + o.receivers;
+    auto ignore = [](int, const std::string &) {};
+    client.run(
+        60, [&] { return client.openCount() + client.failedCount() >= total; }, ignore);
+    client.run(
+        1.0, [] { return false; }, ignore); // joins settle
+    if (client.failedCount() || client.openCount() < total) {
+        std::printf("connections: %d open, %d failed: giving up\n", client.openCount(),
+                    client.failedCount());
+        return 1;
+    }
+
+    struct Sent
+    {
+        int sender = 0;
+        Clock::time_point at;
+        bool measured = false;
+        double ack = -1; // seconds after `at`
+        Clock::time_point ackAt;
+        int delivered = 0;
+        double all = -1; // seconds until every receiver had it
+        bool failed = false;
+    };
+    std::vector<Sent> sent;
+    sent.reserve(size_t(o.rate > 0 ? o.rate * (o.duration + o.warmup) + 16 : 1 << 20));
+    std::vector<std::vector<int>> inFlight(size_t(o.senders)); // indexes into `sent`
+    const bool closedLoop = o.rate <= 0;
+    const int maxMessages = o.messagesGiven ? o.messages : 0;
+    bool sending = true;
+    bool measuring = o.warmup <= 0;
+    long long errors = 0, unknownErrors = 0;
+
+    auto sendFrom = [&](int s) {
+        if (maxMessages && int(sent.size()) >= maxMessages) {
+            sending = false;
+            return;
+        }
+        const int k = int(sent.size());
+        std::string text = o.send;
+        const auto placeholder = text.find("{n}");
+        if (placeholder != std::string::npos)
+            text.replace(placeholder, 3, o.marker + "#" + std::to_string(k));
+        Sent m;
+        m.sender = s;
+        m.at = Clock::now();
+        m.measured = measuring;
+        sent.push_back(m);
+        inFlight[size_t(s)].push_back(k);
+        client.send(senderFds[size_t(s)], text);
+    };
+    auto settle = [&](int s, int k) { // k is no longer in flight for sender s
+        auto &queue = inFlight[size_t(s)];
+        queue.erase(std::find(queue.begin(), queue.end(), k));
+        if (closedLoop && sending && queue.empty())
+            sendFrom(s);
+    };
+    auto onFrame = [&](int fd, const std::string &payload) {
+        const int role = size_t(fd) < roleOf.size() ? roleOf[size_t(fd)] : -2;
+        const auto at = payload.find(o.marker + "#");
+        if (at == std::string::npos) {
+            const bool error = payload.find("\"type\":\"error\"") != std::string::npos ||
+                               payload.find("\"type\": \"error\"") != std::string::npos;
+            if (!error)
+                return;
+            if (role < 0 || inFlight[size_t(role)].empty()) {
+                ++unknownErrors;
+                return;
+            }
+            // Errors carry no marker: the sender's oldest message in flight failed.
+            const int k = inFlight[size_t(role)].front();
+            sent[size_t(k)].failed = true;
+            ++errors;
+            settle(role, k);
+            return;
+        }
+        const long k = std::atol(payload.c_str() + at + o.marker.size() + 1);
+        if (k < 0 || k >= long(sent.size()))
+            return;
+        Sent &m = sent[size_t(k)];
+        if (role == -1) {
+            if (++m.delivered == o.receivers)
+                m.all = secondsSince(m.at);
+        } else if (role == m.sender && m.ack < 0 && !m.failed) {
+            m.ackAt = Clock::now();
+            m.ack = std::chrono::duration<double>(m.ackAt - m.at).count();
+            settle(role, int(k));
+        }
+    };
+
+    const auto start = Clock::now();
+    const auto measureFrom = start + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(o.warmup));
+    const auto end = measureFrom + std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::duration<double>(o.duration));
+    double cpuBefore = measuring ? cpuSeconds(o.pid) : 0;
+    double worstLag = 0; // open loop: how late the client sent
+    auto next = start;
+    const auto period = closedLoop ? Clock::duration(0)
+                                   : std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(1.0 / o.rate));
+    int nextSender = 0;
+    if (closedLoop) {
+        for (int s = 0; s < o.senders; ++s)
+            sendFrom(s);
+    }
+    while (Clock::now() < end && (sending || closedLoop)) {
+        auto now = Clock::now();
+        if (!measuring && now >= measureFrom) {
+            measuring = true;
+            cpuBefore = cpuSeconds(o.pid);
+        }
+        if (!closedLoop && sending) {
+            while (next <= now && sending) {
+                worstLag = std::max(worstLag, std::chrono::duration<double>(now - next).count());
+                sendFrom(nextSender);
+                nextSender = (nextSender + 1) % o.senders;
+                next += period;
+            }
+            now = Clock::now();
+        }
+        if (closedLoop && !sending) {
+            bool idle = true;
+            for (const auto &queue : inFlight)
+                idle = idle && queue.empty();
+            if (idle)
+                break;
+        }
+        double wait = 0.005;
+        if (!closedLoop && sending)
+            wait = std::min(wait, std::chrono::duration<double>(next - now).count());
+        wait = std::min(wait, std::chrono::duration<double>(end - now).count());
+        client.poll(std::max(0.0, wait), onFrame);
+    }
+    const auto stoppedAt = Clock::now();
+    const double cpu = cpuSeconds(o.pid) - cpuBefore;
+    sending = false;
+    // Let what is in flight arrive (not counted in the throughput, counted in the latencies).
+    client.run(
+        10,
+        [&] {
+            for (const Sent &m : sent) {
+                if (!m.failed && (m.ack < 0 || (o.receivers && m.all < 0)))
+                    return false;
+            }
+            return true;
+        },
+        onFrame);
+
+    const auto windowStart = std::max(measureFrom, start);
+    const double window = std::chrono::duration<double>(stoppedAt - windowStart).count();
+    constexpr double never = 1e12;
+    long long measured = 0, acked = 0, ackedInWindow = 0, unacked = 0, undelivered = 0;
+    std::vector<double> acks, alls;
+    for (const Sent &m : sent) {
+        if (m.ack >= 0 && m.ackAt >= windowStart && m.ackAt <= stoppedAt)
+            ++ackedInWindow;
+        if (!m.measured)
+            continue;
+        ++measured;
+        if (m.failed)
+            continue;
+        // What never arrived counts as slower than anything that did.
+        if (m.ack >= 0)
+            ++acked;
+        else
+            ++unacked;
+        acks.push_back(m.ack >= 0 ? m.ack * 1000 : never);
+        if (o.receivers) {
+            undelivered += m.all < 0;
+            alls.push_back(m.all >= 0 ? m.all * 1000 : never);
+        }
+    }
+    auto ms = [&](double value) {
+        if (value >= never)
+            return std::string("never (some did not arrive)");
+        char text[32];
+        std::snprintf(text, sizeof text, "%.2f ms", value);
+        return std::string(text);
+    };
+    const double throughput = window > 0 ? double(ackedInWindow) / window : 0;
+    if (closedLoop)
+        std::printf("mode: closed loop, %d senders with one message in flight each, %d receivers, "
+                    "%.1f s measured after %.1f s warm-up\n",
+                    o.senders, o.receivers, window, o.warmup);
+    else
+        std::printf("mode: open loop at %.0f msg/s over %d senders, %d receivers, %.1f s measured "
+                    "after %.1f s warm-up (client sent at most %.2f ms late)\n",
+                    o.rate, o.senders, o.receivers, window, o.warmup, worstLag * 1000);
+    std::printf("messages: %lld sent, %lld acked, %lld errors, %lld unacked, %lld not delivered "
+                "to all receivers\n",
+                measured, acked, errors, unacked, undelivered);
+    std::printf("throughput: %.0f acked msg/s\n", throughput);
+    std::printf("ack latency: p50 %s, p99 %s, max %s\n", ms(percentile(acks, 0.5)).c_str(),
+                ms(percentile(acks, 0.99)).c_str(), ms(percentile(acks, 1.0)).c_str());
+    if (o.receivers)
+        std::printf("delivery to all %d receivers: p50 %s, p99 %s, max %s\n", o.receivers,
+                    ms(percentile(alls, 0.5)).c_str(), ms(percentile(alls, 0.99)).c_str(),
+                    ms(percentile(alls, 1.0)).c_str());
+    if (o.pid)
+        std::printf("server CPU: %.2f s in %.1f s (%.0f%% of a core), %.1f us per message\n", cpu,
+                    window, window > 0 ? 100 * cpu / window : 0.0,
+                    ackedInWindow ? cpu * 1e6 / double(ackedInWindow) : 0.0);
+    if (unknownErrors)
+        std::printf("other error frames: %lld\n", unknownErrors);
+    return errors || unacked || undelivered || !acked ? 1 : 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     Options o;
     if (argc < 2) {
-        std::fprintf(stderr, "usage: wsbench connect|fanout --url ws://... [options]\n");
+        std::fprintf(stderr, "usage: wsbench connect|fanout|chat --url ws://... [options]\n");
         return 2;
     }
     o.mode = argv[1];
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string name = argv[i], value = argv[i + 1];
-        if (name == "--url")
+        if (name == "--url") {
             o.url = parseUrl(value);
+            o.urls.push_back(o.url);
+        } else if (name == "--receiver-url")
+            o.receiverUrls.push_back(parseUrl(value));
+        else if (name == "--senders")
+            o.senders = std::atoi(value.c_str());
+        else if (name == "--receivers")
+            o.receivers = std::atoi(value.c_str());
+        else if (name == "--duration")
+            o.duration = std::atof(value.c_str());
+        else if (name == "--warmup")
+            o.warmup = std::atof(value.c_str());
+        else if (name == "--rate")
+            o.rate = std::atof(value.c_str());
         else if (name == "--sender-url") {
             o.senderUrl = parseUrl(value);
             o.separateSender = true;
@@ -455,9 +727,10 @@ int main(int argc, char **argv)
             o.count = std::atoi(value.c_str());
         else if (name == "--burst")
             o.burst = std::atoi(value.c_str());
-        else if (name == "--messages")
+        else if (name == "--messages") {
             o.messages = std::atoi(value.c_str());
-        else if (name == "--interval-ms")
+            o.messagesGiven = true;
+        } else if (name == "--interval-ms")
             o.intervalMs = std::atoi(value.c_str());
         else if (name == "--pid")
             o.pid = std::atoi(value.c_str());
@@ -476,6 +749,8 @@ int main(int argc, char **argv)
         return runConnect(o);
     if (o.mode == "fanout")
         return runFanout(o);
+    if (o.mode == "chat")
+        return runChat(o);
     std::fprintf(stderr, "unknown mode %s\n", o.mode.c_str());
     return 2;
 }

@@ -32,6 +32,9 @@ start_relay() { # -> RELAY_PID RELAY_PORT
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
 SEND='{"type":"send_message","chat_id":1,"content":"{n}"}'
+# The relay echoes what it gets: padded to the size of the frame Lobby delivers (~480 bytes,
+# the whole stored message), so both send and parse the same bytes per delivery.
+RELAY_SEND="{\"type\":\"message\",\"chat_id\":1,\"message\":{\"content\":\"{n}\",\"pad\":\"$(printf 'x%.0s' $(seq 420))\"}}"
 for COUNT in 2000 10000; do
     echo "== connections: $COUNT in bursts of 100"
     start_lobby
@@ -54,7 +57,7 @@ for N in 500 2000 8000; do
     stop "$LOBBY_PID"
     start_relay
     echo "-- node ws relay (every frame to every client, nothing stored)"
-    "$WSBENCH" fanout --url "ws://127.0.0.1:$RELAY_PORT/" --send "$SEND" --marker m --count "$N" \
+    "$WSBENCH" fanout --url "ws://127.0.0.1:$RELAY_PORT/" --send "$RELAY_SEND" --marker m --count "$N" \
         --messages "$MESSAGES" --interval-ms "$INTERVAL" --pid "$RELAY_PID"
     stop "$RELAY_PID"
 done

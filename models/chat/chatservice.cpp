@@ -33,6 +33,9 @@ ChatService::ChatService(store::Store &store, QObject *parent) : QObject(parent)
     qRegisterMetaType<DomainEvents>();
     m_typingSweep.setInterval(500);
     connect(&m_typingSweep, &QTimer::timeout, this, &ChatService::expireTyping);
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(0);
+    connect(&m_flushTimer, &QTimer::timeout, this, &ChatService::flushQueue);
 }
 
 Error ChatService::storageFailure() const
@@ -53,7 +56,15 @@ void ChatService::emitEvent(DomainEvent::Kind kind, const Conversation &conversa
     e.messageId = messageId;
     e.flag = flag;
     e.at = now();
-    Q_EMIT event(e);
+    announce(e);
+}
+
+void ChatService::announce(const DomainEvent &e)
+{
+    if (m_pendingActions)
+        m_pendingActions->append([this, e] { Q_EMIT event(e); });
+    else
+        Q_EMIT event(e);
 }
 
 // ---- provisioning
@@ -226,6 +237,8 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     message.createdAt = now();
 
     store::Transaction transaction(m_store);
+    if (!transaction.isOpen())
+        return storageFailure();
     // Another instance may be posting to this conversation: wait for it, then start from the
     // conversation as it committed it (handler, last message).
     if (!m_store.lockConversation(conversationId))
@@ -264,7 +277,9 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     if (!stored || !transaction.commit())
         return storageFailure();
 
-    m_typing.remove({conversationId, int(sender.kind), sender.id});
+    afterCommit([this, key = TypingKey{conversationId, int(sender.kind), sender.id}] {
+        m_typing.remove(key);
+    });
 
     DomainEvent e;
     e.kind = DomainEvent::Kind::MessagePosted;
@@ -275,7 +290,7 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     e.actor = sender;
     e.messageId = message.id;
     e.at = message.createdAt;
-    Q_EMIT event(e);
+    announce(e);
     if (conversation->handlerAccountId != previousHandler)
         emitEvent(DomainEvent::Kind::ConversationUpdated, *conversation);
     return PostedMessage{message, *conversation, false};

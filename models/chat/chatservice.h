@@ -10,6 +10,8 @@
 #include <QSet>
 #include <QTimer>
 
+#include <functional>
+
 namespace lobby::store {
 class Store;
 }
@@ -233,6 +235,22 @@ public:
     // Reads used by every family.
     QList<ConversationSummary> conversationSummaries(qint64 siteId, const Actor &viewer);
 
+    // ---- Group commit (chatservice_batch.cpp): durable before acknowledged, one commit for many.
+    // Posts like postMessage(), but together with every other message queued before control
+    // returns to the event loop: one transaction and one durable commit for all of them (each
+    // post in its own savepoint, so a refused one is undone alone). Only after that commit are
+    // their events emitted and `done` called, post by post in queue order; when the commit fails
+    // nothing is emitted and every post of the batch gets a storage error. For adapters that
+    // answer asynchronously (WebSocket frames); request handlers that answer with the stored
+    // message use postMessage(), which commits at once.
+    using PostDone = std::function<void(const Result<PostedMessage> &)>;
+    void queueMessage(qint64 conversationId, const Actor &sender, const MessageDraft &draft,
+                      PostDone done);
+    // Stores what is queued. A zero-timer calls it once the current event-loop turn is over;
+    // call it directly to finish the queue before shutting down.
+    void flushQueue();
+    qsizetype queuedCount() const { return m_queue.size(); }
+
 Q_SIGNALS:
     void event(const lobby::chat::DomainEvent &event);
     // This instance's first connection of an actor opened, or its last one closed (what other
@@ -242,6 +260,10 @@ Q_SIGNALS:
 private:
     void emitEvent(DomainEvent::Kind kind, const Conversation &conversation,
                    const Actor &actor = {}, qint64 messageId = 0, bool flag = false);
+    // Emits the event now, or after the batch being stored commits (see flushQueue()).
+    void announce(const DomainEvent &event);
+    // Runs `action` now, or after the batch being stored commits (dropped when it fails).
+    void afterCommit(std::function<void()> action);
     Error storageFailure() const;
 
     void expireTyping();
@@ -263,6 +285,17 @@ private:
     QHash<TypingKey, QDeadlineTimer> m_typing;
     QTimer m_typingSweep;
     int m_typingTimeoutMs = 8000;
+
+    struct QueuedPost
+    {
+        qint64 conversationId = 0;
+        Actor sender;
+        MessageDraft draft;
+        PostDone done;
+    };
+    QList<QueuedPost> m_queue;
+    QTimer m_flushTimer;
+    QList<std::function<void()>> *m_pendingActions = nullptr; // set while a batch is stored
 };
 
 } // namespace lobby::chat

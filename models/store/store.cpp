@@ -19,6 +19,8 @@ QSqlQuery *Store::run(const char *sql, const QVariantList &values)
     auto it = m_statements.find(sql);
     if (it == m_statements.end()) {
         QSqlQuery query(m_database.handle());
+        // Rows are read once, front to back (rows.h): no client-side row cache.
+        query.setForwardOnly(true);
         if (!query.prepare(QString::fromUtf8(sql))) {
             m_lastError = query.lastError().text();
             qWarning("store: cannot prepare statement: %s", qPrintable(m_lastError));
@@ -50,25 +52,60 @@ std::optional<qint64> Store::insertReturningId(const char *sql, const QVariantLi
                        [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
 }
 
+bool Store::executeUnbound(const char *sql)
+{
+    // PostgreSQL cannot PREPARE savepoint statements; SQLite keeps them prepared.
+    if (m_database.dialect() == Dialect::Sqlite)
+        return execute(sql, {});
+    QSqlQuery query(m_database.handle());
+    if (query.exec(QString::fromUtf8(sql)))
+        return true;
+    m_lastError = query.lastError().text();
+    return false;
+}
+
+// Nested levels share one savepoint name: SQLite and PostgreSQL both release or roll back the
+// most recent savepoint of that name.
 bool Store::beginTransaction()
 {
-    if (m_database.handle().transaction())
-        return true;
-    m_lastError = m_database.handle().lastError().text();
-    return false;
+    if (m_transactionDepth > 0) {
+        if (!executeUnbound("SAVEPOINT lobby_nested"))
+            return false;
+    } else if (!m_database.handle().transaction()) {
+        m_lastError = m_database.handle().lastError().text();
+        return false;
+    }
+    ++m_transactionDepth;
+    return true;
 }
 
 bool Store::commit()
 {
-    if (m_database.handle().commit())
+    if (m_transactionDepth > 1) {
+        if (!executeUnbound("RELEASE SAVEPOINT lobby_nested"))
+            return false;
+        --m_transactionDepth;
         return true;
-    m_lastError = m_database.handle().lastError().text();
-    return false;
+    }
+    if (!m_database.handle().commit()) {
+        m_lastError = m_database.handle().lastError().text();
+        return false;
+    }
+    m_transactionDepth = 0;
+    ++m_commits;
+    return true;
 }
 
 void Store::rollback()
 {
+    if (m_transactionDepth > 1) {
+        executeUnbound("ROLLBACK TO SAVEPOINT lobby_nested");
+        executeUnbound("RELEASE SAVEPOINT lobby_nested");
+        --m_transactionDepth;
+        return;
+    }
     m_database.handle().rollback();
+    m_transactionDepth = 0;
 }
 
 // ---- sites and accounts

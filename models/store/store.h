@@ -21,9 +21,14 @@ public:
     Database &database() { return m_database; }
     QString lastError() const { return m_lastError; }
 
+    // Transactions nest: inside an open one, begin/commit/rollback work on a savepoint, so that
+    // a part that failed is undone without the rest (ChatService's group commit).
     bool beginTransaction();
     bool commit();
     void rollback();
+    bool inTransaction() const { return m_transactionDepth > 0; }
+    // Outermost commits that succeeded (each one fsync'd with SQLite's durable commits).
+    qint64 commitCount() const { return m_commits; }
 
     // Sites and accounts
     std::optional<qint64> insertSite(const chat::Site &site);
@@ -160,8 +165,12 @@ private:
     QSqlQuery *run(const char *sql, const QVariantList &values = {});
     std::optional<qint64> insertReturningId(const char *sql, const QVariantList &values);
     bool execute(const char *sql, const QVariantList &values);
+    // Runs a statement without values (savepoints), prepared where the database can.
+    bool executeUnbound(const char *sql);
 
     Database &m_database;
+    int m_transactionDepth = 0;
+    qint64 m_commits = 0;
     QHash<const char *, QSqlQuery> m_statements;
     QString m_lastError;
 };
@@ -179,6 +188,8 @@ public:
     bool isOpen() const { return m_open; }
     bool commit()
     {
+        if (!m_open)
+            return false;
         m_open = !m_store.commit();
         return !m_open;
     }

@@ -5,6 +5,7 @@
 #include "store/store.h"
 
 #include <QJsonDocument>
+#include <QPointer>
 #include <QTimer>
 
 namespace lobby::api::v1 {
@@ -299,16 +300,25 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
         draft.entityId = idText;
     }
     draft.clientId = frame.value(u"client_message_id").toString();
-    const auto posted = m_chat.postMessage(*chatId, actor, draft);
-    if (!posted)
-        return sendError(connection, posted.error().message);
-    if (posted->duplicate) {
-        // A retry: nothing new was emitted, so confirm to this socket only.
-        Presenter presenter(m_chat);
-        connection->socket->sendText(encode({{"type", "message"},
-                                             {"chat_id", *chatId},
-                                             {"message", presenter.message(posted->message)}}));
-    }
+    // Group commit: stored with the other messages of this event-loop turn, durable before the
+    // room's `message` frame (this socket's copy is the sender's acknowledgement) goes out.
+    m_chat.queueMessage(*chatId, actor, draft,
+                        [this, connection = QPointer<V1Connection>(connection),
+                         chatId = *chatId](const Result<PostedMessage> &posted) {
+                            if (!connection)
+                                return;
+                            if (!posted)
+                                return sendError(connection, posted.error().message);
+                            if (posted->duplicate) {
+                                // A retry: nothing new was emitted, so confirm to this socket
+                                // only.
+                                Presenter presenter(m_chat);
+                                connection->socket->sendText(
+                                    encode({{"type", "message"},
+                                            {"chat_id", chatId},
+                                            {"message", presenter.message(posted->message)}}));
+                            }
+                        });
 }
 
 void V1Api::onDomainEvent(const DomainEvent &event)
