@@ -19,6 +19,8 @@ QSqlQuery *Store::run(const char *sql, const QVariantList &values)
     auto it = m_statements.find(sql);
     if (it == m_statements.end()) {
         QSqlQuery query(m_database.handle());
+        // Rows are read once, front to back: no client-side cache of every row's values.
+        query.setForwardOnly(true);
         if (!query.prepare(QString::fromUtf8(sql))) {
             m_lastError = query.lastError().text();
             qWarning("store: cannot prepare statement: %s", qPrintable(m_lastError));

@@ -141,6 +141,11 @@ public:
         QDateTime readAt;
     };
     QList<ReadReceipt> readReceipts(qint64 conversationId);
+    // What readReceipts() returns that matters for the messages with ids lowId..highId: each
+    // reader's advances within that range and its first one past it. Pointers only move
+    // forward, so a reader first read message m at its first advance at or past m. Bounded by
+    // the page, whatever the conversation's length.
+    QList<ReadReceipt> readReceiptsForRange(qint64 conversationId, qint64 lowId, qint64 highId);
 
     // ---- Guest family (hotel rooms, store_guest.cpp)
     // The room's open (not archived) conversations, newest first.

@@ -90,19 +90,50 @@ QList<Message> Store::messagesNewestFirst(qint64 conversationId, int offset, int
                         readMessage);
 }
 
+namespace {
+
+Store::ReadReceipt readReceipt(const QSqlQuery &q)
+{
+    return Store::ReadReceipt{
+        {actorKindFromString(q.value(0).toString()).value_or(ActorKind::System),
+         q.value(1).toLongLong()},
+        q.value(2).toLongLong(),
+        fromDb(q.value(3))};
+}
+
+} // namespace
+
 QList<Store::ReadReceipt> Store::readReceipts(qint64 conversationId)
 {
     return all<ReadReceipt>(
         run("SELECT reader_kind, reader_id, up_to_message_id, read_at FROM read_receipts "
             "WHERE conversation_id = ? ORDER BY up_to_message_id, read_at",
             {conversationId}),
-        [](const QSqlQuery &q) {
-            return ReadReceipt{
-                {actorKindFromString(q.value(0).toString()).value_or(ActorKind::System),
-                 q.value(1).toLongLong()},
-                q.value(2).toLongLong(),
-                fromDb(q.value(3))};
-        });
+        readReceipt);
+}
+
+QList<Store::ReadReceipt> Store::readReceiptsForRange(qint64 conversationId, qint64 lowId,
+                                                      qint64 highId)
+{
+    // Per reader (every reader is a participant), both parts are range seeks on the primary key
+    // (conversation_id, reader_kind, reader_id, up_to_message_id). CROSS JOIN keeps SQLite from
+    // starting with the receipts (all of the conversation's); PostgreSQL plans it freely.
+#define LOBBY_READERS                                                                              \
+    "SELECT r.reader_kind, r.reader_id, r.up_to_message_id, r.read_at "                            \
+    "FROM participants p CROSS JOIN read_receipts r WHERE p.conversation_id = ? "                  \
+    "AND r.conversation_id = p.conversation_id AND r.reader_kind = p.actor_kind "                  \
+    "AND r.reader_id = p.actor_id "
+    return all<ReadReceipt>(run(LOBBY_READERS
+                                "AND r.up_to_message_id BETWEEN ? AND ? "
+                                "UNION ALL " LOBBY_READERS
+                                "AND r.up_to_message_id = (SELECT MIN(n.up_to_message_id) "
+                                "FROM read_receipts n WHERE n.conversation_id = p.conversation_id "
+                                "AND n.reader_kind = p.actor_kind AND n.reader_id = p.actor_id "
+                                "AND n.up_to_message_id > ?) "
+                                "ORDER BY up_to_message_id, read_at",
+                                {conversationId, lowId, highId, conversationId, highId}),
+                            readReceipt);
+#undef LOBBY_READERS
 }
 
 } // namespace lobby::store

@@ -100,6 +100,7 @@ private:
         StreamHandler streamHandler;
         UpgradeVerifier verifier;
         WebSocketHandler webSocketHandler;
+        QString prefix; // the literal text before the first placeholder (set by addRoute)
     };
     struct PendingUpgrade
     {

@@ -1,0 +1,233 @@
+// The fast paths of issue 8's benchmarks give the same answers as the plain code they replace:
+// the direct JSON writer against QJsonDocument, the page-bounded read receipts against all of a
+// conversation's receipts.
+#include "api/v1/v1json.h"
+#include "http/jsonwriter.h"
+#include "testsupport.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace lobby;
+using namespace lobby::chat;
+using lobby::test::TestDatabase;
+
+namespace {
+
+QByteArray viaQt(const QJsonValue &value)
+{
+    // QJsonDocument writes objects and arrays only: wrap and unwrap.
+    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);
+}
+
+QDateTime at(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+} // namespace
+
+class TestFastPaths : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void stringsAreEscapedAsQtDoes_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("empty") << QString();
+        QTest::newRow("ascii") << QStringLiteral("Breakfast is at 7:00 / 10:30.");
+        QTest::newRow("quotes and backslashes") << QStringLiteral("say \"hi\" \\ bye");
+        QTest::newRow("control characters")
+            << QStringLiteral("a\nb\rc\td\be\ff") + QChar(0x01) + QChar(0x1f) + QChar(0x7f);
+        QTest::newRow("two-byte UTF-8") << QStringLiteral("Café Señor ß");
+        QTest::newRow("three-byte UTF-8") << QStringLiteral("ホテル € \u2028 \uFFFD");
+        QTest::newRow("surrogate pair") << QStringLiteral("emoji 😀 and 𝄞");
+        QTest::newRow("lone high surrogate") << QStringLiteral("a") + QChar(0xd83d) + u'b';
+        QTest::newRow("lone low surrogate at the end") << QStringLiteral("a") + QChar(0xdc00);
+        QTest::newRow("html") << QStringLiteral("<script>alert('x')</script>");
+    }
+
+    void stringsAreEscapedAsQtDoes()
+    {
+        QFETCH(QString, text);
+        http::JsonWriter writer;
+        writer.value(text);
+        QCOMPARE(writer.take(), viaQt(text));
+    }
+
+    void timesAreWrittenAsQtDoes_data()
+    {
+        QTest::addColumn<qint64>("ms");
+        QTest::newRow("epoch") << qint64(0);
+        QTest::newRow("now-ish") << qint64(1763710795334);
+        QTest::newRow("leap day")
+            << QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59, 999), Qt::UTC).toMSecsSinceEpoch();
+        QTest::newRow("new year")
+            << QDateTime(QDate(2000, 1, 1), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+        QTest::newRow("before 1970") << qint64(-86400001);
+        QTest::newRow("year 1")
+            << QDateTime(QDate(1, 1, 1), QTime(0, 0, 0, 1), Qt::UTC).toMSecsSinceEpoch();
+        QTest::newRow("year 9999")
+            << QDateTime(QDate(9999, 12, 31), QTime(23, 59), Qt::UTC).toMSecsSinceEpoch();
+    }
+
+    void timesAreWrittenAsQtDoes()
+    {
+        QFETCH(qint64, ms);
+        http::JsonWriter writer;
+        writer.isoTime(at(ms));
+        QCOMPARE(writer.take(), viaQt(at(ms).toString(Qt::ISODateWithMs)));
+        http::JsonWriter invalid;
+        invalid.isoTime(QDateTime());
+        QCOMPARE(invalid.take(), QByteArray("null"));
+    }
+
+    void structureAndScalars()
+    {
+        http::JsonWriter writer;
+        writer.beginObject().key("a").beginArray().endArray().key("b").beginObject().endObject();
+        writer.key("c").beginArray().value(qint64(-9007199254740993)).value(true).null();
+        writer.value(0).value("x").beginObject().key("d").value(false).endObject().endArray();
+        writer.endObject();
+        const QByteArray expected =
+            QJsonDocument(QJsonObject{
+                              {"a", QJsonArray()},
+                              {"b", QJsonObject()},
+                              {"c", QJsonArray{qint64(-9007199254740993), true, QJsonValue::Null, 0,
+                                               "x", QJsonObject{{"d", false}}}},
+                          })
+                .toJson(QJsonDocument::Compact);
+        QCOMPARE(writer.take(), expected);
+    }
+
+    // The history page writes messages directly; message() (WebSocket events) builds objects.
+    // Both must give the same bytes for every kind of message.
+    void historyMessagesMatchTheJsonObjects()
+    {
+        TestDatabase db;
+        const Site site = db.site();
+        const Account staff = db.staff(site.id, QStringLiteral("maria@hotel.example"));
+        const Account customer =
+            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+1555"));
+        Upload upload;
+        upload.siteId = site.id;
+        upload.owner = customer.actor();
+        upload.storedName = QStringLiteral("abc.png");
+        upload.originalName = QStringLiteral("photo.png");
+        upload.mimeType = QStringLiteral("image/png");
+        upload.size = 10;
+        upload.thumbnailName = QStringLiteral("abc-thumb.png");
+        upload.createdAt = at(1000);
+        QVERIFY(db.chat().recordUpload(upload));
+
+        QList<Message> messages;
+        Message m;
+        m.id = 41;
+        m.conversationId = 7;
+        m.sender = staff.actor();
+        m.content = QStringLiteral("Hello \"guest\" 😀\n");
+        m.createdAt = at(1763710795334);
+        messages << m;
+        m.id = 42;
+        m.sender = customer.actor();
+        m.type = MessageType::Image;
+        m.content.clear();
+        m.mediaUrl = QStringLiteral("/uploads/chat/abc.png");
+        m.replyToId = 41;
+        m.clientId = QStringLiteral("client-1");
+        m.entityType = QStringLiteral("appointment");
+        m.entityId = QStringLiteral("17");
+        messages << m;
+        m.id = 43;
+        m.sender = {ActorKind::Guest, 5};
+        m.type = MessageType::Text;
+        m.content = QStringLiteral("deleted text");
+        m.deleted = true;
+        m.editedAt = at(1763710799999);
+        m.mediaUrl = QStringLiteral("https://elsewhere.example/x.png");
+        m.entityType = QStringLiteral("product");
+        m.entityId = QStringLiteral("p-9");
+        m.replyToId = 0;
+        m.clientId.clear();
+        messages << m;
+        m = Message();
+        m.id = 44;
+        m.conversationId = 7;
+        m.sender = {ActorKind::Assistant, 0};
+        m.content = QStringLiteral("Answer");
+        m.createdAt = at(5);
+        m.entityType = QStringLiteral("pack");
+        messages << m;
+        m.id = 45;
+        m.sender = {ActorKind::Staff, 999}; // an account that no longer exists
+        messages << m;
+
+        const QList<store::Store::ReadReceipt> receipts = {
+            {staff.actor(), 41, at(2000)},         {customer.actor(), 42, at(2500)},
+            {{ActorKind::Guest, 5}, 43, at(2600)}, {staff.actor(), 44, at(3000)},
+            {customer.actor(), 45, at(3500)},
+        };
+        api::v1::Presenter presenter(db.chat());
+        for (const Message &message : std::as_const(messages)) {
+            http::JsonWriter writer;
+            presenter.writeMessage(writer, message, receipts);
+            const QJsonObject object =
+                presenter.message(message, api::v1::Presenter::receiptsFor(message, receipts));
+            QCOMPARE(writer.take(), QJsonDocument(object).toJson(QJsonDocument::Compact));
+        }
+    }
+
+    // A page's receipts, read for its id range only, give every message of the page the same
+    // read_receipts as all of the conversation's receipts do.
+    void pageReceiptsMatchAllReceipts()
+    {
+        TestDatabase db;
+        const Site site = db.site();
+        const Account staff = db.staff(site.id, QStringLiteral("maria@hotel.example"));
+        const Account other = db.staff(site.id, QStringLiteral("john@hotel.example"));
+        const Account customer =
+            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+1555"));
+        NewConversation request;
+        request.siteId = site.id;
+        request.kind = ConversationKind::App;
+        request.title = QStringLiteral("Chat");
+        request.participants = {staff.actor(), customer.actor(), other.actor()};
+        const auto conversation = db.chat().openConversation(request);
+        QVERIFY(conversation);
+        QList<qint64> ids;
+        for (int i = 0; i < 40; ++i) {
+            const Actor sender = i % 3 == 0 ? customer.actor() : staff.actor();
+            MessageDraft draft;
+            draft.content = QStringLiteral("message %1").arg(i);
+            const auto posted = db.chat().postMessage(conversation->id, sender, draft);
+            QVERIFY(posted);
+            ids << posted->message.id;
+            // The other staff member reads now and then, sometimes far behind.
+            if (i % 7 == 6)
+                QVERIFY(db.chat().markRead(conversation->id, other.actor(), ids.at(i - 3)));
+            if (i % 5 == 4)
+                QVERIFY(db.chat().markRead(conversation->id, customer.actor(), ids.at(i)));
+        }
+        const auto all = db.store().readReceipts(conversation->id);
+        QVERIFY(all.size() > 40);
+        const QList<QPair<int, int>> pages = {{0, 9}, {10, 19}, {35, 39}, {0, 39}, {20, 20}};
+        for (const auto &[first, last] : pages) {
+            const auto page =
+                db.store().readReceiptsForRange(conversation->id, ids.at(first), ids.at(last));
+            QVERIFY(page.size() <= all.size());
+            for (int i = first; i <= last; ++i) {
+                const auto message = db.store().messageById(ids.at(i));
+                QCOMPARE(api::v1::Presenter::receiptsFor(*message, page),
+                         api::v1::Presenter::receiptsFor(*message, all));
+            }
+        }
+        // A bounded read: the oldest page does not carry the conversation's later receipts.
+        QVERIFY(db.store().readReceiptsForRange(conversation->id, ids.at(0), ids.at(4)).size() <
+                all.size() / 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFastPaths)
+#include "tst_fastpaths.moc"
