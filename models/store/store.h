@@ -63,6 +63,9 @@ public:
     bool revokeApiKey(qint64 keyId, const QDateTime &at);
     std::optional<qint64> insertFaqEntry(const chat::FaqEntry &entry);
     QList<chat::FaqEntry> faqOfSite(qint64 siteId);
+    // Identifies the site's FAQ as it stands: entries are only added (with new, higher ids) and
+    // removed, never edited, so {count, highest id} changes whenever the FAQ does.
+    QPair<qint64, qint64> faqVersion(qint64 siteId);
 
     // Conversations and participants
     std::optional<qint64> insertConversation(const chat::Conversation &conversation);
@@ -92,6 +95,9 @@ public:
     qint64 messageCount(qint64 conversationId);
     // Messages after the reader's last-read pointer that someone else sent.
     qint64 unreadCount(qint64 conversationId, const chat::Actor &reader);
+    // unreadCount() of every conversation of the site in one grouped query, by conversation id;
+    // conversations with nothing unread are left out.
+    QHash<qint64, qint64> unreadCounts(qint64 siteId, const chat::Actor &reader);
 
     // Failure counters behind lockouts (PINs, logins), keyed by a scope like "pin:room:12".
     struct AuthFailures

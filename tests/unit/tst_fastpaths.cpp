@@ -1,8 +1,11 @@
 // The fast paths of issue 8's benchmarks give the same answers as the plain code they replace:
 // the direct JSON writer against QJsonDocument, the page-bounded read receipts against all of a
-// conversation's receipts.
+// conversation's receipts, the grouped unread counts against one count per conversation, and
+// the widget's cached FAQ index follows every change of the FAQ.
 #include "api/v1/v1json.h"
+#include "auth/passwords.h"
 #include "http/jsonwriter.h"
+#include "lobbyserver.h"
 #include "testsupport.h"
 
 #include <QJsonDocument>
@@ -226,6 +229,138 @@ private Q_SLOTS:
         // A bounded read: the oldest page does not carry the conversation's later receipts.
         QVERIFY(db.store().readReceiptsForRange(conversation->id, ids.at(0), ids.at(4)).size() <
                 all.size() / 2);
+    }
+
+    // The console's inbox snapshot counts unread messages with one grouped query; each count is
+    // what the per-conversation count says.
+    void summariesCountUnreadLikeEachConversation()
+    {
+        TestDatabase db;
+        const Site site = db.site();
+        const Site otherSite = db.site(QStringLiteral("other-hotel"));
+        const Account me = db.staff(site.id, QStringLiteral("me@hotel.example"));
+        const Account colleague = db.staff(site.id, QStringLiteral("col@hotel.example"));
+        const Account customer =
+            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+1555"));
+        const Account stranger = db.staff(otherSite.id, QStringLiteral("x@other.example"));
+        auto open = [&](qint64 siteId, QList<Actor> participants) {
+            NewConversation request;
+            request.siteId = siteId;
+            request.kind = ConversationKind::App;
+            request.title = QStringLiteral("Chat");
+            request.participants = participants;
+            return db.chat().openConversation(request)->id;
+        };
+        auto say = [&](qint64 conversation, const Actor &sender, int times) {
+            qint64 last = 0;
+            for (int i = 0; i < times; ++i) {
+                MessageDraft draft;
+                draft.content = QStringLiteral("hello %1").arg(i);
+                last = db.chat().postMessage(conversation, sender, draft)->message.id;
+            }
+            return last;
+        };
+        // Nothing read, never a participant: everything the others said counts.
+        const qint64 unreadAll = open(site.id, {customer.actor()});
+        say(unreadAll, customer.actor(), 4);
+        // Read half way, then more arrived; my own messages never count.
+        const qint64 halfRead = open(site.id, {customer.actor(), me.actor()});
+        const qint64 middle = say(halfRead, customer.actor(), 3);
+        QVERIFY(db.chat().markRead(halfRead, me.actor(), middle));
+        say(halfRead, colleague.actor(), 2);
+        say(halfRead, me.actor(), 1);       // answering marks everything before as read...
+        say(halfRead, customer.actor(), 2); // ...and these came after
+        // Everything read.
+        const qint64 allRead = open(site.id, {customer.actor(), me.actor()});
+        QVERIFY(db.chat().markRead(allRead, me.actor(), say(allRead, customer.actor(), 2)));
+        // No messages at all; another site's conversation is not in the list.
+        const qint64 empty = open(site.id, {customer.actor()});
+        say(open(otherSite.id, {stranger.actor()}), stranger.actor(), 3);
+
+        const QList<ConversationSummary> summaries =
+            db.chat().conversationSummaries(site.id, me.actor());
+        QCOMPARE(summaries.size(), 4);
+        QHash<qint64, qint64> unread;
+        for (const ConversationSummary &summary : summaries) {
+            QCOMPARE(summary.unreadCount,
+                     db.store().unreadCount(summary.conversation.id, me.actor()));
+            unread.insert(summary.conversation.id, summary.unreadCount);
+        }
+        QCOMPARE(unread.value(unreadAll), 4);
+        QCOMPARE(unread.value(halfRead), 2);
+        QCOMPARE(unread.value(allRead), 0);
+        QCOMPARE(unread.value(empty), 0);
+        // Seen from the customer: my messages and my colleague's count, theirs do not.
+        for (const ConversationSummary &summary :
+             db.chat().conversationSummaries(site.id, customer.actor()))
+            QCOMPARE(summary.unreadCount,
+                     db.store().unreadCount(summary.conversation.id, customer.actor()));
+    }
+
+    // The widget keeps its FAQ index between messages; an entry added or removed (here straight
+    // through ChatService, as the console and `lobby admin` do) counts from the next message.
+    void widgetAssistantFollowsFaqChanges()
+    {
+        TestDatabase db;
+        const Site site = db.site();
+        const auto breakfast =
+            db.chat().addFaqEntry(site.id, QStringLiteral("What time is breakfast served?"),
+                                  QStringLiteral("Breakfast is from 7:00 to 10:30."));
+        // BM25 needs a few entries to tell them apart.
+        db.chat().addFaqEntry(site.id, QStringLiteral("When is check-out?"),
+                              QStringLiteral("Check-out is at 11:00."));
+        db.chat().addFaqEntry(site.id, QStringLiteral("What is the Wi-Fi password?"),
+                              QStringLiteral("The password is on your key card holder."));
+        const auth::NewApiKey key = auth::generateApiKey();
+        QVERIFY(db.chat().createApiKey(site.id, QStringLiteral("test"), key.prefix, key.hash));
+        ServerConfig config;
+        config.jwtSecret = QByteArray(48, 'f');
+        LobbyServer server(db.chat(), config);
+        QString error;
+        QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        const quint16 port = server.http().port();
+        const auto post = [port](const QByteArray &path, const QJsonObject &body,
+                                 const QList<QPair<QByteArray, QByteArray>> &headers = {}) {
+            return test::request(port, "POST", path,
+                                 QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
+        };
+        const QString visitor =
+            post("/api/chats/visitors/", {}).json()["data"].toObject()["id"].toString();
+        const QString session = post("/api/chats/sessions/", {{"visitor_id", visitor}})
+                                    .json()["data"]
+                                    .toObject()["id"]
+                                    .toString();
+        const auto ask = [&](const QString &question) {
+            const auto result =
+                post("/api/chats/messages/chat/",
+                     {{"message", question}, {"session_id", session}, {"visitor_id", visitor}},
+                     {{"X-API-Key", key.key.toLatin1()}});
+            return result.json()["data"].toObject();
+        };
+        QCOMPARE(ask(QStringLiteral("What time is breakfast served?"))["response"].toString(),
+                 QStringLiteral("Breakfast is from 7:00 to 10:30."));
+        QVERIFY(ask(QStringLiteral("Is there parking at the hotel?"))["handoff"].toBool());
+
+        const auto parking =
+            db.chat().addFaqEntry(site.id, QStringLiteral("Is there parking at the hotel?"),
+                                  QStringLiteral("Free parking behind the hotel."));
+        QVERIFY(parking);
+        QCOMPARE(ask(QStringLiteral("Is there parking at the hotel?"))["response"].toString(),
+                 QStringLiteral("Free parking behind the hotel."));
+
+        // Removing one entry and adding another keeps the count: the newest id still differs.
+        QVERIFY(db.chat().removeFaqEntry(site.id, breakfast->id));
+        const auto spa =
+            db.chat().addFaqEntry(site.id, QStringLiteral("What are the spa opening hours?"),
+                                  QStringLiteral("The spa opens at 8:00."));
+        QVERIFY(spa);
+        QVERIFY(ask(QStringLiteral("What time is breakfast served?"))["handoff"].toBool());
+        QCOMPARE(ask(QStringLiteral("What are the spa opening hours?"))["response"].toString(),
+                 QStringLiteral("The spa opens at 8:00."));
+
+        // Removing the newest entry changes the count.
+        QVERIFY(db.chat().removeFaqEntry(site.id, spa->id));
+        QVERIFY(ask(QStringLiteral("What are the spa opening hours?"))["handoff"].toBool());
     }
 };
 
