@@ -447,6 +447,28 @@ qint64 Store::messageCount(qint64 conversationId)
         .value_or(0);
 }
 
+qint64 Store::messageCount(qint64 conversationId, qint64 lastMessageId)
+{
+    const auto count = [this](qint64 conversation, qint64 afterId, qint64 upToId) {
+        return one<qint64>(run("SELECT COUNT(*) FROM messages WHERE conversation_id = ? "
+                               "AND id > ? AND id <= ?",
+                               {conversation, afterId, upToId}),
+                           [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
+    };
+    auto it = m_messageCounts.find(conversationId);
+    if (it != m_messageCounts.end() && it->upToId == lastMessageId)
+        return it->count;
+    const bool grown = it != m_messageCounts.end() && it->upToId < lastMessageId;
+    const auto counted = count(conversationId, grown ? it->upToId : 0, lastMessageId);
+    if (!counted)
+        return 0;
+    if (m_messageCounts.size() >= 100000) // a bound on memory; counts come back on demand
+        m_messageCounts.clear();
+    const qint64 total = (grown ? it->count : 0) + *counted;
+    m_messageCounts.insert(conversationId, {lastMessageId, total});
+    return total;
+}
+
 qint64 Store::unreadCount(qint64 conversationId, const Actor &reader)
 {
     return one<qint64>(

@@ -93,6 +93,11 @@ public:
     // Oldest first, the newest `limit` ids below beforeId (0: from the newest).
     QList<chat::Message> messagesBefore(qint64 conversationId, qint64 beforeId, int limit);
     qint64 messageCount(qint64 conversationId);
+    // The same, for the messages up to lastMessageId: the conversation's last_message_id, which
+    // every post moves forward in the transaction that inserts the message (ids commit in order).
+    // Remembered per conversation: an unchanged conversation is not counted again, and one
+    // that changed counts only its new messages (a COUNT over a long conversation is O(n)).
+    qint64 messageCount(qint64 conversationId, qint64 lastMessageId);
     // Messages after the reader's last-read pointer that someone else sent.
     qint64 unreadCount(qint64 conversationId, const chat::Actor &reader);
     // unreadCount() of every conversation of the site in one grouped query, by conversation id;
@@ -174,6 +179,12 @@ private:
 
     Database &m_database;
     QHash<const char *, QSqlQuery> m_statements;
+    struct MessageCount
+    {
+        qint64 upToId = 0;
+        qint64 count = 0;
+    };
+    QHash<qint64, MessageCount> m_messageCounts; // by conversation id
     QString m_lastError;
 };
 

@@ -231,6 +231,47 @@ private Q_SLOTS:
                 all.size() / 2);
     }
 
+    // History pages count a conversation's messages once and then only what is new.
+    void rememberedMessageCountsFollowPosts()
+    {
+        TestDatabase db;
+        const Site site = db.site();
+        const Account staff = db.staff(site.id, QStringLiteral("maria@hotel.example"));
+        NewConversation request;
+        request.siteId = site.id;
+        request.kind = ConversationKind::Direct;
+        request.participants = {staff.actor()};
+        const qint64 a = db.chat().openConversation(request)->id;
+        const qint64 b = db.chat().openConversation(request)->id;
+        const auto post = [&](qint64 conversation) {
+            MessageDraft draft;
+            draft.content = QStringLiteral("note");
+            return db.chat().postMessage(conversation, staff.actor(), draft)->message.id;
+        };
+        const auto last = [&](qint64 conversation) {
+            return db.store().conversationById(conversation)->lastMessageId;
+        };
+        QCOMPARE(db.store().messageCount(a, last(a)), 0);
+        for (int round = 1; round <= 4; ++round) {
+            for (int i = 0; i < round; ++i) {
+                post(a);
+                post(b);
+            }
+            for (qint64 conversation : {a, b}) {
+                QCOMPARE(db.store().messageCount(conversation, last(conversation)),
+                         db.store().messageCount(conversation));
+                // Asked again without a change: the same answer.
+                QCOMPARE(db.store().messageCount(conversation, last(conversation)),
+                         db.store().messageCount(conversation));
+            }
+        }
+        QCOMPARE(db.store().messageCount(a), 10);
+        // A caller holding an older copy of the conversation gets the count as of that copy.
+        const qint64 third = db.store().messagesAfter(a, 0, 3).last().id;
+        QCOMPARE(db.store().messageCount(a, third), 3);
+        QCOMPARE(db.store().messageCount(a, last(a)), 10);
+    }
+
     // The console's inbox snapshot counts unread messages with one grouped query; each count is
     // what the per-conversation count says.
     void summariesCountUnreadLikeEachConversation()

@@ -153,7 +153,7 @@ QJsonObject Presenter::chat(const Conversation &c, const Actor &viewer)
             {"created_at", isoTime(c.createdAt)},
             {"updated_at", isoTime(c.lastActivityAt)},
             {"participants", participants},
-            {"total_messages", store.messageCount(c.id)},
+            {"total_messages", store.messageCount(c.id, c.lastMessageId)},
             {"unread_count", store.unreadCount(c.id, viewer)},
             {"online_participants", online}};
 }

@@ -318,7 +318,7 @@ void V1Api::registerRoutes()
                                  403, QStringLiteral("You are not a participant of this chat."))
                            : request.error(404, QStringLiteral("Chat not found."));
             store::Store &store = m_chat.store();
-            const qint64 total = store.messageCount(chatId);
+            const qint64 total = store.messageCount(chatId, conversation->lastMessageId);
             const QList<Message> messages =
                 store.messagesNewestFirst(chatId, (*page - 1) * *pageSize, *pageSize);
             // Newest first: the page spans ids messages.last().id .. messages.first().id.
