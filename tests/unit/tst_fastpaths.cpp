@@ -7,9 +7,17 @@
 #include "http/jsonwriter.h"
 #include "lobbyserver.h"
 #include "testsupport.h"
+#include "ui/conversationfiltermodel.h"
+#include "ui/conversationlistmodel.h"
+#include "ui/stallmonitor.h"
 
+#include <QAbstractItemModelTester>
 #include <QJsonDocument>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace lobby;
 using namespace lobby::chat;
@@ -402,6 +410,154 @@ private Q_SLOTS:
         // Removing the newest entry changes the count.
         QVERIFY(db.chat().removeFaqEntry(site.id, spa->id));
         QVERIFY(ask(QStringLiteral("What are the spa opening hours?"))["handoff"].toBool());
+    }
+
+    // The inbox filter passes a conversation going to the top on as a row move: a layout change
+    // or a reset would make QML's ListView create every delegate again (bench/console).
+    void inboxFilterPassesMovesOn()
+    {
+        TestDatabase db;
+        const Site site = db.site();
+        const Account me = db.staff(site.id, QStringLiteral("me@hotel.example"));
+        const Account customer =
+            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+1555"));
+        ui::ConversationListModel inbox;
+        inbox.setViewer(site.id, me.actor());
+        ui::ConversationFilterModel filtered;
+        QAbstractItemModelTester tester(&filtered,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        filtered.setSourceModel(&inbox);
+        filtered.setViewerId(me.id);
+        QObject::connect(&db.chat(), &ChatService::event, &inbox,
+                         [&](const DomainEvent &e) { inbox.applyEvents({e}); });
+        QList<qint64> ids;
+        for (int i = 0; i < 6; ++i) {
+            NewConversation request;
+            request.siteId = site.id;
+            request.title = QStringLiteral("Chat %1").arg(i);
+            request.participants = {customer.actor()};
+            ids << db.chat().openConversation(request)->id;
+        }
+        // Every other one is mine: the Mine filter hides the rest.
+        for (int i = 0; i < 6; i += 2)
+            QVERIFY(db.chat().assignHandler(ids.at(i), me.id));
+        const auto expected = [&] { // the source's order, filtered
+            QList<qint64> order;
+            for (int row = 0; row < inbox.rowCount(); ++row) {
+                const QModelIndex at = inbox.index(row, 0);
+                const bool mine =
+                    at.data(ui::ConversationListModel::HandlerIdRole).toLongLong() == me.id;
+                if (filtered.filter() == ui::ConversationFilterModel::All || mine)
+                    order << at.data(ui::ConversationListModel::IdRole).toLongLong();
+            }
+            return order;
+        };
+        const auto shown = [&] {
+            QList<qint64> order;
+            for (int row = 0; row < filtered.rowCount(); ++row)
+                order << filtered.conversationIdAt(row);
+            return order;
+        };
+        QSignalSpy moved(&filtered, &QAbstractItemModel::rowsMoved);
+        QSignalSpy layout(&filtered, &QAbstractItemModel::layoutChanged);
+        QSignalSpy reset(&filtered, &QAbstractItemModel::modelReset);
+        for (auto filter : {ui::ConversationFilterModel::All, ui::ConversationFilterModel::Mine}) {
+            filtered.setFilter(filter);
+            QCOMPARE(shown(), expected());
+            for (int i : {0, 5, 3, 2, 0, 1, 4, 4}) {
+                QTest::qWait(2); // a later millisecond: the inbox orders by last activity
+                MessageDraft draft;
+                draft.content = QStringLiteral("news");
+                QVERIFY(db.chat().postMessage(ids.at(i), customer.actor(), draft));
+                QCOMPARE(shown(), expected());
+                QCOMPARE(filtered.conversationIdAt(0) == ids.at(i),
+                         filter == ui::ConversationFilterModel::All || i % 2 == 0);
+            }
+        }
+        QVERIFY(moved.count() >= 8);
+        QCOMPARE(layout.count(), 0);
+        QCOMPARE(reset.count(), 0);
+    }
+
+    // A batch of events moves each conversation at most once, to where the whole batch puts it.
+    void inboxBatchMovesEachConversationOnce()
+    {
+        TestDatabase db;
+        const Site site = db.site();
+        const Account me = db.staff(site.id, QStringLiteral("me@hotel.example"));
+        const Account customer =
+            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+1555"));
+        QList<qint64> ids;
+        for (int i = 0; i < 8; ++i) {
+            NewConversation request;
+            request.siteId = site.id;
+            request.title = QStringLiteral("Chat %1").arg(i);
+            request.participants = {customer.actor()};
+            ids << db.chat().openConversation(request)->id;
+            QTest::qWait(2);
+        }
+        ui::ConversationListModel inbox;
+        inbox.setViewer(site.id, me.actor());
+        QAbstractItemModelTester tester(&inbox,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        inbox.resetConversations(db.chat().conversationSummaries(site.id, me.actor()));
+        DomainEvents batch;
+        QObject::connect(&db.chat(), &ChatService::event, &inbox,
+                         [&](const DomainEvent &e) { batch.append(e); });
+        // Twelve messages, round robin over the three oldest conversations.
+        for (int i = 0; i < 12; ++i) {
+            QTest::qWait(2); // a later millisecond: the inbox orders by last activity
+            MessageDraft draft;
+            draft.content = QStringLiteral("message %1").arg(i);
+            QVERIFY(db.chat().postMessage(ids.at(i % 3), customer.actor(), draft));
+        }
+        QSignalSpy moved(&inbox, &QAbstractItemModel::rowsMoved);
+        QSignalSpy changed(&inbox, &QAbstractItemModel::dataChanged);
+        inbox.applyEvents(batch);
+        QVERIFY(moved.count() <= 3);
+        QVERIFY(changed.count() <= 3);
+        // Newest activity first: the last message went to ids[2], before it ids[1], ids[0].
+        const QList<qint64> expected = {ids.at(2), ids.at(1), ids.at(0), ids.at(7),
+                                        ids.at(6), ids.at(5), ids.at(4), ids.at(3)};
+        QList<qint64> order;
+        for (int row = 0; row < inbox.rowCount(); ++row)
+            order << inbox.index(row).data(ui::ConversationListModel::IdRole).toLongLong();
+        QCOMPARE(order, expected);
+        QCOMPARE(inbox.index(0).data(ui::ConversationListModel::UnreadCountRole).toInt(), 4);
+    }
+
+    // LOBBY_STALL_REPORT's monitor: the longest time the thread did not get to its timer, and
+    // the watched models' updates, per second.
+    void stallMonitorReportsStallsAndUpdates()
+    {
+        QStandardItemModel model;
+        ui::StallMonitor monitor;
+        monitor.watch(&model);
+        monitor.start();
+        QTest::qWait(30);
+        for (int i = 0; i < 3; ++i)
+            model.appendRow(new QStandardItem(QStringLiteral("row %1").arg(i)));
+        model.item(0)->setText(QStringLiteral("changed"));
+        QTimer::singleShot(0, [] { QThread::msleep(120); }); // blocks the event loop
+        QTest::qWait(100);
+        QTRY_VERIFY(monitor.longestGapMs() >= 120);
+        model.removeRow(1);
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("stalls.json"));
+        QVERIFY(monitor.writeReport(path));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject report = QJsonDocument::fromJson(file.readAll()).object();
+        QVERIFY(report["longest_stall_ms"].toInteger() >= 120);
+        QCOMPARE(report["tick_ms"].toInt(), ui::StallMonitor::tickMs);
+        QVERIFY(report["started_at_ms"].toInteger() > 0);
+        const QJsonObject totals = report["totals"].toObject();
+        QCOMPARE(totals["rows_inserted"].toInt(), 3);
+        QCOMPARE(totals["rows_removed"].toInt(), 1);
+        QCOMPARE(totals["data_changed"].toInt(), 1);
+        QVERIFY(totals["ticks"].toInt() > 0);
+        QVERIFY(!report["seconds"].toArray().isEmpty());
     }
 };
 
