@@ -59,11 +59,11 @@ echo "bench/history: $POPULATED (${SECONDS}s); $(du -m "$DB" | cut -f1) MB; $(np
     "$(date -u +%FT%TZ)"
 BUSIEST=$(grep -o 'conversation [0-9]* (' <<<"$POPULATED" | grep -o '[0-9]*')
 
-# ---- time to ready (the first start after an upgrade builds migration 3's indexes)
-if [[ $(sqlite3 "$DB" "SELECT MAX(version) FROM schema_migrations") == 3 ]]; then
+# ---- time to ready (the first start after the upgrade builds the indexes of versions 3 and 4)
+if [[ $(sqlite3 "$DB" "SELECT MAX(version) FROM schema_migrations") == 4 ]]; then
     sqlite3 "$DB" "DROP INDEX widget_sessions_by_conversation; DROP INDEX messages_by_media_url;
-                   DELETE FROM schema_migrations WHERE version = 3"
-    echo "ready, first start after the upgrade to schema 3:" \
+                   DELETE FROM schema_migrations WHERE version >= 3"
+    echo "ready, first start after the upgrade from schema 2 to 4:" \
         "$(/usr/bin/python3 "$HERE/ready.py" 1 "$LOBBY" "${ARGS[@]}")"
 fi
 echo "ready (process start to 'Lobby listening on', $RUNS starts):" \

@@ -19,7 +19,7 @@ QSqlQuery *Store::run(const char *sql, const QVariantList &values)
     auto it = m_statements.find(sql);
     if (it == m_statements.end()) {
         QSqlQuery query(m_database.handle());
-        // Rows are read once, front to back: no client-side cache of every row's values.
+        // Rows are read once, front to back (rows.h): no client-side row cache.
         query.setForwardOnly(true);
         if (!query.prepare(QString::fromUtf8(sql))) {
             m_lastError = query.lastError().text();
