@@ -144,6 +144,11 @@ public:
                                                          const chat::Actor &b);
     // Newest first: `limit` messages after skipping the `offset` newest.
     QList<chat::Message> messagesNewestFirst(qint64 conversationId, int offset, int limit);
+    // The same among the conversation's `total` messages up to upToId (its last_message_id, with
+    // total from messageCount(conversationId, upToId)): a page in the older half is read from
+    // the oldest end, so no page skips more than half of the conversation.
+    QList<chat::Message> messagesNewestFirst(qint64 conversationId, qint64 upToId, qint64 total,
+                                             int offset, int limit);
     // Every advance of a last-read pointer in the conversation, oldest first.
     struct ReadReceipt
     {

@@ -4,6 +4,8 @@
 
 #include "store/rows.h"
 
+#include <algorithm>
+
 namespace lobby::store {
 
 using namespace lobby::chat;
@@ -92,6 +94,28 @@ QList<Message> Store::messagesNewestFirst(qint64 conversationId, int offset, int
                             "(SELECT id FROM messages WHERE conversation_id = ? "
                             "ORDER BY id DESC LIMIT ? OFFSET ?) ORDER BY id DESC",
                             {conversationId, limit, offset}),
+                        readMessage);
+}
+
+QList<Message> Store::messagesNewestFirst(qint64 conversationId, qint64 upToId, qint64 total,
+                                          int offset, int limit)
+{
+    if (offset >= total || limit <= 0)
+        return {};
+    if (qint64(offset) + limit / 2 <= total / 2)
+        return all<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id IN "
+                                "(SELECT id FROM messages WHERE conversation_id = ? AND id <= ? "
+                                "ORDER BY id DESC LIMIT ? OFFSET ?) ORDER BY id DESC",
+                                {conversationId, upToId, limit, offset}),
+                            readMessage);
+    // Counted from the oldest: the page is the `count` messages after the `skip` oldest.
+    const qint64 end = std::min<qint64>(total, qint64(offset) + limit);
+    const qint64 count = end - offset;
+    const qint64 skip = total - end;
+    return all<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id IN "
+                            "(SELECT id FROM messages WHERE conversation_id = ? AND id <= ? "
+                            "ORDER BY id LIMIT ? OFFSET ?) ORDER BY id DESC",
+                            {conversationId, upToId, count, skip}),
                         readMessage);
 }
 

@@ -274,6 +274,19 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(db.store().messageCount(a), 10);
+        // Pages read from either end are the pages of the plain query, for every page size.
+        for (int size = 1; size <= 11; ++size) {
+            for (int offset = 0; offset <= 12; offset += size) {
+                const auto ids = [](const QList<Message> &page) {
+                    QList<qint64> list;
+                    for (const Message &m : page)
+                        list << m.id;
+                    return list;
+                };
+                QCOMPARE(ids(db.store().messagesNewestFirst(a, last(a), 10, offset, size)),
+                         ids(db.store().messagesNewestFirst(a, offset, size)));
+            }
+        }
         // A caller holding an older copy of the conversation gets the count as of that copy.
         const qint64 third = db.store().messagesAfter(a, 0, 3).last().id;
         QCOMPARE(db.store().messageCount(a, third), 3);

@@ -319,8 +319,8 @@ void V1Api::registerRoutes()
                            : request.error(404, QStringLiteral("Chat not found."));
             store::Store &store = m_chat.store();
             const qint64 total = store.messageCount(chatId, conversation->lastMessageId);
-            const QList<Message> messages =
-                store.messagesNewestFirst(chatId, (*page - 1) * *pageSize, *pageSize);
+            const QList<Message> messages = store.messagesNewestFirst(
+                chatId, conversation->lastMessageId, total, (*page - 1) * *pageSize, *pageSize);
             // Newest first: the page spans ids messages.last().id .. messages.first().id.
             const auto receipts =
                 messages.isEmpty()
