@@ -5,7 +5,7 @@
 #      DURATION (s of sequential page requests per page, default 10), PLANS=1 prints the plans.
 # Builds a fresh data folder (schema from `lobby --demo`, then populate.py in one transaction),
 # times starts, then requests the app v1 history (GET /api/v1/chat/chats/{id}/messages) of the
-# busiest conversation, newest page and oldest page, one request at a time (wrk -c1).
+# busiest conversation, newest, middle and oldest page, one request at a time (wrk -c1).
 set -euo pipefail
 
 BUILD=$(realpath "${1:?usage: bench/history/run.sh BUILD_DIR}")
@@ -122,4 +122,5 @@ page() { # LABEL PAGE
 echo "history pages of 50, conversation $BUSIEST ($TOTAL messages), end to end over loopback" \
     "(wrk, one connection, sequential requests):"
 page "  newest page (page=1)" 1
+page "  middle page (page=$((OLDEST / 2)), the longest skip)" "$((OLDEST / 2))"
 page "  oldest page (page=$OLDEST, offset $(((OLDEST - 1) * 50)))" "$OLDEST"
