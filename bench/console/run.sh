@@ -82,7 +82,9 @@ rate, seconds, rooms = sys.argv[3:6]
 first = (int(storm["started_at_ms"]) - report["started_at_ms"]) // 1000
 last = (int(storm["ended_at_ms"]) + 1000 - report["started_at_ms"]) // 1000
 window = report["seconds"][max(first, 0):last + 1]
-stall = max(s["longest_stall_ms"] for s in window)
+worst = max(window, key=lambda s: s["longest_stall_ms"])
+stall, stall_cpu = worst["longest_stall_ms"], worst["longest_stall_cpu_ms"]
+busy = sum(s["cpu_ms"] for s in window) / (10 * len(window))
 keys = ["rows_inserted", "data_changed", "rows_moved", "layout_changed", "rows_removed", "resets"]
 updates = {k: sum(s[k] for s in window) for k in keys}
 print(f"bench/console: {rate} guest messages/s for {seconds} s over {rooms} room conversations "
@@ -90,8 +92,9 @@ print(f"bench/console: {rate} guest messages/s for {seconds} s over {rooms} room
 print(f"load: {storm['ok']} of {storm['due']} messages answered ({storm['failed']} failed), "
       f"{storm['rate']} msg/s achieved, post latency p50 {storm['p50_ms']} ms "
       f"p99 {storm['p99_ms']} ms max {storm['max_ms']} ms")
-print(f"GUI thread: longest stall {stall} ms during the storm ({len(window)} s; before it: "
-      f"{max([s['longest_stall_ms'] for s in report['seconds'][:max(first, 0)]] or [0])} ms), "
+print(f"GUI thread: longest stall {stall} ms during the storm, {stall_cpu} ms of it running "
+      f"(the rest waiting for a core); busy {busy:.0f} % of the {len(window)} s; longest stall "
+      f"before the storm {max([s['longest_stall_ms'] for s in report['seconds'][:max(first, 0)]] or [0])} ms; "
       f"timer every {report['tick_ms']} ms")
 print("model updates during the storm: " + ", ".join(f"{k} {v}" for k, v in updates.items()) +
       f" ({sum(updates.values())} in all)")

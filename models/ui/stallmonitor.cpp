@@ -7,7 +7,20 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <ctime>
+
 namespace lobby::ui {
+
+namespace {
+
+qint64 threadCpuNs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+} // namespace
 
 StallMonitor::StallMonitor(QObject *parent) : QObject(parent)
 {
@@ -40,6 +53,7 @@ void StallMonitor::start()
     m_startedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_clock.start();
     m_lastTickNs = 0;
+    m_lastCpuNs = threadCpuNs();
     m_seconds = {Second()};
     m_timer.start();
 }
@@ -61,10 +75,17 @@ void StallMonitor::tick()
     const qint64 now = m_clock.nsecsElapsed();
     // A gap longer than the interval is time the event loop could not get to this timer.
     const qint64 gapMs = (now - m_lastTickNs) / 1000000;
+    const qint64 cpu = threadCpuNs();
+    const qint64 gapCpuNs = cpu - m_lastCpuNs;
     m_lastTickNs = now;
+    m_lastCpuNs = cpu;
     Second &second = current();
     ++second.ticks;
-    second.longestGapMs = std::max(second.longestGapMs, gapMs);
+    second.cpuNs += gapCpuNs;
+    if (gapMs > second.longestGapMs) {
+        second.longestGapMs = gapMs;
+        second.longestGapCpuMs = gapCpuNs / 1000000;
+    }
 }
 
 qint64 StallMonitor::longestGapMs() const
@@ -81,6 +102,8 @@ QByteArray StallMonitor::report() const
     Second totals;
     for (const Second &s : m_seconds) {
         seconds.append(QJsonObject{{"longest_stall_ms", s.longestGapMs},
+                                   {"longest_stall_cpu_ms", s.longestGapCpuMs},
+                                   {"cpu_ms", s.cpuNs / 1000000},
                                    {"ticks", s.ticks},
                                    {"rows_inserted", s.rowsInserted},
                                    {"rows_removed", s.rowsRemoved},
@@ -103,9 +126,15 @@ QByteArray StallMonitor::report() const
                               {"data_changed", totals.dataChanged},
                               {"layout_changed", totals.layoutChanged},
                               {"resets", totals.resets}};
+    qint64 longestCpuMs = 0;
+    for (const Second &second : m_seconds) {
+        if (second.longestGapMs == longestGapMs())
+            longestCpuMs = std::max(longestCpuMs, second.longestGapCpuMs);
+    }
     return QJsonDocument(QJsonObject{{"tick_ms", tickMs},
                                      {"started_at_ms", m_startedAtMs},
                                      {"longest_stall_ms", longestGapMs()},
+                                     {"longest_stall_cpu_ms", longestCpuMs},
                                      {"totals", summary},
                                      {"seconds", seconds}})
         .toJson();

@@ -11,7 +11,9 @@ namespace lobby::ui {
 
 // Opt-in instrumentation of the thread it lives in (the console's GUI thread, enabled with
 // LOBBY_STALL_REPORT): a timer ticking every 5 ms notes the longest gap between two ticks (how
-// long the event loop was kept busy), and the models it watches count their updates. Kept per
+// long the event loop was kept busy) and how much of it the thread spent on the CPU (the rest it
+// was not running: another process or thread had the core), and the models it watches count
+// their updates. Kept per
 // second since start() so a benchmark can look at the seconds of its load only. Costs one timer
 // event per 5 ms; nothing is written until writeReport().
 class StallMonitor : public QObject
@@ -24,6 +26,8 @@ public:
     struct Second
     {
         qint64 longestGapMs = 0;
+        qint64 longestGapCpuMs = 0; // of which this thread was running (the rest it waited)
+        qint64 cpuNs = 0;           // this thread's CPU time in this second
         qint64 ticks = 0;
         qint64 rowsInserted = 0; // rows, not signals
         qint64 rowsRemoved = 0;
@@ -53,6 +57,7 @@ private:
     QElapsedTimer m_clock;
     qint64 m_startedAtMs = 0;
     qint64 m_lastTickNs = 0;
+    qint64 m_lastCpuNs = 0;
     QList<Second> m_seconds;
 };
 

@@ -563,6 +563,8 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject report = QJsonDocument::fromJson(file.readAll()).object();
         QVERIFY(report["longest_stall_ms"].toInteger() >= 120);
+        // The thread slept through that stall: far less of it was spent running.
+        QVERIFY(report["longest_stall_cpu_ms"].toInteger() < 60);
         QCOMPARE(report["tick_ms"].toInt(), ui::StallMonitor::tickMs);
         QVERIFY(report["started_at_ms"].toInteger() > 0);
         const QJsonObject totals = report["totals"].toObject();
@@ -571,6 +573,7 @@ private Q_SLOTS:
         QCOMPARE(totals["data_changed"].toInt(), 1);
         QVERIFY(totals["ticks"].toInt() > 0);
         QVERIFY(!report["seconds"].toArray().isEmpty());
+        QVERIFY(report["seconds"].toArray().first().toObject().contains(u"cpu_ms"));
     }
 };
 
