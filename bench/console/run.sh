@@ -41,7 +41,8 @@ wait_for() { # PATTERN
     exit 1
 }
 
-# The demo hotel, plus rooms up to ROOMS (PIN 1111, room 101's hash), before the console starts.
+# The demo hotel, plus ROOMS - 1 rooms 301... with room 101's PIN (1111, its hash copied): with
+# 101 itself, ROOMS conversations. Added before the console starts.
 "$LOBBY" --headless --demo --data-dir "$DATA" --listen 127.0.0.1:0 >"$WORK/log" 2>&1 &
 LOBBY_PID=$!
 wait_for 'Lobby listening on'
@@ -49,12 +50,12 @@ kill "$LOBBY_PID"
 wait "$LOBBY_PID" || true
 LOBBY_PID=
 sqlite3 "$DATA/lobby.sqlite3" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
-    WHERE i < $ROOMS - 3) INSERT INTO rooms (site_id, number, pin_hash, created_at)
+    WHERE i < $ROOMS - 1) INSERT INTO rooms (site_id, number, pin_hash, created_at)
     SELECT r.site_id, CAST(300 + n.i AS TEXT), r.pin_hash, r.created_at FROM rooms r, n
     WHERE r.number = '101'"
 ROOM_LIST=$(sqlite3 "$DATA/lobby.sqlite3" "SELECT group_concat(number) FROM
     (SELECT number FROM rooms WHERE number = '101' OR number > '300' ORDER BY number)")
-ROOM_LIST=$(sed 's/^101,//; s/$/,101/' <<<"$ROOM_LIST") # 101 last: the others use PIN 1111 too
+[[ $(tr ',' '\n' <<<"$ROOM_LIST" | wc -l) == "$ROOMS" ]] || { echo "ROOMS: 2 or more" >&2; exit 1; }
 export QT_QPA_PLATFORM=offscreen LOBBY_STALL_REPORT="$WORK/stalls.json" \
     LOBBY_SIGN_IN=admin@lobby.demo:lobby-admin
 "$LOBBY" --demo --data-dir "$DATA" --listen 127.0.0.1:0 >"$WORK/log" 2>&1 &
