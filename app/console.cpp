@@ -10,6 +10,7 @@
 #include "ui/conversationfiltermodel.h"
 #include "ui/conversationlistmodel.h"
 #include "ui/messagelistmodel.h"
+#include "ui/stallmonitor.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -18,6 +19,7 @@
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
 #include <QSystemTrayIcon>
+#include <QTextStream>
 #include <QTimer>
 #include <QUrl>
 
@@ -81,6 +83,9 @@ Console::Console(Core &core, const QString &serverUrl)
 
 Console::~Console()
 {
+    if (m_stalls && !m_stalls->writeReport(m_stallReport))
+        qWarning("lobby: cannot write the stall report to %s", qPrintable(m_stallReport));
+    m_stalls.reset();
     m_tray.reset();
     m_engine.reset();
     m_controller.reset();
@@ -133,7 +138,44 @@ bool Console::show(QString *error)
                          else if (m_window)
                              m_window->alert(0);
                      });
+
+    // Opt-in instrumentation and automation (README, "Command line"), off by default.
+    m_stallReport = qEnvironmentVariable("LOBBY_STALL_REPORT");
+    if (!m_stallReport.isEmpty()) {
+        m_stalls = std::make_unique<ui::StallMonitor>();
+        m_stalls->watch(&m_controller->inboxModel());
+        m_stalls->watch(qobject_cast<QAbstractItemModel *>(m_controller->conversations()));
+        m_stalls->watch(&m_controller->messageModel());
+        m_stalls->start();
+    }
+    if (const QString account = qEnvironmentVariable("LOBBY_SIGN_IN"); !account.isEmpty())
+        signInFromEnvironment(account);
     return true;
+}
+
+void Console::signInFromEnvironment(const QString &value)
+{
+    const QString email = value.section(u':', 0, 0);
+    ConsoleController *controller = m_controller.get();
+    QObject::connect(controller, &ConsoleController::signInErrorChanged, controller, [controller] {
+        if (!controller->signInError().isEmpty())
+            QTextStream(stderr) << "lobby: LOBBY_SIGN_IN: " << controller->signInError() << "\n";
+    });
+    // signedInChanged comes with the inbox loaded: open its newest conversation, as staff would.
+    auto opened = std::make_shared<bool>(false);
+    QObject::connect(
+        controller, &ConsoleController::signedInChanged, controller, [controller, email, opened] {
+            auto *inbox = qobject_cast<ui::ConversationFilterModel *>(controller->conversations());
+            if (!controller->signedIn() || !inbox || *opened)
+                return;
+            *opened = true;
+            const qint64 newest = inbox->rowCount() > 0 ? inbox->conversationIdAt(0) : 0;
+            if (newest)
+                controller->selectConversation(newest);
+            QTextStream(stdout) << "Console signed in as " << email << ", conversation " << newest
+                                << " open" << Qt::endl;
+        });
+    controller->signIn(email, value.section(u':', 1));
 }
 
 void Console::updateTray(int unread)

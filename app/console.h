@@ -8,6 +8,10 @@ class QQmlApplicationEngine;
 class QSystemTrayIcon;
 class QQuickWindow;
 
+namespace lobby::ui {
+class StallMonitor;
+}
+
 namespace lobby::app {
 
 class Core;
@@ -30,12 +34,18 @@ public:
 
 private:
     void updateTray(int unread);
+    // LOBBY_SIGN_IN=EMAIL:PASSWORD: signs in as the sign-in form would, then opens the newest
+    // conversation; says so on stdout (for scripts such as bench/console/run.sh).
+    void signInFromEnvironment(const QString &value);
 
     Core &m_core;
     std::unique_ptr<ConsoleController> m_controller;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     std::unique_ptr<QSystemTrayIcon> m_tray;
     QQuickWindow *m_window = nullptr;
+    // LOBBY_STALL_REPORT=FILE: the GUI thread's stalls and the models' updates, written at exit.
+    std::unique_ptr<ui::StallMonitor> m_stalls;
+    QString m_stallReport;
 };
 
 // How guests' phones and websites reach a server listening on `serverUrl`: a wildcard address

@@ -547,9 +547,10 @@ QList<ConversationSummary> ChatService::conversationSummaries(qint64 siteId, con
 {
     QList<ConversationSummary> summaries;
     const QList<Conversation> conversations = m_store.conversationsOfSite(siteId);
+    const QHash<qint64, qint64> unread = m_store.unreadCounts(siteId, viewer); // one query
     summaries.reserve(conversations.size());
     for (const Conversation &conversation : conversations)
-        summaries.append({conversation, m_store.unreadCount(conversation.id, viewer)});
+        summaries.append({conversation, unread.value(conversation.id)});
     return summaries;
 }
 

@@ -320,6 +320,17 @@ QList<FaqEntry> Store::faqOfSite(qint64 siteId)
         readFaqEntry);
 }
 
+QPair<qint64, qint64> Store::faqVersion(qint64 siteId)
+{
+    return one<QPair<qint64, qint64>>(
+               run("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM faq_entries WHERE site_id = ?",
+                   {siteId}),
+               [](const QSqlQuery &q) {
+                   return QPair<qint64, qint64>(q.value(0).toLongLong(), q.value(1).toLongLong());
+               })
+        .value_or(QPair<qint64, qint64>(-1, -1));
+}
+
 // ---- conversations and participants
 
 std::optional<qint64> Store::insertConversation(const Conversation &c)
@@ -471,6 +482,28 @@ qint64 Store::messageCount(qint64 conversationId)
         .value_or(0);
 }
 
+qint64 Store::messageCount(qint64 conversationId, qint64 lastMessageId)
+{
+    const auto count = [this](qint64 conversation, qint64 afterId, qint64 upToId) {
+        return one<qint64>(run("SELECT COUNT(*) FROM messages WHERE conversation_id = ? "
+                               "AND id > ? AND id <= ?",
+                               {conversation, afterId, upToId}),
+                           [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
+    };
+    auto it = m_messageCounts.find(conversationId);
+    if (it != m_messageCounts.end() && it->upToId == lastMessageId)
+        return it->count;
+    const bool grown = it != m_messageCounts.end() && it->upToId < lastMessageId;
+    const auto counted = count(conversationId, grown ? it->upToId : 0, lastMessageId);
+    if (!counted)
+        return 0;
+    if (m_messageCounts.size() >= 100000) // a bound on memory; counts come back on demand
+        m_messageCounts.clear();
+    const qint64 total = (grown ? it->count : 0) + *counted;
+    m_messageCounts.insert(conversationId, {lastMessageId, total});
+    return total;
+}
+
 qint64 Store::unreadCount(qint64 conversationId, const Actor &reader)
 {
     return one<qint64>(
@@ -482,6 +515,26 @@ qint64 Store::unreadCount(qint64 conversationId, const Actor &reader)
                     wireName(reader.kind), reader.id}),
                [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
         .value_or(0);
+}
+
+QHash<qint64, qint64> Store::unreadCounts(qint64 siteId, const Actor &reader)
+{
+    // Conversation, then the reader's pointer, then a range seek on messages_by_conversation
+    // from that pointer: CROSS JOIN keeps SQLite from starting with the messages.
+    QHash<qint64, qint64> counts;
+    QSqlQuery *query =
+        run("SELECT c.id, COUNT(m.id) FROM conversations c "
+            "LEFT JOIN participants p ON p.conversation_id = c.id AND p.actor_kind = ? "
+            "AND p.actor_id = ? CROSS JOIN messages m WHERE c.site_id = ? "
+            "AND m.conversation_id = c.id AND m.id > COALESCE(p.last_read_message_id, 0) "
+            "AND NOT (m.sender_kind = ? AND m.sender_id = ?) GROUP BY c.id",
+            {wireName(reader.kind), reader.id, siteId, wireName(reader.kind), reader.id});
+    if (!query)
+        return counts;
+    while (query->next())
+        counts.insert(query->value(0).toLongLong(), query->value(1).toLongLong());
+    query->finish();
+    return counts;
 }
 
 // ---- lockouts

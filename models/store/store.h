@@ -68,6 +68,9 @@ public:
     bool revokeApiKey(qint64 keyId, const QDateTime &at);
     std::optional<qint64> insertFaqEntry(const chat::FaqEntry &entry);
     QList<chat::FaqEntry> faqOfSite(qint64 siteId);
+    // Identifies the site's FAQ as it stands: entries are only added (with new, higher ids) and
+    // removed, never edited, so {count, highest id} changes whenever the FAQ does.
+    QPair<qint64, qint64> faqVersion(qint64 siteId);
 
     // Conversations and participants
     std::optional<qint64> insertConversation(const chat::Conversation &conversation);
@@ -95,8 +98,16 @@ public:
     // Oldest first, the newest `limit` ids below beforeId (0: from the newest).
     QList<chat::Message> messagesBefore(qint64 conversationId, qint64 beforeId, int limit);
     qint64 messageCount(qint64 conversationId);
+    // The same, for the messages up to lastMessageId: the conversation's last_message_id, which
+    // every post moves forward in the transaction that inserts the message (ids commit in order).
+    // Remembered per conversation: an unchanged conversation is not counted again, and one
+    // that changed counts only its new messages (a COUNT over a long conversation is O(n)).
+    qint64 messageCount(qint64 conversationId, qint64 lastMessageId);
     // Messages after the reader's last-read pointer that someone else sent.
     qint64 unreadCount(qint64 conversationId, const chat::Actor &reader);
+    // unreadCount() of every conversation of the site in one grouped query, by conversation id;
+    // conversations with nothing unread are left out.
+    QHash<qint64, qint64> unreadCounts(qint64 siteId, const chat::Actor &reader);
 
     // Failure counters behind lockouts (PINs, logins), keyed by a scope like "pin:room:12".
     struct AuthFailures
@@ -138,6 +149,11 @@ public:
                                                          const chat::Actor &b);
     // Newest first: `limit` messages after skipping the `offset` newest.
     QList<chat::Message> messagesNewestFirst(qint64 conversationId, int offset, int limit);
+    // The same among the conversation's `total` messages up to upToId (its last_message_id, with
+    // total from messageCount(conversationId, upToId)): a page in the older half is read from
+    // the oldest end, so no page skips more than half of the conversation.
+    QList<chat::Message> messagesNewestFirst(qint64 conversationId, qint64 upToId, qint64 total,
+                                             int offset, int limit);
     // Every advance of a last-read pointer in the conversation, oldest first.
     struct ReadReceipt
     {
@@ -146,6 +162,11 @@ public:
         QDateTime readAt;
     };
     QList<ReadReceipt> readReceipts(qint64 conversationId);
+    // What readReceipts() returns that matters for the messages with ids lowId..highId: each
+    // reader's advances within that range and its first one past it. Pointers only move
+    // forward, so a reader first read message m at its first advance at or past m. Bounded by
+    // the page, whatever the conversation's length.
+    QList<ReadReceipt> readReceiptsForRange(qint64 conversationId, qint64 lowId, qint64 highId);
 
     // ---- Guest family (hotel rooms, store_guest.cpp)
     // The room's open (not archived) conversations, newest first.
@@ -172,6 +193,12 @@ private:
     int m_transactionDepth = 0;
     qint64 m_commits = 0;
     QHash<const char *, QSqlQuery> m_statements;
+    struct MessageCount
+    {
+        qint64 upToId = 0;
+        qint64 count = 0;
+    };
+    QHash<qint64, MessageCount> m_messageCounts; // by conversation id
     QString m_lastError;
 };
 

@@ -4,6 +4,8 @@
 
 #include "store/rows.h"
 
+#include <algorithm>
+
 namespace lobby::store {
 
 using namespace lobby::chat;
@@ -53,8 +55,10 @@ std::optional<Upload> Store::uploadByFileName(const QString &fileName)
 QList<Conversation> Store::conversationsWithMedia(const QString &mediaUrl)
 {
     return all<Conversation>(
+        // The second term lets SQLite use the partial index messages_by_media_url.
         run("SELECT " CONVERSATION_COLUMNS " FROM conversations c WHERE c.id IN "
-            "(SELECT m.conversation_id FROM messages m WHERE m.media_url = ?) ORDER BY c.id",
+            "(SELECT m.conversation_id FROM messages m WHERE m.media_url = ? "
+            "AND m.media_url <> '') ORDER BY c.id",
             {mediaUrl}),
         readConversation);
 }
@@ -84,11 +88,49 @@ std::optional<Conversation> Store::directConversation(qint64 siteId, const Actor
 
 QList<Message> Store::messagesNewestFirst(qint64 conversationId, int offset, int limit)
 {
-    return all<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE conversation_id = ? "
-                            "ORDER BY id DESC LIMIT ? OFFSET ?",
+    // The offset is skipped in the index alone (the subquery is covered by
+    // messages_by_conversation); only the page's rows are read: half the time for deep pages.
+    return all<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id IN "
+                            "(SELECT id FROM messages WHERE conversation_id = ? "
+                            "ORDER BY id DESC LIMIT ? OFFSET ?) ORDER BY id DESC",
                             {conversationId, limit, offset}),
                         readMessage);
 }
+
+QList<Message> Store::messagesNewestFirst(qint64 conversationId, qint64 upToId, qint64 total,
+                                          int offset, int limit)
+{
+    if (offset >= total || limit <= 0)
+        return {};
+    if (qint64(offset) + limit / 2 <= total / 2)
+        return all<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id IN "
+                                "(SELECT id FROM messages WHERE conversation_id = ? AND id <= ? "
+                                "ORDER BY id DESC LIMIT ? OFFSET ?) ORDER BY id DESC",
+                                {conversationId, upToId, limit, offset}),
+                            readMessage);
+    // Counted from the oldest: the page is the `count` messages after the `skip` oldest.
+    const qint64 end = std::min<qint64>(total, qint64(offset) + limit);
+    const qint64 count = end - offset;
+    const qint64 skip = total - end;
+    return all<Message>(run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id IN "
+                            "(SELECT id FROM messages WHERE conversation_id = ? AND id <= ? "
+                            "ORDER BY id LIMIT ? OFFSET ?) ORDER BY id DESC",
+                            {conversationId, upToId, count, skip}),
+                        readMessage);
+}
+
+namespace {
+
+Store::ReadReceipt readReceipt(const QSqlQuery &q)
+{
+    return Store::ReadReceipt{
+        {actorKindFromString(q.value(0).toString()).value_or(ActorKind::System),
+         q.value(1).toLongLong()},
+        q.value(2).toLongLong(),
+        fromDb(q.value(3))};
+}
+
+} // namespace
 
 QList<Store::ReadReceipt> Store::readReceipts(qint64 conversationId)
 {
@@ -96,13 +138,31 @@ QList<Store::ReadReceipt> Store::readReceipts(qint64 conversationId)
         run("SELECT reader_kind, reader_id, up_to_message_id, read_at FROM read_receipts "
             "WHERE conversation_id = ? ORDER BY up_to_message_id, read_at",
             {conversationId}),
-        [](const QSqlQuery &q) {
-            return ReadReceipt{
-                {actorKindFromString(q.value(0).toString()).value_or(ActorKind::System),
-                 q.value(1).toLongLong()},
-                q.value(2).toLongLong(),
-                fromDb(q.value(3))};
-        });
+        readReceipt);
+}
+
+QList<Store::ReadReceipt> Store::readReceiptsForRange(qint64 conversationId, qint64 lowId,
+                                                      qint64 highId)
+{
+    // Per reader (every reader is a participant), both parts are range seeks on the primary key
+    // (conversation_id, reader_kind, reader_id, up_to_message_id). CROSS JOIN keeps SQLite from
+    // starting with the receipts (all of the conversation's); PostgreSQL plans it freely.
+#define LOBBY_READERS                                                                              \
+    "SELECT r.reader_kind, r.reader_id, r.up_to_message_id, r.read_at "                            \
+    "FROM participants p CROSS JOIN read_receipts r WHERE p.conversation_id = ? "                  \
+    "AND r.conversation_id = p.conversation_id AND r.reader_kind = p.actor_kind "                  \
+    "AND r.reader_id = p.actor_id "
+    return all<ReadReceipt>(run(LOBBY_READERS
+                                "AND r.up_to_message_id BETWEEN ? AND ? "
+                                "UNION ALL " LOBBY_READERS
+                                "AND r.up_to_message_id = (SELECT MIN(n.up_to_message_id) "
+                                "FROM read_receipts n WHERE n.conversation_id = p.conversation_id "
+                                "AND n.reader_kind = p.actor_kind AND n.reader_id = p.actor_id "
+                                "AND n.up_to_message_id > ?) "
+                                "ORDER BY up_to_message_id, read_at",
+                                {conversationId, lowId, highId, conversationId, highId}),
+                            readReceipt);
+#undef LOBBY_READERS
 }
 
 } // namespace lobby::store

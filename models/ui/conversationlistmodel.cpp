@@ -1,5 +1,7 @@
 #include "ui/conversationlistmodel.h"
 
+#include <algorithm>
+
 namespace lobby::ui {
 
 using chat::DomainEvent;
@@ -121,6 +123,8 @@ void ConversationListModel::applyEvents(const chat::DomainEvents &events)
             apply(event);
     }
     m_batching = false;
+    if (m_orderDirty)
+        restoreOrder();
     for (auto it = m_pendingRoles.cbegin(); it != m_pendingRoles.cend(); ++it) {
         const int row = rowOf(it.key());
         if (row >= 0)
@@ -189,6 +193,34 @@ void ConversationListModel::apply(const DomainEvent &event)
     }
 }
 
+void ConversationListModel::restoreOrder()
+{
+    m_orderDirty = false;
+    QList<qint64> order; // conversation ids, as they should be
+    order.reserve(m_rows.size());
+    QList<const Row *> sorted;
+    sorted.reserve(m_rows.size());
+    for (const Row &row : std::as_const(m_rows))
+        sorted.append(&row);
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Row *a, const Row *b) {
+        return sortsBefore(a->conversation.lastActivityAt, a->conversation.id,
+                           b->conversation.lastActivityAt, b->conversation.id);
+    });
+    for (const Row *row : std::as_const(sorted))
+        order.append(row->conversation.id);
+    // Top down: each conversation that is not where it belongs is moved up to its place.
+    for (int target = 0; target < order.size(); ++target) {
+        if (m_rows.at(target).conversation.id == order.at(target))
+            continue;
+        int from = target + 1;
+        while (m_rows.at(from).conversation.id != order.at(target))
+            ++from;
+        beginMoveRows({}, from, from, {}, target);
+        m_rows.move(from, target);
+        endMoveRows();
+    }
+}
+
 int ConversationListModel::insertionRow(const QDateTime &lastActivity, qint64 id) const
 {
     int row = 0;
@@ -241,6 +273,15 @@ void ConversationListModel::upsert(const chat::Conversation &conversation, bool 
     }
     updated.conversation = conversation;
 
+    if (m_batching) { // moved once at the end of the batch (restoreOrder)
+        m_rows[from] = updated;
+        m_orderDirty = true;
+        if (!roles.isEmpty())
+            changed(from, roles);
+        if (newMessage)
+            addCounterpart(from, message.sender);
+        return;
+    }
     m_rows.removeAt(from);
     const int to = insertionRow(conversation.lastActivityAt, conversation.id);
     m_rows.insert(from, updated);

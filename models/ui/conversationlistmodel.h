@@ -77,6 +77,10 @@ private:
     QList<Row> m_rows;
     bool m_batching = false;
     QHash<qint64, QList<int>> m_pendingRoles;
+    // Within a batch rows are updated in place; the order is restored once at its end, with at
+    // most one move per conversation that changed place (not one per message).
+    bool m_orderDirty = false;
+    void restoreOrder();
     qint64 m_siteId = 0;
     chat::Actor m_viewer;
     QSet<QPair<int, qint64>> m_online;

@@ -148,6 +148,7 @@ void HttpServer::addRoute(Route route, const QString &pattern)
     QString regex = QStringLiteral("^");
     qsizetype last = 0;
     auto matches = placeholder.globalMatch(pattern);
+    route.prefix = pattern.left(pattern.indexOf(QLatin1Char('{')));
     while (matches.hasNext()) {
         const auto m = matches.next();
         regex += QRegularExpression::escape(pattern.mid(last, m.capturedStart() - last));
@@ -162,18 +163,18 @@ void HttpServer::addRoute(Route route, const QString &pattern)
 
 void HttpServer::route(Method method, const QString &pattern, Handler handler)
 {
-    addRoute({method, {}, {}, std::move(handler), {}, {}, {}}, pattern);
+    addRoute({method, {}, {}, std::move(handler), {}, {}, {}, {}}, pattern);
 }
 
 void HttpServer::streamRoute(Method method, const QString &pattern, StreamHandler handler)
 {
-    addRoute({method, {}, {}, {}, std::move(handler), {}, {}}, pattern);
+    addRoute({method, {}, {}, {}, std::move(handler), {}, {}, {}}, pattern);
 }
 
 void HttpServer::webSocketRoute(const QString &pattern, UpgradeVerifier verifier,
                                 WebSocketHandler handler)
 {
-    addRoute({Method::Get, {}, {}, {}, {}, std::move(verifier), std::move(handler)}, pattern);
+    addRoute({Method::Get, {}, {}, {}, {}, std::move(verifier), std::move(handler), {}}, pattern);
 }
 
 const HttpServer::Route *HttpServer::match(const QString &path, Method method,
@@ -181,6 +182,8 @@ const HttpServer::Route *HttpServer::match(const QString &path, Method method,
                                            QStringList *allowed) const
 {
     for (const auto &route : m_routes) {
+        if (!path.startsWith(route->prefix)) // cheap test first: most routes fail it
+            continue;
         const auto m = route->pattern.match(path);
         if (!m.hasMatch())
             continue;

@@ -98,6 +98,7 @@ private:
         StreamHandler streamHandler;
         UpgradeVerifier verifier;
         WebSocketHandler webSocketHandler;
+        QString prefix; // the literal text before the first placeholder (set by addRoute)
     };
     void addRoute(Route route, const QString &pattern);
     const Route *match(const QString &path, QHttpServerRequest::Method method,

@@ -153,7 +153,7 @@ QJsonObject Presenter::chat(const Conversation &c, const Actor &viewer)
             {"created_at", isoTime(c.createdAt)},
             {"updated_at", isoTime(c.lastActivityAt)},
             {"participants", participants},
-            {"total_messages", store.messageCount(c.id)},
+            {"total_messages", store.messageCount(c.id, c.lastMessageId)},
             {"unread_count", store.unreadCount(c.id, viewer)},
             {"online_participants", online}};
 }
@@ -195,6 +195,93 @@ QJsonObject Presenter::message(const Message &m, const QJsonArray &readReceipts)
             {"is_edited", m.editedAt.isValid()},
             {"is_deleted", m.deleted},
             {"read_receipts", readReceipts}};
+}
+
+void Presenter::writeMessage(http::JsonWriter &out, const Message &m,
+                             const QList<store::Store::ReadReceipt> &receipts)
+{
+    // Keys in QJsonObject's (sorted) order, values as message() makes them.
+    const auto text = [&out](const QString &value) {
+        if (value.isEmpty())
+            out.null();
+        else
+            out.value(value);
+    };
+    const auto id = [&out](qint64 value) {
+        if (value)
+            out.value(value);
+        else
+            out.null();
+    };
+    const auto entityId = [&](const char *type) {
+        if (m.entityType == QLatin1String(type))
+            text(m.entityId);
+        else
+            out.null();
+    };
+    static const QString uploadPrefix = QStringLiteral("/uploads/chat/");
+    QString thumbnail;
+    if (m.mediaUrl.startsWith(uploadPrefix)) {
+        const auto upload = m_chat.store().uploadByFileName(m.mediaUrl.mid(uploadPrefix.size()));
+        if (upload && !upload->thumbnailName.isEmpty())
+            thumbnail = uploadPrefix + upload->thumbnailName;
+    }
+    out.beginObject();
+    out.key("appointment_id");
+    entityId("appointment");
+    out.key("chat_id").value(m.conversationId);
+    out.key("client_message_id");
+    text(m.clientId);
+    out.key("content").value(m.deleted ? QString() : m.content);
+    out.key("created_at").isoTime(m.createdAt);
+    out.key("entity_id");
+    text(m.entityId);
+    out.key("entity_type");
+    text(m.entityType);
+    out.key("id").value(m.id);
+    out.key("is_deleted").value(m.deleted);
+    out.key("is_edited").value(m.editedAt.isValid());
+    out.key("media_url");
+    text(m.mediaUrl);
+    out.key("message_type").value(wireName(m.type));
+    out.key("pack_id");
+    entityId("pack");
+    out.key("product_id");
+    entityId("product");
+    out.key("read_receipts").beginArray();
+    QList<Actor> seen; // as receiptsFor(): each reader's first receipt at or past the message
+    for (const auto &r : receipts) {
+        if (r.upToMessageId < m.id || r.reader == m.sender || seen.contains(r.reader))
+            continue;
+        seen.append(r.reader);
+        out.beginObject()
+            .key("read_at")
+            .isoTime(r.readAt)
+            .key("reader_id")
+            .value(r.reader.id)
+            .key("reader_type")
+            .value(actorType(r.reader.kind))
+            .endObject();
+    }
+    out.endArray();
+    out.key("reply_to_message_id");
+    id(m.replyToId);
+    out.key("sender_customer_id");
+    if (m.sender.kind == ActorKind::Customer)
+        out.value(m.sender.id);
+    else
+        out.null();
+    out.key("sender_id").value(m.sender.id);
+    out.key("sender_name").value(nameOf(m.sender));
+    out.key("sender_type").value(actorType(m.sender.kind));
+    out.key("sender_user_id");
+    if (m.sender.kind == ActorKind::Staff)
+        out.value(m.sender.id);
+    else
+        out.null();
+    out.key("thumbnail_url");
+    text(thumbnail);
+    out.endObject();
 }
 
 QJsonArray Presenter::receiptsFor(const Message &m,

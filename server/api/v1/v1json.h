@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/entities.h"
+#include "http/jsonwriter.h"
 #include "store/store.h"
 
 #include <QHash>
@@ -35,6 +36,10 @@ public:
     // the time it first did.
     static QJsonArray receiptsFor(const chat::Message &message,
                                   const QList<store::Store::ReadReceipt> &receipts);
+    // The same message object written straight to `out` (byte for byte what message() gives
+    // after QJsonDocument::toJson), for history pages. `receipts` as for receiptsFor().
+    void writeMessage(http::JsonWriter &out, const chat::Message &message,
+                      const QList<store::Store::ReadReceipt> &receipts);
     QString nameOf(const chat::Actor &actor);
     QJsonObject participant(const chat::Participant &participant);
 

@@ -318,20 +318,25 @@ void V1Api::registerRoutes()
                                  403, QStringLiteral("You are not a participant of this chat."))
                            : request.error(404, QStringLiteral("Chat not found."));
             store::Store &store = m_chat.store();
-            const qint64 total = store.messageCount(chatId);
-            const QList<Message> messages =
-                store.messagesNewestFirst(chatId, (*page - 1) * *pageSize, *pageSize);
-            const auto receipts = store.readReceipts(chatId);
+            const qint64 total = store.messageCount(chatId, conversation->lastMessageId);
+            const QList<Message> messages = store.messagesNewestFirst(
+                chatId, conversation->lastMessageId, total, (*page - 1) * *pageSize, *pageSize);
+            // Newest first: the page spans ids messages.last().id .. messages.first().id.
+            const auto receipts =
+                messages.isEmpty()
+                    ? QList<store::Store::ReadReceipt>()
+                    : store.readReceiptsForRange(chatId, messages.last().id, messages.first().id);
+            // Written directly: a QJsonObject per message cost more than the queries.
             Presenter presenter(m_chat);
-            QJsonArray out;
+            http::JsonWriter out(1024 + 700 * messages.size());
+            out.beginObject().key("has_more").value(qint64(*page) * *pageSize < total);
+            out.key("messages").beginArray();
             for (const Message &m : messages)
-                out.append(presenter.message(m, Presenter::receiptsFor(m, receipts)));
-            return HttpReply::json(200,
-                                   QJsonObject{{"messages", out},
-                                               {"total", total},
-                                               {"page", *page},
-                                               {"page_size", *pageSize},
-                                               {"has_more", qint64(*page) * *pageSize < total}});
+                presenter.writeMessage(out, m, receipts);
+            out.endArray();
+            out.key("page").value(*page).key("page_size").value(*pageSize);
+            out.key("total").value(total).endObject();
+            return HttpReply{200, out.take(), "application/json", {}};
         });
 
     // ---- uploads

@@ -302,9 +302,23 @@ std::optional<WidgetApi::Turn> WidgetApi::takeTurn(const HttpRequest &request, H
             }
         }
     }
-    turn.reply =
-        FaqAssistant(m_chat.store().faqOfSite(apiKey->siteId), m_config.thresholds).reply(*text);
+    turn.reply = assistantFor(apiKey->siteId).reply(*text);
     return turn;
+}
+
+const FaqAssistant &WidgetApi::assistantFor(qint64 siteId)
+{
+    // One cheap query instead of reading and indexing every entry per message. The version is
+    // read each time, so entries added or removed by the console, `lobby admin` or another
+    // instance count from the next message on.
+    const QPair<qint64, qint64> version = m_chat.store().faqVersion(siteId);
+    CachedAssistant &cached = m_assistants[siteId];
+    if (!cached.assistant || cached.version != version || version.first < 0) {
+        cached.assistant = std::make_shared<const FaqAssistant>(m_chat.store().faqOfSite(siteId),
+                                                                m_config.thresholds);
+        cached.version = version;
+    }
+    return *cached.assistant;
 }
 
 Message WidgetApi::postAssistant(const Turn &turn, const QString &text, bool *ok)

@@ -61,12 +61,20 @@ private:
     void streamText(http::SseStream *stream, const QString &text, const QJsonObject &last = {});
     void onEvent(const chat::DomainEvent &event);
     QJsonObject messageJson(const chat::Message &message);
+    // The site's FAQ index, built again only when the FAQ changed (Store::faqVersion).
+    const FaqAssistant &assistantFor(qint64 siteId);
 
     http::HttpServer &m_http;
     chat::ChatService &m_chat;
     realtime::Hub &m_hub;
     WidgetConfig m_config;
     QMultiHash<qint64, QPointer<HandoffWait>> m_handoffs; // by conversation id
+    struct CachedAssistant
+    {
+        QPair<qint64, qint64> version;
+        std::shared_ptr<const FaqAssistant> assistant;
+    };
+    QHash<qint64, CachedAssistant> m_assistants; // by site id
 };
 
 } // namespace lobby::api::widget
