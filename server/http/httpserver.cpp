@@ -5,6 +5,8 @@
 #include <QTcpSocket>
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -298,6 +300,10 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
         socket->write(rawResponse(503, errorBody(family, QStringLiteral("Too many connections."))));
         return false;
     }
+    // Each connection's frames of one event-loop turn leave in one write (WebSocket::flush), so
+    // Nagle's algorithm would only add a delayed-ACK wait to them.
+    const int noDelay = 1;
+    ::setsockopt(descriptor, IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay);
     // A fresh connection's send buffer is empty, so the handshake goes out whole.
     if (::send(descriptor, handshake.constData(), size_t(handshake.size()), MSG_NOSIGNAL) !=
         handshake.size()) {

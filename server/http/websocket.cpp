@@ -5,7 +5,9 @@
 #include <QTimer>
 
 #include <cerrno>
+#include <climits>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace lobby::http {
@@ -70,6 +72,38 @@ bool wouldBlock()
 
 } // namespace
 
+// The connections of this thread with frames waiting for the end of the event-loop turn. One
+// posted event per turn flushes them all.
+class FlushQueue : public QObject
+{
+public:
+    static FlushQueue &ofThisThread()
+    {
+        static thread_local FlushQueue queue;
+        return queue;
+    }
+
+    void add(WebSocket *socket)
+    {
+        m_sockets.append(socket);
+        if (m_sockets.size() == 1)
+            QMetaObject::invokeMethod(this, &FlushQueue::flushAll, Qt::QueuedConnection);
+    }
+    void remove(WebSocket *socket) { m_sockets.removeOne(socket); }
+
+private:
+    void flushAll()
+    {
+        const QList<WebSocket *> sockets = std::exchange(m_sockets, {});
+        for (WebSocket *socket : sockets) {
+            socket->m_flushScheduled = false;
+            socket->flush();
+        }
+    }
+
+    QList<WebSocket *> m_sockets;
+};
+
 WebSocket::WebSocket(int descriptor, QHostAddress peer, const WebSocketLimits &limits,
                      QObject *parent)
     : QObject(parent), m_fd(descriptor), m_peer(std::move(peer)), m_limits(limits),
@@ -80,6 +114,8 @@ WebSocket::WebSocket(int descriptor, QHostAddress peer, const WebSocketLimits &l
 
 WebSocket::~WebSocket()
 {
+    if (m_flushScheduled)
+        FlushQueue::ofThisThread().remove(this);
     // The notifiers go before the descriptor they watch.
     delete m_readNotifier;
     delete m_writeNotifier;
@@ -363,56 +399,72 @@ void WebSocket::writeBytes(const QByteArray &bytes)
 {
     if (m_state == State::Closed)
         return;
-    if (m_output.isEmpty()) {
-        const ssize_t sent =
-            ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (sent == bytes.size())
-            return;
-        if (sent < 0 && !wouldBlock() && errno != EINTR) {
-            endNow();
-            return;
-        }
-        m_outputOffset = std::max<qsizetype>(sent, 0);
-    }
-    m_output.append(bytes);
+    m_output.append(bytes); // shared with every other connection it goes to
     m_pendingOutput += bytes.size();
     if (m_pendingOutput - m_outputOffset > m_limits.maxPendingOutput) {
         endNow(); // a client that does not read would hold this memory forever
         return;
     }
-    if (!m_writeNotifier) {
-        m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
-        connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocket::onWritable);
-    }
-    m_writeNotifier->setEnabled(true);
+    scheduleFlush();
 }
 
-void WebSocket::onWritable()
+void WebSocket::scheduleFlush()
 {
-    while (!m_output.isEmpty()) {
-        const QByteArray &first = m_output.constFirst();
-        const ssize_t sent =
-            ::send(m_fd, first.constData() + m_outputOffset, size_t(first.size() - m_outputOffset),
-                   MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (m_flushScheduled || (m_writeNotifier && m_writeNotifier->isEnabled()))
+        return; // the write notifier flushes once the kernel takes more
+    m_flushScheduled = true;
+    FlushQueue::ofThisThread().add(this);
+}
+
+void WebSocket::flush()
+{
+    while (!m_output.isEmpty() && m_state != State::Closed) {
+        iovec parts[64];
+        int count = 0;
+        for (const QByteArray &frame : std::as_const(m_output)) {
+            const qsizetype skip = count == 0 ? m_outputOffset : 0;
+            parts[count].iov_base = const_cast<char *>(frame.constData() + skip);
+            parts[count].iov_len = size_t(frame.size() - skip);
+            if (++count == 64)
+                break;
+        }
+        msghdr message{};
+        message.msg_iov = parts;
+        message.msg_iovlen = size_t(count);
+        qsizetype sent = ::sendmsg(m_fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent < 0 && errno == EINTR)
             continue;
-        if (sent < 0 && wouldBlock())
+        if (sent < 0 && wouldBlock()) {
+            if (!m_writeNotifier) {
+                m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
+                connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocket::flush);
+            }
+            m_writeNotifier->setEnabled(true);
             return;
+        }
         if (sent < 0) {
             endNow();
             return;
         }
-        m_outputOffset += sent;
-        if (m_outputOffset < first.size())
-            return;
-        m_pendingOutput -= first.size();
-        m_outputOffset = 0;
-        m_output.removeFirst();
+        while (sent > 0) {
+            const qsizetype left = m_output.constFirst().size() - m_outputOffset;
+            if (sent < left) {
+                m_outputOffset += sent;
+                break;
+            }
+            sent -= left;
+            m_pendingOutput -= m_output.constFirst().size();
+            m_outputOffset = 0;
+            m_output.removeFirst();
+        }
     }
-    m_output = QList<QByteArray>();
-    m_writeNotifier->setEnabled(false);
+    if (m_state == State::Closed)
+        return;
+    m_output = QList<QByteArray>(); // an idle connection keeps no buffer
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
     if (m_state == State::Flushing) {
-        ::shutdown(m_fd, SHUT_WR);
+        ::shutdown(m_fd, SHUT_WR); // the close frame is out; the TCP close follows it
         m_state = State::Closed;
         emitDisconnectedLater();
     }
@@ -427,9 +479,7 @@ void WebSocket::finish()
     m_message = QByteArray();
     m_messageOpcode = 0;
     if (m_output.isEmpty()) {
-        ::shutdown(m_fd, SHUT_WR); // the close frame is out; the TCP close follows it
-        m_state = State::Closed;
-        emitDisconnectedLater();
+        flush(); // shuts the sending side
         return;
     }
     QTimer::singleShot(m_limits.closeTimeoutMs, this, [this] {

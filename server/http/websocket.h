@@ -21,10 +21,11 @@ struct WebSocketLimits
 
 // The server side of one WebSocket connection (RFC 6455), on a socket whose HTTP upgrade
 // HttpServer has answered. Lobby's own rather than QWebSocket because a server holds thousands
-// of these: an idle connection owns one read notifier and no buffers, a frame is written
-// straight to the socket (queued only when the kernel's buffer is full), and the frame of a
-// payload that many subscribers receive is encoded once. It also enforces what QtWebSockets
-// 6.4 does not: masked client frames and UTF-8 per message rather than per frame.
+// of these: an idle connection owns one read notifier and no buffers, and the frame of a
+// payload that many subscribers receive is encoded once and shared, not copied. The frames of
+// one event-loop turn go out together, in one sendmsg() per connection when the turn ends
+// (a batch of 50 stored messages is one write per receiver, not 50). It also enforces what
+// QtWebSockets 6.4 does not: masked client frames and UTF-8 per message rather than per frame.
 //
 // `disconnected` is emitted once, from the event loop, never from inside sendText(), close()
 // or abort(), so a publisher may write to many connections while some of them fail.
@@ -80,7 +81,6 @@ private:
     };
 
     void onReadable();
-    void onWritable();
     // Parses whole frames from `data`; returns how many bytes were used.
     qsizetype parseFrames(const char *data, qsizetype size);
     // false when the connection ended while handling the frame.
@@ -88,6 +88,9 @@ private:
     bool handleClose(const QByteArray &payload);
     void fail(quint16 code, const QString &reason);
     void writeBytes(const QByteArray &bytes);
+    void flush();
+    void scheduleFlush();
+    friend class FlushQueue;
     void finish();
     void endNow();
     void emitDisconnectedLater();
@@ -105,6 +108,7 @@ private:
     qsizetype m_outputOffset = 0;               // of the first queued frame
     qsizetype m_pendingOutput = 0;
     bool m_disconnectedEmitted = false;
+    bool m_flushScheduled = false;
 };
 
 } // namespace lobby::http
