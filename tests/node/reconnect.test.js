@@ -355,3 +355,28 @@ test('website widget: the event stream resumed with Last-Event-ID brings every m
   assert.equal(stream.lastEventId, String(live[0].id));
   await stream.close();
 });
+
+// The expiry timers of v1 and direct sockets belong to the socket now (the soak found
+// QTimer::singleShot timers outliving closed sockets for an hour): a token that expires still
+// closes its socket with 1008.
+test('a v1 or direct socket whose access token expires is closed with 1008', { timeout: 60000 }, async () => {
+  const secret = fs.readFileSync(path.join(lobby.dataDir, 'jwt-secret'), 'utf8').trim();
+  const shortToken = (id, kind) => {
+    const b64 = (object) => Buffer.from(JSON.stringify(object)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({
+      sub: String(id), user_id: id, kind, site_id: 1, token_type: 'access', iat: now, exp: now + 4,
+      jti: `short-${Math.random()}`,
+    })}`;
+    return `${input}.${require('node:crypto').createHmac('sha256', secret).update(input).digest('base64url')}`;
+  };
+  const alex = await login('/api/auth/login/', { email: 'alex@lobby.demo', password: 'lobby-customer' });
+  const maria = await login('/api/auth/login/', { email: 'maria@lobby.demo', password: 'lobby-staff' });
+  const v1 = jsonSocket(`${lobby.wsUrl}/api/v1/chat/ws/chat/user?token=${shortToken(maria.user.id, 'staff')}`);
+  const direct = jsonSocket(`${lobby.wsUrl}/ws/chat/${maria.user.id}/?token=${shortToken(alex.user.id, 'customer')}`);
+  const closeCode = (ws) => new Promise((resolve) => ws.on('close', (code) => resolve(code)));
+  const codes = Promise.all([closeCode(v1), closeCode(direct)]);
+  assert.equal((await v1.next((f) => f.type === 'connected')).participant_id, maria.user.id);
+  await direct.opened;
+  assert.deepEqual(await codes, [1008, 1008]);
+});

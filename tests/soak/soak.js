@@ -31,7 +31,8 @@ const minutes = Number(minutesText || 10);
 const total = Number(connectionsText || 2000);
 const wsUrl = url.replace('http://', 'ws://');
 const warmupSeconds = Number(process.env.SOAK_WARMUP_SECONDS || 60);
-const churnShare = Number(process.env.SOAK_CHURN || 0.05);
+const churnShare = Number(process.env.SOAK_CHURN ?? 0.05);
+const withTraffic = process.env.SOAK_TRAFFIC !== '0';
 const maxGrowth = 0.05;
 const hotel = 'hotel-killarney';
 const rooms = [['101', '1111'], ['102', '2222'], ['205', '1234']];
@@ -41,10 +42,11 @@ const mix = [['v1staff', 0.35], ['v1customer', 0.1], ['pusher', 0.4], ['direct',
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const stats = { opened: 0, closedByUs: 0, dropped: 0, failed: 0, frames: 0, sent: 0, sendErrors: 0, unexpectedClose: 0 };
 
-function rssKb() {
+function statusKb(field) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)[1]);
 }
+const rssKb = () => statusKb('VmRSS');
 const fdCount = () => fs.readdirSync(`/proc/${pid}/fd`).length;
 
 // One TCP connection per request, closed after the answer (no keep-alive pool), so that the
@@ -253,12 +255,12 @@ async function main() {
   const runStart = Date.now();
   const sample = () => {
     const t = Math.round((Date.now() - runStart) / 1000);
-    const s = { t, rss: rssKb(), fds: fdCount(), open: live.size };
+    const s = { t, rss: rssKb(), anon: statusKb('RssAnon'), fds: fdCount(), open: live.size };
     samples.push(s);
-    rows.push([t, s.open, (s.rss / 1024).toFixed(1), s.fds, stats.opened, stats.closedByUs, stats.dropped, stats.frames]);
+    rows.push([t, s.open, (s.rss / 1024).toFixed(1), (s.anon / 1024).toFixed(1), s.fds, stats.opened, stats.closedByUs, stats.dropped, stats.frames]);
     console.log(rows.at(-1).map((v) => String(v).padStart(10)).join(''));
   };
-  console.log(['t (s)', 'open', 'RSS (MB)', 'fds', 'opened', 'closed', 'dropped', 'frames in'].map((h) => h.padStart(10)).join(''));
+  console.log(['t (s)', 'open', 'RSS (MB)', 'anon (MB)', 'fds', 'opened', 'closed', 'dropped', 'frames in'].map((h) => h.padStart(10)).join(''));
   sample();
   const end = runStart + minutes * 60 * 1000;
   let nextSample = runStart + 10000;
@@ -268,7 +270,7 @@ async function main() {
     for (const victim of victims) closeOne(victim);
     const refill = Math.max(0, total - live.size);
     const reopening = openMany(Array.from({ length: refill }, pickKind), 25);
-    await traffic();
+    if (withTraffic) await traffic();
     await reopening;
     if (Date.now() >= nextSample) {
       sample();

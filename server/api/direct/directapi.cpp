@@ -210,12 +210,15 @@ void DirectApi::accept(std::unique_ptr<QWebSocket> socket, const QVariant &conte
         connection->deleteLater();
     });
     const qint64 expiresAt = ids.value(2).toLongLong();
-    QTimer::singleShot(std::chrono::milliseconds(
-                           std::max<qint64>(0, expiresAt - QDateTime::currentMSecsSinceEpoch())),
-                       ws, [ws] {
-                           ws->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                                     QStringLiteral("Token expired."));
-                       });
+    // A timer owned by the socket: QTimer::singleShot's would outlive a closed socket until the
+    // token expires (an hour of memory per connection, found by the soak).
+    auto *expiry = new QTimer(ws);
+    expiry->setSingleShot(true);
+    connect(expiry, &QTimer::timeout, ws, [ws] {
+        ws->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Token expired."));
+    });
+    expiry->start(std::chrono::milliseconds(
+        std::max<qint64>(0, expiresAt - QDateTime::currentMSecsSinceEpoch())));
 
     // The pair's history, oldest first, one frame each. is_read shows the state before this
     // load; loading then marks the peer's messages read.
