@@ -6,3 +6,7 @@ foreach(suite badinput tenancy wsprotocol)
     lobby_test(tst_${suite} reliability/tst_${suite}.cpp)
     target_link_libraries(tst_${suite} PRIVATE reliability_world)
 endforeach()
+
+# Reconnect catch-up in every family (app v1, direct, hotel guest on pusher-js, widget SSE), with
+# real npm clients against a headless lobby.
+lobby_node_test(node_reconnect reconnect.test.js)

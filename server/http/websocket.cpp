@@ -1,6 +1,7 @@
 #include "http/websocket.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -210,6 +211,15 @@ void WebSocket::close(quint16 code, const QString &reason)
         if (m_state == State::Closing)
             finish();
     });
+}
+
+void WebSocket::closeAt(qint64 msecsSinceEpoch, quint16 code, const QString &reason)
+{
+    auto *timer = new QTimer(this);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [this, code, reason] { close(code, reason); });
+    timer->start(std::chrono::milliseconds(
+        std::max<qint64>(0, msecsSinceEpoch - QDateTime::currentMSecsSinceEpoch())));
 }
 
 void WebSocket::abort()

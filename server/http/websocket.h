@@ -58,6 +58,9 @@ public:
     // Starts the closing handshake: `code` must be one a close frame may carry (1000-1003,
     // 1007-1014, 3000-4999).
     void close(quint16 code = CloseNormal, const QString &reason = {});
+    // Closes the connection when `msecsSinceEpoch` passes (e.g. when the token that opened it
+    // expires). The timer is the connection's own, so it goes with a connection closed earlier.
+    void closeAt(qint64 msecsSinceEpoch, quint16 code, const QString &reason);
     // Drops the connection without a closing handshake (the client sees 1006).
     void abort();
 

@@ -45,7 +45,8 @@ free_port() {
 
 # Both instances share the data folder (JWT secret, Pusher app); on several machines, copy
 # DATA/jwt-secret and DATA/pusher-app to each and share DATA/uploads.
-start_lobby() { # name, extra args...
+# Not called in a $(...) subshell: the pids must reach cleanup, or the instances outlive the test.
+start_lobby() { # name, extra args...; sets $started_port
     local name=$1; shift
     "$LOBBY" --headless --data-dir "$work/data" --database "$database" --listen 127.0.0.1:0 "$@" \
         >"$work/$name.log" 2>&1 &
@@ -54,10 +55,12 @@ start_lobby() { # name, extra args...
         grep -q "Lobby listening on" "$work/$name.log" && break
         sleep 0.1
     done
-    sed -n 's/.*Lobby listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/$name.log"
+    started_port=$(sed -n 's/.*Lobby listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/$name.log")
 }
-port_a=$(start_lobby a --demo)
-port_b=$(start_lobby b)
+start_lobby a --demo
+port_a=$started_port
+start_lobby b
+port_b=$started_port
 [ -n "$port_a" ] && [ -n "$port_b" ] || { cat "$work"/*.log >&2; exit 1; }
 echo "instances on 127.0.0.1:$port_a and 127.0.0.1:$port_b"
 

@@ -137,3 +137,45 @@ test("a staff reply sent through A's REST API reaches the guest's pusher-js on B
     pusher.disconnect();
   }
 });
+
+test('an instance killed with SIGKILL: its guest reconnects to the other instance and catches up by id', { timeout: 60000 }, async () => {
+  const guest = (await initialize(b, '101', '1111')).body;
+  assert.ok(guest.session_token, JSON.stringify(guest));
+  const staff = staffToken(a, { id: 1 });
+  const send = async (message) => {
+    const sent = await api(a, 'POST', `/api/chat/${hotel}/conversations/${guest.conversation_id}/messages/send/`,
+      { message, sender_type: 'staff', staff_id: 1 }, staff);
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    return sent.body;
+  };
+  let pusher = client(b, guest.session_token);
+  try {
+    const channel = await subscribe(pusher, guest.pusher_channel);
+    const live = nextEvent(channel, 'new-message');
+    const seen = await send('Before the crash');
+    assert.equal((await live).data.id, seen.id); // through A's NOTIFY to B
+    await b.crash();
+    pusher.disconnect();
+    const missed = [];
+    for (let i = 1; i <= 40; ++i) missed.push(await send(`While B was dead ${i}`));
+
+    // The load balancer sends the guest to A: resubscribe there and read everything after the
+    // last id seen.
+    pusher = client(a, guest.session_token);
+    await subscribe(pusher, guest.pusher_channel);
+    const caughtUp = [];
+    for (let after = seen.id; ;) {
+      const page = await api(a, 'GET',
+        `/api/chat/${hotel}/conversations/${guest.conversation_id}/messages/?after=${after}&limit=15`,
+        undefined, guest.session_token);
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      caughtUp.push(...page.body.messages);
+      if (!page.body.has_more) break;
+      after = page.body.last_id;
+    }
+    assert.deepEqual(caughtUp.map((m) => [m.id, m.message]), missed.map((m) => [m.id, m.message]));
+  } finally {
+    pusher.disconnect();
+    await b.restart();
+  }
+});

@@ -37,11 +37,11 @@ async function startLobby({ demo = false, args = [], dataDir: sharedDir, databas
     });
   };
   let server = await serve();
-  const stop = () => new Promise((resolve) => {
-    if (server.child.exitCode !== null) return resolve(server.child.exitCode);
+  const stop = (signal = 'SIGTERM') => new Promise((resolve) => {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) return resolve(server.child.exitCode);
     server.child.removeAllListeners('exit');
     server.child.on('exit', (code) => resolve(code));
-    server.child.kill('SIGTERM');
+    server.child.kill(signal);
   });
   return {
     dataDir,
@@ -50,7 +50,9 @@ async function startLobby({ demo = false, args = [], dataDir: sharedDir, databas
     get port() { return server.port; },
     get wsUrl() { return server.url.replace('http://', 'ws://'); },
     output: () => server.output(),
-    stop,
+    stop: () => stop(),
+    // kill -9: the instance dies without a word (no goodbye, no flush).
+    crash: () => stop('SIGKILL'),
     // Stops and starts again on the same data folder (a new port).
     async restart() { await stop(); server = await serve(); },
     async close() {

@@ -207,12 +207,7 @@ void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &
         connection->deleteLater();
     });
     const qint64 expiresAt = ids.value(2).toLongLong();
-    QTimer::singleShot(std::chrono::milliseconds(
-                           std::max<qint64>(0, expiresAt - QDateTime::currentMSecsSinceEpoch())),
-                       ws, [ws] {
-                           ws->close(http::WebSocket::ClosePolicyViolated,
-                                     QStringLiteral("Token expired."));
-                       });
+    ws->closeAt(expiresAt, http::WebSocket::ClosePolicyViolated, QStringLiteral("Token expired."));
 
     // The pair's history, oldest first, one frame each. is_read shows the state before this
     // load; loading then marks the peer's messages read.

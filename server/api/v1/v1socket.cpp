@@ -101,11 +101,8 @@ void V1Api::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &cont
     connect(ws, &http::WebSocket::disconnected, connection,
             [this, connection] { closeConnection(connection); });
     // An access token stops working when it expires, and so does the socket it opened.
-    const qint64 remaining =
-        QDateTime::currentMSecsSinceEpoch() - map.value(QStringLiteral("expires")).toLongLong();
-    QTimer::singleShot(std::chrono::milliseconds(std::max<qint64>(0, -remaining)), ws, [ws] {
-        ws->close(http::WebSocket::ClosePolicyViolated, QStringLiteral("Token expired."));
-    });
+    ws->closeAt(map.value(QStringLiteral("expires")).toLongLong(),
+                http::WebSocket::ClosePolicyViolated, QStringLiteral("Token expired."));
 
     ws->sendText(encode({{"type", "connected"},
                          {"participant_type", actorType(account->actor().kind)},

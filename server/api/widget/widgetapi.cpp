@@ -482,11 +482,17 @@ void WidgetApi::events(const HttpRequest &request, QHttpServerResponder &&respon
         new SseStream(std::move(responder), m_http.corsHeaders(request.raw(), ApiFamily::Widget));
     connect(stream, &SseStream::closed, stream, &QObject::deleteLater);
     // Catch-up and subscription happen in one turn of the core thread: nothing falls between.
-    if (chat->conversation.id) {
-        for (const Message &message :
-             m_chat.store().messagesAfter(chat->conversation.id, *after, maxHistoryLimit))
+    // Every message after `after`, page by page: a stream that stopped at one page would go
+    // live past the rest, and the client's Last-Event-ID would skip them for good.
+    for (qint64 from = *after; chat->conversation.id;) {
+        const QList<Message> page =
+            m_chat.store().messagesAfter(chat->conversation.id, from, maxHistoryLimit);
+        for (const Message &message : page)
             stream->send(compact({{"type", "message"}, {"message", messageJson(message)}}),
                          QByteArray::number(message.id));
+        if (page.size() < maxHistoryLimit)
+            break;
+        from = page.constLast().id;
     }
     m_hub.subscribe(sessionTopic(chat->session.id), stream,
                     [stream](const QByteArray &event) { stream->sendEncoded(event); });
