@@ -250,6 +250,11 @@ public:
     // call it directly to finish the queue before shutting down.
     void flushQueue();
     qsizetype queuedCount() const { return m_queue.size(); }
+    // Runs `work` (any ChatService writes) as one transaction with one durable commit at the
+    // end; the events of its changes are emitted only after that commit. `work` returns false
+    // to undo everything it did; so does a failed commit. Returns whether it was committed.
+    // Inside another such scope or a batch, it is a savepoint of the outer one.
+    bool inOneCommit(const std::function<bool()> &work);
 
 Q_SIGNALS:
     void event(const lobby::chat::DomainEvent &event);

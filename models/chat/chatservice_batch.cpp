@@ -22,6 +22,28 @@ void ChatService::afterCommit(std::function<void()> action)
         action();
 }
 
+bool ChatService::inOneCommit(const std::function<bool()> &work)
+{
+    if (m_pendingActions) { // the outer scope commits and emits
+        store::Transaction savepoint(m_store);
+        return savepoint.isOpen() && work() && savepoint.commit();
+    }
+    QList<std::function<void()>> actions;
+    bool committed = false;
+    {
+        store::Transaction transaction(m_store);
+        m_pendingActions = &actions;
+        const bool done = transaction.isOpen() && work();
+        m_pendingActions = nullptr;
+        committed = done && transaction.commit();
+    }
+    if (committed) {
+        for (const auto &action : std::as_const(actions))
+            action();
+    }
+    return committed;
+}
+
 void ChatService::flushQueue()
 {
     m_flushTimer.stop();

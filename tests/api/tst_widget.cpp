@@ -286,6 +286,26 @@ private Q_SLOTS:
         QCOMPARE(conversation->siteId, m_site.id);
     }
 
+    // The visitor seen, the message and the answer: one durable commit, whose events (the
+    // staff inbox's and the other families') come after it.
+    void aChatTurnIsOneCommit()
+    {
+        const QString visitor = newVisitor();
+        const QString session = newSession(visitor);
+        QList<qint64> commitsAtEvents;
+        const auto connection =
+            connect(&m_db->chat(), &ChatService::event, this, [&](const DomainEvent &event) {
+                if (event.kind == DomainEvent::Kind::MessagePosted)
+                    commitsAtEvents.append(m_db->store().commitCount());
+            });
+        const qint64 before = m_db->store().commitCount();
+        QCOMPARE(chat(session, visitor, QStringLiteral("What time is breakfast?"), m_key).status,
+                 200);
+        disconnect(connection);
+        QCOMPARE(m_db->store().commitCount(), before + 1);
+        QCOMPARE(commitsAtEvents, QList<qint64>({before + 1, before + 1}));
+    }
+
     void chatAcceptsTheKeyAsBearer()
     {
         const QString visitor = newVisitor();

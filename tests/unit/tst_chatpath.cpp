@@ -81,6 +81,41 @@ class TestChatPath : public QObject
     }
 
 private Q_SLOTS:
+    // inOneCommit (a request's several writes, e.g. a widget chat turn): one commit, events
+    // after it; work that gives up undoes everything and announces nothing.
+    void inOneCommitCommitsOnceOrNotAtAll()
+    {
+        Fixture f;
+        QSignalSpy events(&f.db.chat(), &ChatService::event);
+        const qint64 commitsBefore = f.db.store().commitCount();
+        MessageDraft draft;
+        draft.content = QStringLiteral("first");
+        int eventsInside = -1;
+        QVERIFY(f.db.chat().inOneCommit([&] {
+            const bool posted =
+                f.db.chat().postMessage(f.conversation.id, f.customer.actor(), draft) &&
+                f.db.chat().postMessage(f.conversation.id, f.staff.actor(), draft);
+            eventsInside = int(events.count());
+            return posted;
+        }));
+        QCOMPARE(eventsInside, 0);
+        QCOMPARE(f.db.store().commitCount(), commitsBefore + 1);
+        QCOMPARE(committedMessages(f.db, f.conversation.id), 2);
+        QVERIFY(events.count() >= 2);
+
+        events.clear();
+        bool postedInside = false;
+        QVERIFY(!f.db.chat().inOneCommit([&] {
+            postedInside =
+                bool(f.db.chat().postMessage(f.conversation.id, f.customer.actor(), draft));
+            return false; // e.g. the second half of a turn could not be stored
+        }));
+        QVERIFY(postedInside);
+        QCOMPARE(f.db.store().messageCount(f.conversation.id), 2);
+        QCOMPARE(events.count(), 0);
+        QCOMPARE(f.db.store().commitCount(), commitsBefore + 1);
+    }
+
     void aBatchOfPostsIsOneCommit()
     {
         Fixture f;
