@@ -72,6 +72,8 @@ private:
     void accept(std::unique_ptr<http::WebSocket> socket, const QVariant &context);
     void onFrame(V1Connection *connection, const QByteArray &text);
     void sendError(V1Connection *connection, const QString &message);
+    // user_joined / user_left to the chat's other sockets.
+    void announceParticipant(qint64 conversationId, const chat::Actor &actor, bool joined);
     void publishRoomEvent(qint64 conversationId, const QJsonObject &event,
                           const chat::Actor &except);
     void closeConnection(V1Connection *connection);

@@ -117,12 +117,7 @@ void V1Api::closeConnection(V1Connection *connection)
     const Actor actor = connection->account.actor();
     m_hub.unsubscribeAll(connection);
     for (const qint64 chatId : std::as_const(connection->joined)) {
-        publishRoomEvent(chatId,
-                         {{"type", "user_left"},
-                          {"chat_id", chatId},
-                          {"participant_type", actorType(actor.kind)},
-                          {"participant_id", actor.id}},
-                         actor);
+        announceParticipant(chatId, actor, false);
     }
     m_chat.connectionClosed(connection->account.siteId, actor);
     connection->deleteLater();
@@ -138,6 +133,16 @@ void V1Api::publishRoomEvent(qint64 conversationId, const QJsonObject &event, co
     m_skipActor = except;
     m_hub.publish(topicOf(conversationId), encode(event));
     m_skipActor.reset();
+}
+
+void V1Api::announceParticipant(qint64 conversationId, const Actor &actor, bool joined)
+{
+    publishRoomEvent(conversationId,
+                     {{"type", joined ? "user_joined" : "user_left"},
+                      {"chat_id", conversationId},
+                      {"participant_type", actorType(actor.kind)},
+                      {"participant_id", actor.id}},
+                     actor);
 }
 
 void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
@@ -189,12 +194,7 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
                 sendError(connection, joined.error().message);
             return;
         }
-        publishRoomEvent(*chatId,
-                         {{"type", "user_joined"},
-                          {"chat_id", *chatId},
-                          {"participant_type", actorType(actor.kind)},
-                          {"participant_id", actor.id}},
-                         actor);
+        announceParticipant(*chatId, actor, true);
         return;
     }
     if (!connection->joined.contains(*chatId))
@@ -205,12 +205,7 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
     if (type == u"leave_chat") {
         connection->joined.remove(*chatId);
         m_hub.unsubscribe(topicOf(*chatId), connection);
-        publishRoomEvent(*chatId,
-                         {{"type", "user_left"},
-                          {"chat_id", *chatId},
-                          {"participant_type", actorType(actor.kind)},
-                          {"participant_id", actor.id}},
-                         actor);
+        announceParticipant(*chatId, actor, false);
         return;
     }
     if (type == u"typing") {
@@ -353,13 +348,7 @@ void V1Api::onDomainEvent(const DomainEvent &event)
         break;
     case Kind::ParticipantJoined:
     case Kind::ParticipantLeft:
-        publishRoomEvent(
-            chatId,
-            {{"type", event.kind == Kind::ParticipantJoined ? "user_joined" : "user_left"},
-             {"chat_id", chatId},
-             {"participant_type", actorType(event.actor.kind)},
-             {"participant_id", event.actor.id}},
-            event.actor);
+        announceParticipant(chatId, event.actor, event.kind == Kind::ParticipantJoined);
         break;
     default:
         break;
