@@ -113,6 +113,21 @@ QByteArray reasonPhrase(int status)
     }
 }
 
+std::optional<qint64> idFromJson(const QJsonValue &value)
+{
+    if (value.isDouble()) {
+        const double d = value.toDouble();
+        if (d >= 1 && d <= 9e15 && d == double(qint64(d)))
+            return qint64(d);
+    } else if (value.isString()) {
+        bool ok = false;
+        const qint64 id = value.toString().toLongLong(&ok);
+        if (ok && id > 0)
+            return id;
+    }
+    return std::nullopt;
+}
+
 QByteArray rawResponse(int status, const QByteArray &body, const QList<Header> &headers)
 {
     QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";

@@ -60,6 +60,10 @@ private:
     ApiFamily m_family;
 };
 
+// An id in a JSON body: a whole number or a numeric string, at least 1. Range-checked before
+// converting (a double outside qint64 is undefined behaviour); nullopt for anything else.
+std::optional<qint64> idFromJson(const QJsonValue &value);
+
 // Raw HTTP/1.1 bytes for the few answers written below QHttpServer (limits, refused upgrades).
 QByteArray rawResponse(int status, const QByteArray &body, const QList<Header> &headers = {});
 QByteArray reasonPhrase(int status);

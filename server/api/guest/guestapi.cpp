@@ -1,5 +1,6 @@
 #include "api/guest/guestapi.h"
 
+#include "api/errorreply.h"
 #include "auth/crypto.h"
 #include "auth/passwords.h"
 #include "chat/chatservice.h"
@@ -10,8 +11,6 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QUrlQuery>
-
-#include <cmath>
 
 namespace lobby::api::guest {
 
@@ -31,18 +30,8 @@ HttpReply detail(int status, const QString &message)
 
 HttpReply fromError(const Error &error)
 {
-    switch (error.code) {
-    case ErrorCode::NotFound:
-        return detail(404, error.message);
-    case ErrorCode::Forbidden:
-        return detail(403, error.message);
-    case ErrorCode::Conflict:
-        return detail(409, error.message);
-    case ErrorCode::Invalid:
-        return detail(400, error.message);
-    default:
-        return detail(503, QStringLiteral("The change could not be stored; try again."));
-    }
+    return errorReply(http::ApiFamily::Guest, error,
+                      QStringLiteral("The change could not be stored; try again."));
 }
 
 HttpReply tooManyAttempts(qint64 retryAfter)
@@ -51,19 +40,6 @@ HttpReply tooManyAttempts(qint64 retryAfter)
         429, QStringLiteral("Too many wrong PINs. Try again in %1 seconds.").arg(retryAfter));
     reply.headers.append({"Retry-After", QByteArray::number(retryAfter)});
     return reply;
-}
-
-// Ids arrive as numbers or numeric strings; 0 when it is neither.
-qint64 idFrom(const QJsonValue &value)
-{
-    if (value.isDouble()) {
-        // Checked before the conversion: a double outside qint64's range is undefined behaviour.
-        const double d = value.toDouble();
-        return d >= -9e15 && d <= 9e15 && d == std::trunc(d) ? qint64(d) : 0;
-    }
-    bool ok = false;
-    const qint64 id = value.toString().toLongLong(&ok);
-    return ok ? id : 0;
 }
 
 QString iso(const QDateTime &time)
@@ -258,7 +234,7 @@ HttpReply GuestApi::initialize(const HttpRequest &request)
 
     const QJsonValue pinValue = body->value(QStringLiteral("pin"));
     // A number is taken as its digits; one that is no whole number of PIN size cannot match.
-    const qint64 pinNumber = idFrom(pinValue);
+    const qint64 pinNumber = http::idFromJson(pinValue).value_or(0);
     const QString pin = !pinValue.isDouble() ? pinValue.toString()
                         : pinNumber > 0      ? QString::number(pinNumber)
                                              : QStringLiteral("not-a-pin");
@@ -328,7 +304,7 @@ HttpReply GuestApi::markRead(const HttpRequest &request)
     const Actor actor = ChatService::guestActor(guest->session);
     qint64 upTo = guest->conversation.lastMessageId;
     if (body->contains(QStringLiteral("message_id"))) {
-        upTo = idFrom(body->value(QStringLiteral("message_id")));
+        upTo = http::idFromJson(body->value(QStringLiteral("message_id"))).value_or(0);
         if (upTo <= 0)
             return detail(400, QStringLiteral("message_id must be a message id."));
     }
@@ -389,7 +365,8 @@ HttpReply GuestApi::send(const HttpRequest &request)
             return detail(401, why);
         if (staff->account.kind != AccountKind::Staff)
             return detail(403, QStringLiteral("Only staff accounts post as staff."));
-        if (idFrom(body->value(QStringLiteral("staff_id"))) != staff->account.id)
+        if (http::idFromJson(body->value(QStringLiteral("staff_id"))).value_or(0) !=
+            staff->account.id)
             return detail(403, QStringLiteral("staff_id is not the account of this token."));
         if (staff->account.siteId != site->id)
             return detail(403, QStringLiteral("Not a staff member of this hotel."));

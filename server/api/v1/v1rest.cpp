@@ -42,25 +42,6 @@ HttpReply unauthorized(const HttpRequest &request, const QString &message)
     return reply;
 }
 
-// A JSON integer id (also accepted as a string of digits, as FastAPI coerces).
-std::optional<qint64> idField(const QJsonObject &body, const QString &name)
-{
-    const QJsonValue value = body.value(name);
-    if (value.isDouble()) {
-        const double d = value.toDouble();
-        if (d >= 1 && d <= 9e15 && d == double(qint64(d)))
-            return qint64(d);
-        return std::nullopt;
-    }
-    if (value.isString()) {
-        bool ok = false;
-        const qint64 id = value.toString().toLongLong(&ok);
-        if (ok && id > 0)
-            return id;
-    }
-    return std::nullopt;
-}
-
 HttpReply loginReply(const auth::TokenService &tokens, const Account &account)
 {
     const auth::IssuedTokens issued = tokens.issue(account);
@@ -201,7 +182,7 @@ void V1Api::registerRoutes()
                          return reply;
                      if (!body->contains(u"customer_id"))
                          return missing(QStringLiteral("customer_id"));
-                     const auto customerId = idField(*body, QStringLiteral("customer_id"));
+                     const auto customerId = http::idFromJson(body->value(u"customer_id"));
                      if (!customerId)
                          return validationError(QStringLiteral("body"),
                                                 QStringLiteral("customer_id"),
@@ -227,7 +208,7 @@ void V1Api::registerRoutes()
                          return reply;
                      if (!body->contains(u"user_id"))
                          return missing(QStringLiteral("user_id"));
-                     const auto userId = idField(*body, QStringLiteral("user_id"));
+                     const auto userId = http::idFromJson(body->value(u"user_id"));
                      if (!userId)
                          return validationError(QStringLiteral("body"), QStringLiteral("user_id"),
                                                 QStringLiteral("value is not a valid id"),

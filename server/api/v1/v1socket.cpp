@@ -21,21 +21,6 @@ QByteArray encode(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-std::optional<qint64> idOf(const QJsonValue &value)
-{
-    if (value.isDouble()) {
-        const double d = value.toDouble();
-        if (d >= 1 && d <= 9e15 && d == double(qint64(d)))
-            return qint64(d);
-    } else if (value.isString()) {
-        bool ok = false;
-        const qint64 id = value.toString().toLongLong(&ok);
-        if (ok && id > 0)
-            return id;
-    }
-    return std::nullopt;
-}
-
 } // namespace
 
 void V1Api::registerSocketRoutes()
@@ -168,7 +153,7 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
         return sendError(connection, type.isEmpty()
                                          ? QStringLiteral("A frame needs a \"type\".")
                                          : QStringLiteral("Unknown message type: %1").arg(type));
-    const auto chatId = idOf(frame.value(u"chat_id"));
+    const auto chatId = http::idFromJson(frame.value(u"chat_id"));
     if (!chatId)
         return sendError(connection, QStringLiteral("%1 needs a chat_id.").arg(type));
     const auto conversation = accessibleConversation(me, *chatId);
@@ -218,7 +203,7 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
         return;
     }
     if (type == u"read_message") {
-        const auto messageId = idOf(frame.value(u"message_id"));
+        const auto messageId = http::idFromJson(frame.value(u"message_id"));
         if (!messageId)
             return sendError(connection, QStringLiteral("read_message needs a message_id."));
         const auto result = m_chat.markRead(*chatId, actor, *messageId);
@@ -259,7 +244,7 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
         return sendError(connection,
                          QStringLiteral("A %1 message needs a media_url.").arg(messageType));
     if (frame.contains(u"reply_to_message_id") && !frame.value(u"reply_to_message_id").isNull()) {
-        const auto replyTo = idOf(frame.value(u"reply_to_message_id"));
+        const auto replyTo = http::idFromJson(frame.value(u"reply_to_message_id"));
         if (!replyTo)
             return sendError(connection, QStringLiteral("reply_to_message_id is a message id."));
         draft.replyToId = *replyTo;
@@ -283,7 +268,7 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
                              QStringLiteral("entity_type is appointment, product or pack."));
         QString idText = entityId.toString();
         if (entityId.isDouble()) { // range-checked: 1e300 must not reach a qint64 conversion
-            const auto id = idOf(entityId);
+            const auto id = http::idFromJson(entityId);
             idText = id ? QString::number(*id) : QString();
         }
         if (idText.isEmpty() || idText.size() > 64)

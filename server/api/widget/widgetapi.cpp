@@ -1,5 +1,7 @@
 #include "api/widget/widgetapi.h"
 
+#include "api/errorreply.h"
+
 #include "auth/crypto.h"
 #include "chat/chatservice.h"
 #include "http/ssestream.h"
@@ -43,22 +45,8 @@ HttpReply failure(int status, const QString &message)
 
 HttpReply failure(const Error &error)
 {
-    switch (error.code) {
-    case ErrorCode::NotFound:
-        return failure(404, error.message);
-    case ErrorCode::Forbidden:
-        return failure(403, error.message);
-    case ErrorCode::Expired:
-        return failure(410, error.message);
-    case ErrorCode::Conflict:
-        return failure(409, error.message);
-    case ErrorCode::Storage:
-        return failure(503, QStringLiteral("The message could not be stored; please retry."));
-    case ErrorCode::Invalid:
-    case ErrorCode::None:
-        break;
-    }
-    return failure(400, error.message);
+    return errorReply(ApiFamily::Widget, error,
+                      QStringLiteral("The message could not be stored; please retry."));
 }
 
 QJsonObject visitorJson(const Visitor &visitor)
