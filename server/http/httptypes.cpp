@@ -7,7 +7,7 @@ namespace lobby::http {
 
 HttpReply HttpReply::json(int status, const QJsonObject &object)
 {
-    return {status, QJsonDocument(object).toJson(QJsonDocument::Compact), "application/json", {}};
+    return {status, compactJson(object), "application/json", {}};
 }
 
 HttpReply HttpReply::json(int status, const QJsonArray &array)
@@ -111,6 +111,16 @@ QByteArray reasonPhrase(int status)
     default:
         return "Status";
     }
+}
+
+QByteArray compactJson(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QString isoTimeMs(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
 }
 
 std::optional<qint64> idFromJson(const QJsonValue &value)

@@ -2,6 +2,7 @@
 
 #include "http/apifamily.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QHttpServerRequest>
 #include <QJsonArray>
@@ -59,6 +60,11 @@ private:
     QHash<QString, QString> m_params;
     ApiFamily m_family;
 };
+
+// One line of JSON: every family's bodies and frames.
+QByteArray compactJson(const QJsonObject &object);
+// UTC ISO 8601 with milliseconds, e.g. 2025-12-09T12:00:00.000Z.
+QString isoTimeMs(const QDateTime &time);
 
 // An id in a JSON body: a whole number or a numeric string, at least 1. Range-checked before
 // converting (a double outside qint64 is undefined behaviour); nullopt for anything else.

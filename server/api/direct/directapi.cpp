@@ -23,16 +23,6 @@ namespace {
 
 constexpr int historyLimit = 500;
 
-QByteArray encode(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-QString timestamp(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
-}
-
 // One open /ws/chat/<peer>/ socket.
 struct DirectConnection : QObject
 {
@@ -197,7 +187,8 @@ void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &
     connect(ws, &http::WebSocket::textMessageReceived, connection,
             [this, connection](const QByteArray &text) { onFrame(connection, text); });
     connect(ws, &http::WebSocket::binaryMessageReceived, connection, [connection] {
-        connection->socket->sendText(encode({{"error", "Send JSON text: {\"message\": \"...\"}"}}));
+        connection->socket->sendText(
+            http::compactJson({{"error", "Send JSON text: {\"message\": \"...\"}"}}));
     });
     connect(ws, &http::WebSocket::disconnected, connection, [this, connection] {
         if (!m_connections.remove(connection))
@@ -221,11 +212,11 @@ void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &
     for (const Message &m : history) {
         const Actor recipient = m.sender == me ? peer->actor() : me;
         const bool isRead = lastRead.value({int(recipient.kind), recipient.id}) >= m.id;
-        ws->sendText(encode({{"sender_id", m.sender.id},
-                             {"reciever_id", recipient.id},
-                             {"content", m.content},
-                             {"timestamp", timestamp(m.createdAt)},
-                             {"is_read", isRead}}));
+        ws->sendText(http::compactJson({{"sender_id", m.sender.id},
+                                        {"reciever_id", recipient.id},
+                                        {"content", m.content},
+                                        {"timestamp", http::isoTimeMs(m.createdAt)},
+                                        {"is_read", isRead}}));
         if (!(m.sender == me))
             newestFromOthers = m.id;
     }
@@ -253,7 +244,7 @@ void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &
 void DirectApi::onFrame(DirectConnection *connection, const QByteArray &text)
 {
     const auto fail = [connection](const QString &message) {
-        connection->socket->sendText(encode({{"error", message}}));
+        connection->socket->sendText(http::compactJson({{"error", message}}));
     };
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
@@ -277,8 +268,9 @@ void DirectApi::onDomainEvent(const DomainEvent &event)
         return;
     // Messages posted in this conversation by any family reach the direct sockets.
     m_delivering = event.message;
-    m_hub.publish(topicOf(event.conversationId), encode({{"message", event.message.content},
-                                                         {"sender_id", event.message.sender.id}}));
+    m_hub.publish(topicOf(event.conversationId),
+                  http::compactJson({{"message", event.message.content},
+                                     {"sender_id", event.message.sender.id}}));
     m_delivering.reset();
 }
 

@@ -6,18 +6,12 @@
 #include "lobbyserver.h"
 #include "store/store.h"
 
-#include <QJsonDocument>
 
 namespace lobby::api::guest {
 
 using namespace lobby::chat;
 
 namespace {
-
-QByteArray encode(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
 
 bool isGuestGrant(const pusher::Grant &grant)
 {
@@ -53,7 +47,8 @@ void GuestApi::publishToRoom(const RoomTarget &target, qint64 conversationId, co
             return isGuestGrant(grant) &&
                    (grant.scope != conversationId || (grant.expiresAt && grant.expiresAt <= now));
         },
-        QStringLiteral("session-ended"), encode(QJsonObject{{"reason", "session-ended"}}));
+        QStringLiteral("session-ended"),
+        http::compactJson(QJsonObject{{"reason", "session-ended"}}));
     m_pusher->trigger(target.channel, event, data);
 }
 
@@ -77,18 +72,20 @@ void GuestApi::onEvent(const DomainEvent &event)
         if (target->current) {
             const QJsonObject json = messageJson(message, target->room.number);
             if (message.sender.kind == ActorKind::Staff) {
-                publishToRoom(*target, conversation.id, QStringLiteral("new-staff-message"),
-                              encode(QJsonObject{{"id", message.id},
-                                                 {"message", message.content},
-                                                 {"staff_info", json.value("staff_info")},
-                                                 {"timestamp", json.value("timestamp")},
-                                                 {"conversation_id", conversation.id}}));
+                publishToRoom(
+                    *target, conversation.id, QStringLiteral("new-staff-message"),
+                    http::compactJson(QJsonObject{{"id", message.id},
+                                                  {"message", message.content},
+                                                  {"staff_info", json.value("staff_info")},
+                                                  {"timestamp", json.value("timestamp")},
+                                                  {"conversation_id", conversation.id}}));
             }
-            publishToRoom(*target, conversation.id, QStringLiteral("new-message"), encode(json));
+            publishToRoom(*target, conversation.id, QStringLiteral("new-message"),
+                          http::compactJson(json));
         }
         if (message.sender.kind == ActorKind::Guest) {
             // The handler hears of it; while nobody handles the room, every staff member does.
-            const QByteArray data = encode(
+            const QByteArray data = http::compactJson(
                 QJsonObject{{"message_id", message.id},
                             {"room_number", target->room.number},
                             {"guest_name", QStringLiteral("Room %1").arg(target->room.number)},
@@ -119,7 +116,7 @@ void GuestApi::onEvent(const DomainEvent &event)
                     return isGuestGrant(grant) && grant.scope == id;
                 },
                 QStringLiteral("session-ended"),
-                encode(QJsonObject{{"reason", "checked-out"}, {"conversation_id", id}}));
+                http::compactJson(QJsonObject{{"reason", "checked-out"}, {"conversation_id", id}}));
             break;
         }
         const auto known = m_handlers.constFind(conversation.id);
@@ -127,11 +124,11 @@ void GuestApi::onEvent(const DomainEvent &event)
             known == m_handlers.constEnd() || known.value() != conversation.handlerAccountId;
         m_handlers.insert(conversation.id, conversation.handlerAccountId);
         if (changed && conversation.handlerAccountId && target->current)
-            publishToRoom(
-                *target, conversation.id, QStringLiteral("staff-assigned"),
-                encode(QJsonObject{{"conversation_id", conversation.id},
-                                   {"staff_id", conversation.handlerAccountId},
-                                   {"staff_info", staffInfo(conversation.handlerAccountId)}}));
+            publishToRoom(*target, conversation.id, QStringLiteral("staff-assigned"),
+                          http::compactJson(QJsonObject{
+                              {"conversation_id", conversation.id},
+                              {"staff_id", conversation.handlerAccountId},
+                              {"staff_info", staffInfo(conversation.handlerAccountId)}}));
         break;
     }
     case DomainEvent::Kind::MessagesRead:
@@ -142,7 +139,8 @@ void GuestApi::onEvent(const DomainEvent &event)
                              {"read_at", event.at.toUTC().toString(Qt::ISODate)}};
             if (event.actor.kind == ActorKind::Staff)
                 data.insert(QStringLiteral("staff_info"), staffInfo(event.actor.id));
-            publishToRoom(*target, conversation.id, QStringLiteral("messages-read"), encode(data));
+            publishToRoom(*target, conversation.id, QStringLiteral("messages-read"),
+                          http::compactJson(data));
         }
         break;
     case DomainEvent::Kind::Typing:
@@ -152,7 +150,8 @@ void GuestApi::onEvent(const DomainEvent &event)
                              {"is_typing", event.flag}};
             if (event.actor.kind == ActorKind::Staff)
                 data.insert(QStringLiteral("staff_info"), staffInfo(event.actor.id));
-            publishToRoom(*target, conversation.id, QStringLiteral("typing"), encode(data));
+            publishToRoom(*target, conversation.id, QStringLiteral("typing"),
+                          http::compactJson(data));
         }
         break;
     default:

@@ -38,15 +38,10 @@ QString topicOf(const QString &channel)
     return QStringLiteral("pusher/") + channel;
 }
 
-QByteArray compact(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
 QByteArray compact(const QJsonValue &value)
 {
     if (value.isObject())
-        return compact(value.toObject());
+        return http::compactJson(value.toObject());
     if (value.isArray())
         return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
     // A scalar: encode it inside an array and strip the brackets.

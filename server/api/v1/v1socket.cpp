@@ -14,14 +14,7 @@ using namespace lobby::chat;
 using http::HttpRequest;
 using http::UpgradeDecision;
 
-namespace {
-
-QByteArray encode(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-} // namespace
+namespace {} // namespace
 
 void V1Api::registerSocketRoutes()
 {
@@ -89,10 +82,10 @@ void V1Api::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &cont
     ws->closeAt(map.value(QStringLiteral("expires")).toLongLong(),
                 http::WebSocket::ClosePolicyViolated, QStringLiteral("Token expired."));
 
-    ws->sendText(encode({{"type", "connected"},
-                         {"participant_type", actorType(account->actor().kind)},
-                         {"participant_id", account->id},
-                         {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}}));
+    ws->sendText(http::compactJson({{"type", "connected"},
+                                    {"participant_type", actorType(account->actor().kind)},
+                                    {"participant_id", account->id},
+                                    {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}}));
 }
 
 void V1Api::closeConnection(V1Connection *connection)
@@ -110,13 +103,13 @@ void V1Api::closeConnection(V1Connection *connection)
 
 void V1Api::sendError(V1Connection *connection, const QString &message)
 {
-    connection->socket->sendText(encode({{"type", "error"}, {"error", message}}));
+    connection->socket->sendText(http::compactJson({{"type", "error"}, {"error", message}}));
 }
 
 void V1Api::publishRoomEvent(qint64 conversationId, const QJsonObject &event, const Actor &except)
 {
     m_skipActor = except;
-    m_hub.publish(topicOf(conversationId), encode(event));
+    m_hub.publish(topicOf(conversationId), http::compactJson(event));
     m_skipActor.reset();
 }
 
@@ -142,8 +135,8 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
     const Actor actor = me.actor();
 
     if (type == u"ping") {
-        connection->socket->sendText(
-            encode({{"type", "pong"}, {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}}));
+        connection->socket->sendText(http::compactJson(
+            {{"type", "pong"}, {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}}));
         return;
     }
     static const QStringList chatActions = {
@@ -290,10 +283,10 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
                                 // A retry: nothing new was emitted, so confirm to this socket
                                 // only.
                                 Presenter presenter(m_chat);
-                                connection->socket->sendText(
-                                    encode({{"type", "message"},
-                                            {"chat_id", chatId},
-                                            {"message", presenter.message(posted->message)}}));
+                                connection->socket->sendText(http::compactJson(
+                                    {{"type", "message"},
+                                     {"chat_id", chatId},
+                                     {"message", presenter.message(posted->message)}}));
                             }
                         });
 }
@@ -307,9 +300,10 @@ void V1Api::onDomainEvent(const DomainEvent &event)
     switch (event.kind) {
     case Kind::MessagePosted: {
         Presenter presenter(m_chat);
-        m_hub.publish(topicOf(chatId), encode({{"type", "message"},
-                                               {"chat_id", chatId},
-                                               {"message", presenter.message(event.message)}}));
+        m_hub.publish(topicOf(chatId),
+                      http::compactJson({{"type", "message"},
+                                         {"chat_id", chatId},
+                                         {"message", presenter.message(event.message)}}));
         break;
     }
     case Kind::Typing:

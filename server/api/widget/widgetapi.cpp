@@ -9,7 +9,6 @@
 #include "store/store.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QTimer>
 
 namespace lobby::api::widget {
@@ -22,16 +21,6 @@ namespace {
 
 constexpr int defaultHistoryLimit = 100;
 constexpr int maxHistoryLimit = 500;
-
-QString iso(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
-}
-
-QByteArray compact(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
 
 HttpReply success(int status, const QJsonValue &data, const QString &message)
 {
@@ -52,8 +41,8 @@ HttpReply failure(const Error &error)
 QJsonObject visitorJson(const Visitor &visitor)
 {
     return {{"id", visitor.publicId},
-            {"created_at", iso(visitor.createdAt)},
-            {"last_seen_at", iso(visitor.lastSeenAt)},
+            {"created_at", http::isoTimeMs(visitor.createdAt)},
+            {"last_seen_at", http::isoTimeMs(visitor.lastSeenAt)},
             {"metadata", visitor.metadata}};
 }
 
@@ -61,13 +50,13 @@ QJsonObject sessionJson(const WidgetSession &session, const Visitor &visitor)
 {
     return {{"id", session.publicId},
             {"visitor", QJsonObject{{"id", visitor.publicId},
-                                    {"created_at", iso(visitor.createdAt)},
-                                    {"last_seen_at", iso(visitor.lastSeenAt)}}},
+                                    {"created_at", http::isoTimeMs(visitor.createdAt)},
+                                    {"last_seen_at", http::isoTimeMs(visitor.lastSeenAt)}}},
             {"external_user_id", session.externalUserId.isEmpty()
                                      ? QJsonValue(QJsonValue::Null)
                                      : QJsonValue(session.externalUserId)},
-            {"created_at", iso(session.createdAt)},
-            {"expires_at", iso(session.expiresAt)},
+            {"created_at", http::isoTimeMs(session.createdAt)},
+            {"expires_at", http::isoTimeMs(session.expiresAt)},
             {"is_active", session.active && session.expiresAt > QDateTime::currentDateTimeUtc()},
             {"metadata", session.metadata}};
 }
@@ -366,7 +355,7 @@ void WidgetApi::streamText(SseStream *stream, const QString &text, const QJsonOb
             for (auto it = last.begin(); it != last.end(); ++it)
                 event.insert(it.key(), it.value());
         }
-        stream->send(compact(event));
+        stream->send(http::compactJson(event));
         ++*next;
         if (done) {
             timer->stop();
@@ -408,7 +397,7 @@ void WidgetApi::chatStream(const HttpRequest &request, QHttpServerResponder &&re
     notice[QStringLiteral("chunk")] = QString();
     notice[QStringLiteral("done")] = false;
     notice[QStringLiteral("handoff")] = true;
-    stream->send(compact(notice));
+    stream->send(http::compactJson(notice));
     const qint64 conversationId = turn->chat.conversation.id;
     m_handoffs.remove(conversationId, QPointer<HandoffWait>()); // streams whose client left
     auto *wait = new HandoffWait(stream, m_config.handoffWaitMs);
@@ -484,8 +473,9 @@ void WidgetApi::events(const HttpRequest &request, QHttpServerResponder &&respon
         const QList<Message> page =
             m_chat.store().messagesAfter(chat->conversation.id, from, maxHistoryLimit);
         for (const Message &message : page)
-            stream->send(compact({{"type", "message"}, {"message", messageJson(message)}}),
-                         QByteArray::number(message.id));
+            stream->send(
+                http::compactJson({{"type", "message"}, {"message", messageJson(message)}}),
+                QByteArray::number(message.id));
         if (page.size() < maxHistoryLimit)
             break;
         from = page.constLast().id;
@@ -500,7 +490,7 @@ QJsonObject WidgetApi::messageJson(const Message &message)
                      {"role", roleOf(message.sender)},
                      {"type", wireName(message.type)},
                      {"content", message.content},
-                     {"created_at", iso(message.createdAt)}};
+                     {"created_at", http::isoTimeMs(message.createdAt)}};
     if (!message.mediaUrl.isEmpty())
         json[QStringLiteral("media_url")] = message.mediaUrl;
     if (message.sender.kind == ActorKind::Staff) {
@@ -517,10 +507,11 @@ void WidgetApi::onEvent(const DomainEvent &event)
     const bool fromStaff = event.actor.kind == ActorKind::Staff;
     if (event.kind == DomainEvent::Kind::MessagePosted) {
         // Encoded once for every open events stream of this session.
-        m_hub.publish(sessionTopic(event.conversation.widgetSessionId),
-                      SseStream::encode(
-                          compact({{"type", "message"}, {"message", messageJson(event.message)}}),
-                          QByteArray::number(event.message.id)));
+        m_hub.publish(
+            sessionTopic(event.conversation.widgetSessionId),
+            SseStream::encode(
+                http::compactJson({{"type", "message"}, {"message", messageJson(event.message)}}),
+                QByteArray::number(event.message.id)));
         if (!fromStaff)
             return;
         // The first staff reply ends every stream waiting in this conversation.
@@ -539,9 +530,9 @@ void WidgetApi::onEvent(const DomainEvent &event)
     } else if (event.kind == DomainEvent::Kind::Typing && fromStaff) {
         const QJsonObject typing{{"type", "typing"}, {"role", "staff"}, {"typing", event.flag}};
         m_hub.publish(sessionTopic(event.conversation.widgetSessionId),
-                      SseStream::encode(compact(typing)));
+                      SseStream::encode(http::compactJson(typing)));
         const QByteArray relay =
-            compact({{"chunk", QString()}, {"done", false}, {"typing", event.flag}});
+            http::compactJson({{"chunk", QString()}, {"done", false}, {"typing", event.flag}});
         for (const QPointer<HandoffWait> &wait : m_handoffs.values(event.conversationId)) {
             if (wait && !wait->settled)
                 wait->stream()->send(relay);
