@@ -9,7 +9,6 @@
 #include "http/websocket.h"
 #include <QJsonDocument>
 #include <QSet>
-#include <QTimer>
 
 namespace lobby::api::direct {
 
@@ -168,7 +167,6 @@ void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &
     if (!conversation) {
         ws->setParent(this);
         connect(ws, &http::WebSocket::disconnected, ws, &QObject::deleteLater);
-        QTimer::singleShot(5000, ws, [ws] { ws->abort(); });
         ws->close(http::WebSocket::ClosePolicyViolated,
                   QStringLiteral("The conversation could not be opened."));
         return;

@@ -6,7 +6,6 @@
 
 #include <QJsonDocument>
 #include <QPointer>
-#include <QTimer>
 
 namespace lobby::api::v1 {
 
@@ -57,7 +56,6 @@ void V1Api::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &cont
     if (!account) {
         ws->setParent(this);
         connect(ws, &http::WebSocket::disconnected, ws, &QObject::deleteLater);
-        QTimer::singleShot(5000, ws, [ws] { ws->abort(); });
         const QString reason = map.value(QStringLiteral("error")).toString();
         ws->close(http::WebSocket::ClosePolicyViolated,
                   QStringLiteral("Authentication failed: %1").arg(reason).left(120));
