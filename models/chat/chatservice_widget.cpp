@@ -120,7 +120,8 @@ Result<WidgetChat> ChatService::openWidgetChat(const QString &sessionPublicId,
         return expired(QStringLiteral("This session has expired. Start a new chat."));
     if (session.siteId && session.siteId != siteId)
         return forbidden(QStringLiteral("This session belongs to another site."));
-    if (!touchVisitor(visitorPublicId))
+    chat.value().visitor.lastSeenAt = now();
+    if (!m_store.touchVisitor(chat->visitor.id, chat->visitor.lastSeenAt))
         return storageFailure();
     if (session.conversationId)
         return chat;

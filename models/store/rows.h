@@ -55,6 +55,12 @@ inline QJsonObject jsonFromDb(const QVariant &value)
 
 // Row readers: each matches the column list named beside it.
 #define SITE_COLUMNS "id, slug, name, kind, created_at"
+// The first column as an integer (COUNT(*), an id).
+inline qint64 readInt64(const QSqlQuery &q)
+{
+    return q.value(0).toLongLong();
+}
+
 inline Site readSite(const QSqlQuery &q)
 {
     return {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),

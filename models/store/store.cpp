@@ -48,8 +48,7 @@ bool Store::execute(const char *sql, const QVariantList &values)
 
 std::optional<qint64> Store::insertReturningId(const char *sql, const QVariantList &values)
 {
-    return one<qint64>(run(sql, values),
-                       [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
+    return one<qint64>(run(sql, values), rows::readInt64);
 }
 
 bool Store::executeUnbound(const char *sql)
@@ -422,7 +421,7 @@ bool Store::lockConversation(qint64 conversationId)
         return true;
     return one<qint64>(
                run("SELECT id FROM conversations WHERE id = ? FOR UPDATE", {conversationId}),
-               [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
+               rows::readInt64)
         .has_value();
 }
 
@@ -478,7 +477,7 @@ qint64 Store::messageCount(qint64 conversationId)
 {
     return one<qint64>(
                run("SELECT COUNT(*) FROM messages WHERE conversation_id = ?", {conversationId}),
-               [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
+               rows::readInt64)
         .value_or(0);
 }
 
@@ -488,7 +487,7 @@ qint64 Store::messageCount(qint64 conversationId, qint64 lastMessageId)
         return one<qint64>(run("SELECT COUNT(*) FROM messages WHERE conversation_id = ? "
                                "AND id > ? AND id <= ?",
                                {conversation, afterId, upToId}),
-                           [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
+                           rows::readInt64);
     };
     auto it = m_messageCounts.find(conversationId);
     if (it != m_messageCounts.end() && it->upToId == lastMessageId)
@@ -513,7 +512,7 @@ qint64 Store::unreadCount(qint64 conversationId, const Actor &reader)
                    "AND p.actor_kind = ? AND p.actor_id = ?), 0)",
                    {conversationId, wireName(reader.kind), reader.id, conversationId,
                     wireName(reader.kind), reader.id}),
-               [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
+               rows::readInt64)
         .value_or(0);
 }
 

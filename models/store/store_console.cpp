@@ -33,7 +33,7 @@ QList<qint64> Store::searchConversationIds(qint64 siteId, const QString &text, i
             "WHERE m.conversation_id = c.id AND m.deleted = 0 AND LOWER(m.content) LIKE ? "
             "ESCAPE '!')) ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?",
             {siteId, pattern, pattern, limit}),
-        [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
+        rows::readInt64);
 }
 
 std::optional<WidgetSession> Store::widgetSessionById(qint64 id)

@@ -33,7 +33,7 @@ qint64 Store::unreadForGuest(qint64 conversationId, const Actor &guest)
                    "AND p.actor_kind = ? AND p.actor_id = ?), 0)",
                    {conversationId, wireName(ActorKind::Guest), conversationId,
                     wireName(guest.kind), guest.id}),
-               [](const QSqlQuery &q) { return q.value(0).toLongLong(); })
+               rows::readInt64)
         .value_or(0);
 }
 
