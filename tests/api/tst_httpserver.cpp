@@ -175,7 +175,8 @@ private Q_SLOTS:
     {
         const QByteArray body(2 * 1024 * 1024, 'x');
         const auto result = request(m_port, "POST", "/api/v1/chat/upload", body);
-        QVERIFY2(result.status != 413, QByteArray::number(result.status));
+        // Past the 1 MiB of ordinary bodies, read whole: the upload route answers (no token).
+        QCOMPARE(result.status, 401);
     }
 
     void hugeHeadersAre431()
