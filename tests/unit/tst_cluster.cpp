@@ -42,6 +42,17 @@ DomainEvent eventAt(const QSignalSpy &spy, int i)
     return spy.at(i).at(0).value<DomainEvent>();
 }
 
+// How many events of `spy` came from the other instance.
+qsizetype remoteCount(const QSignalSpy &spy, DomainEvent::Kind kind)
+{
+    qsizetype count = 0;
+    for (int i = 0; i < spy.count(); ++i) {
+        const DomainEvent event = eventAt(spy, i);
+        count += event.kind == kind && event.remote;
+    }
+    return count;
+}
+
 // The events of `spy` (remote or not) of one kind.
 QList<DomainEvent> eventsOf(const QSignalSpy &spy, DomainEvent::Kind kind)
 {
@@ -138,7 +149,12 @@ private Q_SLOTS:
                      .constLast()
                      .conversation.handlerAccountId,
                  m_staff.id);
-        QTest::qWait(200); // time for a (wrong) echo to arrive
+        // Notifications of one instance arrive in order: once each side's typing is on the
+        // other, so would be any (wrong) echo sent before it.
+        QVERIFY(m_a->chat->setTyping(m_conversation.id, m_customer.actor(), true));
+        QTRY_COMPARE(remoteCount(onB, DomainEvent::Kind::Typing), 1);
+        QVERIFY(m_b->chat->setTyping(m_conversation.id, m_staff.actor(), true));
+        QTRY_COMPARE(remoteCount(onA, DomainEvent::Kind::Typing), 1);
         QCOMPARE(eventsOf(onB, DomainEvent::Kind::MessagePosted).size(), 2);
         QCOMPARE(eventsOf(onA, DomainEvent::Kind::MessagePosted).size(), 2);
     }
@@ -187,7 +203,10 @@ private Q_SLOTS:
         QTRY_COMPARE(eventsOf(onA, DomainEvent::Kind::Typing).size(), 1);
         m_a->chat->connectionClosed(m_site.id, customer);
         QVERIFY(m_a->chat->isOnline(customer));
-        QTest::qWait(200);
+        // A (wrong) presence note from A would come before A's typing.
+        QSignalSpy markerOnB(m_b->chat.get(), &ChatService::event);
+        QVERIFY(m_a->chat->setTyping(m_conversation.id, customer, false));
+        QTRY_COMPARE(remoteCount(markerOnB, DomainEvent::Kind::Typing), 1);
         QVERIFY(m_b->chat->isOnline(customer));
         QCOMPARE(eventsOf(onB, DomainEvent::Kind::PresenceChanged).size(), 1);
         QVERIFY(eventsOf(onA, DomainEvent::Kind::PresenceChanged).isEmpty());
