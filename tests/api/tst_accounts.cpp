@@ -149,17 +149,11 @@ class TestAccounts : public QObject
     Account account(qint64 siteId, AccountKind kind, const QString &email, const QString &phone,
                     const QString &password)
     {
-        Account a;
-        a.siteId = siteId;
-        a.kind = kind;
-        a.email = email;
-        a.phone = phone;
-        a.name = email.section(u'@', 0, 0);
-        a.passwordHash = auth::hashPassword(password);
-        const auto created = m_db->chat().createAccount(a);
-        if (!created)
-            qFatal("account: %s", qPrintable(created.error().message));
-        return created.value();
+        return test::createAccount(m_db->chat(), {.siteId = siteId,
+                                                  .kind = kind,
+                                                  .email = email,
+                                                  .phone = phone,
+                                                  .passwordHash = auth::hashPassword(password)});
     }
 
     HttpResult call(const QByteArray &method, const QByteArray &path, const QString &token = {},

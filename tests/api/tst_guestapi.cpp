@@ -267,14 +267,11 @@ private Q_SLOTS:
         m_db = std::make_unique<test::TestDatabase>();
         m_site = m_db->site(QStringLiteral("hotel-test"));
         m_otherSite = m_db->site(QStringLiteral("other-hotel"));
-        Account john;
-        john.siteId = m_site.id;
-        john.kind = AccountKind::Staff;
-        john.email = QStringLiteral("john@test");
-        john.name = QStringLiteral("John Smith");
-        john.jobTitle = QStringLiteral("Receptionist");
-        john.passwordHash = QStringLiteral("x");
-        m_john = m_db->chat().createAccount(john).value();
+        m_john = test::createAccount(m_db->chat(), {.siteId = m_site.id,
+                                                    .kind = AccountKind::Staff,
+                                                    .email = QStringLiteral("john@test"),
+                                                    .name = QStringLiteral("John Smith"),
+                                                    .jobTitle = QStringLiteral("Receptionist")});
         m_maria = m_db->staff(m_site.id, QStringLiteral("maria@test"));
         m_otherStaff = m_db->staff(m_otherSite.id, QStringLiteral("other@test"));
         m_customer =

@@ -40,18 +40,13 @@ QByteArray pngBytes()
 Account makeAccount(ChatService &chat, qint64 siteId, AccountKind kind, const QString &email,
                     const QString &phone)
 {
-    Account a;
-    a.siteId = siteId;
-    a.kind = kind;
-    a.email = email;
-    a.phone = phone;
-    a.name = email.section(u'@', 0, 0);
-    a.jobTitle = kind == AccountKind::Staff ? QStringLiteral("Receptionist") : QString();
-    a.passwordHash = QStringLiteral("not-a-real-hash"); // tokens are issued directly
-    const auto created = chat.createAccount(a);
-    if (!created)
-        qFatal("account: %s", qPrintable(created.error().message));
-    return created.value();
+    return test::createAccount(
+        chat,
+        {.siteId = siteId,
+         .kind = kind,
+         .email = email,
+         .phone = phone,
+         .jobTitle = kind == AccountKind::Staff ? QStringLiteral("Receptionist") : QString()});
 }
 
 } // namespace

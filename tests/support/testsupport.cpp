@@ -110,32 +110,29 @@ chat::Site TestDatabase::site(const QString &slug)
     return site.value();
 }
 
-namespace {
-chat::Account makeAccount(chat::ChatService &chat, qint64 siteId, chat::AccountKind kind,
-                          const QString &email, const QString &phone)
+chat::Account createAccount(chat::ChatService &chat, chat::Account draft)
 {
-    chat::Account account;
-    account.siteId = siteId;
-    account.kind = kind;
-    account.email = email;
-    account.phone = phone;
-    account.name = email.section(QLatin1Char('@'), 0, 0);
-    account.passwordHash = QStringLiteral("not-a-real-hash");
-    const auto created = chat.createAccount(account);
+    if (draft.name.isEmpty())
+        draft.name = draft.email.section(QLatin1Char('@'), 0, 0);
+    if (draft.passwordHash.isEmpty())
+        draft.passwordHash = QStringLiteral("not-a-real-hash"); // tokens are issued directly
+    const auto created = chat.createAccount(draft);
     if (!created)
         qFatal("account: %s", qPrintable(created.error().message));
     return created.value();
 }
-} // namespace
 
 chat::Account TestDatabase::staff(qint64 siteId, const QString &email)
 {
-    return makeAccount(*m_chat, siteId, chat::AccountKind::Staff, email, {});
+    return createAccount(*m_chat,
+                         {.siteId = siteId, .kind = chat::AccountKind::Staff, .email = email});
 }
 
 chat::Account TestDatabase::customer(qint64 siteId, const QString &email, const QString &phone)
 {
-    return makeAccount(*m_chat, siteId, chat::AccountKind::Customer, email, phone);
+    return createAccount(
+        *m_chat,
+        {.siteId = siteId, .kind = chat::AccountKind::Customer, .email = email, .phone = phone});
 }
 
 QByteArray HttpResult::header(const QByteArray &name) const

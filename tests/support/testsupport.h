@@ -42,6 +42,10 @@ private:
 };
 
 // A migrated database (see ScratchDatabase), with a store and a ChatService over it.
+// Creates `draft` through ChatService, its name taken from the email and a placeholder password
+// hash when they are empty (tests that log in pass a real hash); stops the run when it fails.
+chat::Account createAccount(chat::ChatService &chat, chat::Account draft);
+
 class TestDatabase
 {
 public:

@@ -90,18 +90,14 @@ private Q_SLOTS:
             m_a->chat
                 ->createSite(QStringLiteral("hotel-one"), QStringLiteral("One"), SiteKind::Hotel)
                 .value();
-        Account staff;
-        staff.siteId = m_site.id;
-        staff.kind = AccountKind::Staff;
-        staff.email = QStringLiteral("desk@one.example");
-        staff.name = QStringLiteral("Desk");
-        staff.passwordHash = QStringLiteral("x");
-        m_staff = m_a->chat->createAccount(staff).value();
-        Account customer = staff;
-        customer.kind = AccountKind::Customer;
-        customer.email = QStringLiteral("guest@one.example");
-        customer.name = QStringLiteral("Guest");
-        m_customer = m_a->chat->createAccount(customer).value();
+        m_staff = test::createAccount(*m_a->chat, {.siteId = m_site.id,
+                                                   .kind = AccountKind::Staff,
+                                                   .email = QStringLiteral("desk@one.example"),
+                                                   .name = QStringLiteral("Desk")});
+        m_customer = test::createAccount(*m_a->chat, {.siteId = m_site.id,
+                                                      .kind = AccountKind::Customer,
+                                                      .email = QStringLiteral("guest@one.example"),
+                                                      .name = QStringLiteral("Guest")});
         NewConversation request;
         request.siteId = m_site.id;
         request.title = QStringLiteral("Support");
