@@ -19,6 +19,7 @@ start_lobby() { # -> LOBBY_PID LOBBY_PORT TOKEN
     "$BUILD/app/lobby" --headless --demo --data-dir "$WORK/data" --listen 127.0.0.1:0 > "$WORK/lobby.log" 2>&1 &
     LOBBY_PID=$!; PIDS+=("$LOBBY_PID")
     for _ in $(seq 100); do grep -q "listening on" "$WORK/lobby.log" && break; sleep 0.1; done
+    grep -q "listening on" "$WORK/lobby.log" || { echo "lobby did not start:" >&2; cat "$WORK/lobby.log" >&2; exit 1; }
     LOBBY_PORT=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/lobby.log" | cut -d: -f3)
     TOKEN=$(curl -s -X POST "http://127.0.0.1:$LOBBY_PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
         -d '{"email":"admin@lobby.demo","password":"lobby-admin"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
@@ -27,6 +28,7 @@ start_relay() { # -> RELAY_PID RELAY_PORT
     NODE_PATH=build/node/node_modules node bench/ws-relay.js 0 > "$WORK/relay.log" 2>&1 &
     RELAY_PID=$!; PIDS+=("$RELAY_PID")
     for _ in $(seq 100); do grep -q "listening on" "$WORK/relay.log" && break; sleep 0.1; done
+    grep -q "listening on" "$WORK/relay.log" || { echo "relay did not start:" >&2; cat "$WORK/relay.log" >&2; exit 1; }
     RELAY_PORT=$(grep -o '[0-9]*$' "$WORK/relay.log")
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
