@@ -195,9 +195,17 @@ Result<Conversation> ChatService::openConversation(const NewConversation &reques
 Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Actor &sender,
                                                const MessageDraft &draft)
 {
+    store::Transaction transaction(m_store);
+    if (!transaction.isOpen())
+        return storageFailure();
+    // Another instance may be posting to this conversation: wait for it, so that everything
+    // read below is the conversation as it committed it (handler, last message, client ids).
+    const bool locked = m_store.lockConversation(conversationId);
     auto conversation = m_store.conversationById(conversationId);
     if (!conversation)
         return notFound(QStringLiteral("no such conversation"));
+    if (!locked)
+        return storageFailure();
     if (draft.content.size() > maxMessageLength)
         return invalid(QStringLiteral("a message is at most %1 characters").arg(maxMessageLength));
     if (draft.content.trimmed().isEmpty() && draft.mediaUrl.isEmpty())
@@ -236,22 +244,6 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     message.clientId = draft.clientId;
     message.createdAt = now();
 
-    store::Transaction transaction(m_store);
-    if (!transaction.isOpen())
-        return storageFailure();
-    // Another instance may be posting to this conversation: wait for it, then start from the
-    // conversation as it committed it (handler, last message).
-    if (!m_store.lockConversation(conversationId))
-        return storageFailure();
-    if (m_store.database().dialect() == store::Dialect::Postgres) {
-        conversation = m_store.conversationById(conversationId);
-        if (!conversation)
-            return storageFailure();
-        if (!draft.clientId.isEmpty()) {
-            if (auto earlier = m_store.messageByClientId(conversationId, sender, draft.clientId))
-                return PostedMessage{*earlier, *conversation, true};
-        }
-    }
     const qint64 previousHandler = conversation->handlerAccountId;
     const auto id = m_store.insertMessage(message);
     if (!id)
