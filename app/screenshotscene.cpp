@@ -49,7 +49,6 @@ void addScreenshotScene(ChatService &chat)
     const Actor visitor{ActorKind::Visitor, 1};
     const qint64 website = open(ConversationKind::Widget, QString(), QString(), visitor);
     say(website, visitor, "Hello, do you have a double room free this Saturday night?");
-    chat.connectionOpened(site->id, visitor);
 
     const Actor guest205{ActorKind::Guest, 205};
     const qint64 room205 =
@@ -67,7 +66,7 @@ void addScreenshotScene(ChatService &chat)
                               question);
     chat.markRead(room205, guest205, answer);
     say(room205, guest205, "Perfect, see you at breakfast then.");
-    chat.connectionOpened(site->id, guest205);
+    // No presence here: dots turn green only for clients really connected to this server.
 }
 
 } // namespace lobby::app

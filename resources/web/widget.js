@@ -4,7 +4,9 @@
 // It follows the widget guide: a visitor kept in localStorage (whipsmart_visitor_id) and
 // validated on load, a session per chat ("+" starts a new one), answers streamed as they
 // arrive, staff replies after a hand-off shown live, and catch-up after a reload or reconnect.
-// Message text is only ever set with textContent.
+// Every message is shown once: the chat stream and the session's event stream deliver the same
+// messages, and each bubble carries its message id. Message text is only ever set with
+// textContent.
 (() => {
   'use strict';
 
@@ -55,12 +57,19 @@
     return session.id;
   }
 
-  // Reads the SSE answer of /chat/stream/, calling onEvent for each data event.
-  async function streamChat(visitorId, sessionId, message, onEvent) {
+  // The site's name and greeting for the header and the first bubble (Lobby's addition).
+  async function siteInfo() {
+    return api('/api/chats/site/', { headers: { 'X-API-Key': apiKey } });
+  }
+
+  // Reads the SSE answer of /chat/stream/, calling onEvent for each data event. `signal`
+  // abandons it (a new message or a new chat while it still waits for staff).
+  async function streamChat(visitorId, sessionId, message, onEvent, signal) {
     const response = await fetch(`${base}/api/chats/messages/chat/stream/`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-API-Key': apiKey },
       body: JSON.stringify({ message, session_id: sessionId, visitor_id: visitorId }),
+      signal,
     });
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
@@ -120,34 +129,64 @@
   panel.append(header, list, status, form);
   root.append(launcher, panel);
 
-  const rendered = new Set(); // message ids on screen
+  const rendered = new Map(); // message id -> its bubble
   let visitorId = null;
   let session = null; // { id, lastId }
   let events = null; // EventSource of the session
-  let streaming = false;
-  const heldBack = []; // live messages that arrived while a streamed turn was being drawn
+  let site = { name: '', greeting: '', assistant_name: 'Assistant' };
+  let turn = null; // the message being answered: { abort, user, answer }
+  const heldBack = []; // live messages that arrived while a turn was being answered
 
   function setStatus(text) {
     status.hidden = !text;
     status.textContent = text || '';
   }
 
-  function bubble(role, text, id) {
+  function clockTime(iso) {
+    const at = iso ? new Date(iso) : new Date();
+    return at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+
+  function authorOf(role, name) {
+    if (role === 'user') return 'You';
+    if (role === 'staff') return name || 'Our team';
+    if (role === 'error') return '';
+    return site.assistant_name || 'Assistant';
+  }
+
+  // A message: who wrote it and when above the text. `id` is the message's id when known.
+  function bubble(role, text, { id, name, at } = {}) {
     const item = element('li', { class: `message ${role}` });
+    const meta = element('span', { class: 'meta' });
+    const who = element('span', { class: 'who', 'data-testid': 'widget-author' },
+      authorOf(role, name));
+    const when = element('time', {}, clockTime(at));
+    if (at) when.setAttribute('datetime', at);
+    meta.append(who, when);
     const body = element('span', { class: 'text' }, text);
+    if (role !== 'error') item.append(meta);
     item.append(body);
-    if (id) {
-      item.dataset.id = id;
-      rendered.add(String(id));
-    }
+    if (id) identify(item, id);
     list.append(item);
     list.scrollTop = list.scrollHeight;
-    return body;
+    return item;
+  }
+
+  // Ties a bubble to its message id, so the same message arriving again is not shown twice.
+  function identify(item, id) {
+    if (!id || item.dataset.id) return;
+    item.dataset.id = String(id);
+    rendered.set(String(id), item);
+    remember(id);
+  }
+
+  function setAuthor(item, role, name) {
+    item.className = `message ${role}`;
+    item.querySelector('.who').textContent = authorOf(role, name);
   }
 
   function remember(id) {
-    if (!id) return;
-    rendered.add(String(id));
+    if (!id || !session) return;
     if (Number(id) > Number(session.lastId || 0)) {
       session.lastId = String(id);
       sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
@@ -156,9 +195,13 @@
 
   function showMessage(message) {
     if (rendered.has(String(message.id))) return remember(message.id);
-    const role = message.role === 'user' ? 'user' : message.role;
-    bubble(role, message.content, message.id);
-    remember(message.id);
+    const role = ['user', 'staff', 'error'].includes(message.role) ? message.role : 'assistant';
+    bubble(role, message.content, { id: message.id, name: message.sender_name, at: message.created_at });
+  }
+
+  function greet() {
+    if (!site.greeting) return;
+    bubble('assistant greeting', site.greeting);
   }
 
   function listen() {
@@ -172,16 +215,36 @@
         setStatus(data.typing ? 'Our team is typing…' : '');
       } else if (data.type === 'message') {
         if (data.message.role === 'staff') setStatus('');
-        if (streaming) heldBack.push(data.message);
+        if (turn) heldBack.push(data.message);
         else showMessage(data.message);
       }
     });
   }
 
+  // Ends the turn being answered (done, failed or abandoned) and shows what was held back.
+  function endTurn(ended) {
+    if (turn !== ended) return;
+    turn = null;
+    list.setAttribute('aria-busy', 'false');
+    heldBack.splice(0).forEach(showMessage);
+  }
+
+  function abandonTurn() {
+    if (!turn) return;
+    const abandoned = turn;
+    abandoned.abort.abort();
+    endTurn(abandoned);
+    setStatus('');
+  }
+
   async function startSession(reuse) {
+    abandonTurn();
+    heldBack.length = 0;
+    setStatus('');
     const stored = reuse && JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
     list.replaceChildren();
     rendered.clear();
+    greet();
     if (stored && stored.id) {
       session = stored;
       // Catch up on everything said in this chat, then go live.
@@ -200,13 +263,17 @@
   }
 
   async function ask(text) {
-    bubble('user', text);
-    streaming = true;
+    // A visitor may always write: a turn still waiting for staff is let go (the conversation
+    // stays with staff, and their reply arrives through the event stream).
+    abandonTurn();
+    const current = { abort: new AbortController(), user: bubble('user', text), answer: null };
+    turn = current;
     list.setAttribute('aria-busy', 'true');
-    let answer = null;
     let handoff = false;
     try {
       await streamChat(visitorId, session.id, text, (data) => {
+        if (turn !== current) return;
+        identify(current.user, data.message_id);
         if (data.handoff && !data.done) {
           handoff = true;
           setStatus('Connecting you to our team…');
@@ -216,27 +283,30 @@
           setStatus(data.typing ? 'Our team is typing…' : (handoff ? 'Connecting you to our team…' : ''));
           return;
         }
-        if (!answer) answer = bubble(handoff ? 'staff' : 'assistant', '');
-        answer.textContent += data.chunk || '';
+        const fromStaff = data.from === 'staff' || (handoff && !data.done);
+        if (!current.answer) current.answer = bubble(fromStaff ? 'staff' : 'assistant', '');
+        current.answer.querySelector('.text').textContent += data.chunk || '';
+        list.scrollTop = list.scrollHeight;
         if (data.done) {
           // After a hand-off the reply is staff's, or the assistant's holding message.
-          answer.parentElement.className = `message ${data.from === 'staff' ? 'staff' : 'assistant'}`;
+          setAuthor(current.answer, data.from === 'staff' ? 'staff' : 'assistant', data.staff_name);
           setStatus('');
-          remember(data.message_id);
-          remember(data.response_id);
+          const known = data.response_id && rendered.get(String(data.response_id));
+          if (known && known !== current.answer) current.answer.remove();
+          else identify(current.answer, data.response_id);
         }
-      });
+      }, current.abort.signal);
     } catch (error) {
+      if (turn !== current) return; // abandoned for a newer message or a new chat
       if (error.status === 410 || error.status === 404) {
+        current.user.remove();
+        endTurn(current);
         await startSession(false);
-        streaming = false;
         return ask(text);
       }
       bubble('error', 'Sorry, your message could not be sent. Please try again.');
     } finally {
-      streaming = false;
-      list.setAttribute('aria-busy', 'false');
-      heldBack.splice(0).forEach(showMessage);
+      endTurn(current);
     }
   }
 
@@ -246,6 +316,8 @@
     input.focus();
     if (!visitorId) {
       try {
+        site = { ...site, ...(await siteInfo().catch(() => ({}))) };
+        if (site.name) title.textContent = site.name;
         visitorId = await initializeVisitor();
         await startSession(true);
       } catch (error) {
@@ -265,7 +337,7 @@
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text || !session || streaming) return;
+    if (!text || !session) return;
     input.value = '';
     ask(text);
   });

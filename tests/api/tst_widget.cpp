@@ -478,6 +478,103 @@ private Q_SLOTS:
         QCOMPARE(stored.constLast().sender.kind, ActorKind::Assistant);
     }
 
+    // Every stream ends with the ids of the question and of its answer, whoever answered.
+    void theLastEventOfEveryStreamCarriesTheIds_data()
+    {
+        QTest::addColumn<QString>("question");
+        QTest::addColumn<bool>("staffAnswers");
+        QTest::newRow("faq answer") << QStringLiteral("what time is breakfast") << false;
+        QTest::newRow("staff reply") << QStringLiteral("Can you book me a taxi at nine?") << true;
+        QTest::newRow("holding message") << QStringLiteral("Do you sell stamps?") << false;
+    }
+
+    void theLastEventOfEveryStreamCarriesTheIds()
+    {
+        QFETCH(QString, question);
+        QFETCH(bool, staffAnswers);
+        const QString visitor = newVisitor();
+        const QString session = newSession(visitor);
+        Stream stream;
+        askStreamed(stream, session, visitor, question);
+        QTRY_VERIFY(!stream.events().isEmpty());
+        if (staffAnswers)
+            QVERIFY(staffReply(conversationOf(session), QStringLiteral("A taxi at nine, booked.")));
+        QTRY_VERIFY_WITH_TIMEOUT(stream.done(), 10000);
+        const QJsonObject last = stream.events().constLast();
+        QCOMPARE(last["session_id"].toString(), session);
+        const auto stored = m_db->store().messagesAfter(conversationOf(session), 0, 10);
+        QCOMPARE(stored.size(), 2);
+        QCOMPARE(last["message_id"].toString(), QString::number(stored.at(0).id));
+        QCOMPARE(last["response_id"].toString(), QString::number(stored.at(1).id));
+        if (staffAnswers) {
+            for (const QJsonObject &event : stream.events().mid(1)) // each piece is staff's
+                QCOMPARE(event["from"].toString(), QStringLiteral("staff"));
+            QCOMPARE(last["staff_name"].toString(), m_staff.name);
+        }
+    }
+
+    // A visitor may write while an earlier message still waits for staff.
+    void aSecondTurnIsAnsweredWhileAHandoffWaits()
+    {
+        const QString visitor = newVisitor();
+        const QString session = newSession(visitor);
+        Stream waiting;
+        askStreamed(waiting, session, visitor, QStringLiteral("Could you wake us at six?"));
+        QTRY_VERIFY(!waiting.events().isEmpty());
+        QCOMPARE(waiting.events().constFirst()["handoff"], QJsonValue(true));
+        Stream next;
+        askStreamed(next, session, visitor, QStringLiteral("When is check-out?"));
+        QTRY_VERIFY(next.done());
+        QCOMPARE(next.text(), QStringLiteral("Check-out is at 11:00."));
+        QVERIFY(!waiting.done());
+        const auto answered = chat(session, visitor, QStringLiteral("breakfast time"), m_key);
+        QCOMPARE(answered.status, 200);
+    }
+
+    void siteInfoNamesTheSiteOfTheKeyAndGreets()
+    {
+        const auto info = request(m_port, "GET", "/api/chats/site/", {}, {{"X-API-Key", m_key}});
+        QCOMPARE(info.status, 200);
+        const QJsonObject data = info.json()["data"].toObject();
+        QCOMPARE(data["name"].toString(), m_site.name);
+        QVERIFY(data["greeting"].toString().startsWith(
+            QStringLiteral("Welcome to %1!").arg(m_site.name)));
+        QCOMPARE(data["assistant_name"].toString(), QStringLiteral("Assistant"));
+        const auto bearer = request(m_port, "GET", "/api/chats/site/", {},
+                                    {{"Authorization", "Bearer " + m_otherSiteKey}});
+        QCOMPARE(bearer.json()["data"].toObject()["name"].toString(),
+                 m_db->store().siteBySlug(QStringLiteral("other-site"))->name);
+        const auto missing = request(m_port, "GET", "/api/chats/site/");
+        QCOMPARE(missing.status, 401);
+        QCOMPARE(missing.json()["success"], QJsonValue(false));
+        QCOMPARE(request(m_port, "GET", "/api/chats/site/", {}, {{"X-API-Key", "nope"}}).status,
+                 401);
+    }
+
+    // The visitor is online while its events stream (or a chat stream) is open.
+    void anOpenStreamMarksTheVisitorOnline()
+    {
+        const QString visitor = newVisitor();
+        const QString session = newSession(visitor);
+        const Actor actor{ActorKind::Visitor, m_db->store().visitorByPublicId(visitor)->id};
+        auto events = std::make_unique<Stream>();
+        events->open(m_port, "GET",
+                     QStringLiteral("/api/chats/sessions/%1/events/?visitor_id=%2")
+                         .arg(session, visitor)
+                         .toLatin1());
+        QTRY_VERIFY(m_db->chat().isOnline(actor));
+        QCOMPARE(chat(session, visitor, QStringLiteral("breakfast"), m_key).status, 200);
+        events->socket.abort();
+        QTRY_VERIFY(!m_db->chat().isOnline(actor));
+
+        Stream waiting;
+        askStreamed(waiting, session, visitor, QStringLiteral("Could you call a doctor?"));
+        QTRY_VERIFY(!waiting.events().isEmpty());
+        QVERIFY(m_db->chat().isOnline(actor));
+        waiting.socket.abort();
+        QTRY_VERIFY(!m_db->chat().isOnline(actor));
+    }
+
     void laterRepliesAreFetchedWithAfter()
     {
         const QString visitor = newVisitor();

@@ -21,9 +21,47 @@ async function openDemo(context, server = lobby) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error));
+  // Records every message the session's event stream delivers, to know when it has caught up.
+  await page.addInitScript(() => {
+    window.__streamed = [];
+    const Native = window.EventSource;
+    window.EventSource = class extends Native {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (event) => {
+          const data = JSON.parse(event.data);
+          if (data.type === 'message') window.__streamed.push(data.message);
+        });
+      }
+    };
+  });
   const response = await page.goto(`${server.url}/demo/`);
   return { page, response, errors };
 }
+
+const shot = async (page, name) => {
+  if (process.env.LOBBY_SCREENSHOTS)
+    await page.screenshot({ path: require('node:path').join(process.env.LOBBY_SCREENSHOTS, `${name}.png`) });
+};
+
+// The bubbles on screen: role, author, time and text of each.
+function bubbles(page) {
+  return page.evaluate(() => [...document.getElementById('lobby-chat-widget').shadowRoot
+    .querySelectorAll('[data-testid="widget-messages"] li')].map((li) => ({
+    role: li.className.replace('message ', ''),
+    author: li.querySelector('.who')?.textContent ?? '',
+    time: li.querySelector('time')?.textContent ?? '',
+    text: li.querySelector('.text').textContent,
+  })));
+}
+
+// Waits until the session's event stream has delivered the message with `content`.
+function streamedContent(page, content) {
+  return page.waitForFunction((text) => window.__streamed.some((m) => m.content === text), content);
+}
+
+const idle = (page) => page.waitForFunction(() => document.getElementById('lobby-chat-widget')
+  .shadowRoot.querySelector('[data-testid="widget-messages"]').getAttribute('aria-busy') !== 'true');
 
 // A staff member answers the widget conversation that contains `question`, the way the staff
 // app does: log in, find the chat over REST, join it and send over the v1 WebSocket.
@@ -105,7 +143,7 @@ test('an FAQ answer streams into the panel piece by piece', async () => {
       .observe(list, { subtree: true, characterData: true, childList: true });
   });
   await ask(page, 'What time is breakfast served?');
-  const answer = page.getByTestId('widget-messages').locator('li.assistant').last();
+  const answer = page.getByTestId('widget-messages').locator('li.assistant .text').last();
   assert.match(await answer.textContent(), /^Breakfast is served in the Garden Room/);
   assert.ok(await page.evaluate(() => window.__answerUpdates) >= 3);
   assert.match(await page.evaluate(() => localStorage.getItem('whipsmart_visitor_id')), /^[0-9a-f-]{36}$/);
@@ -119,7 +157,7 @@ test('HTML in a message is shown as text, never as markup', async () => {
   await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
   const payload = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
   await ask(page, payload);
-  const mine = page.getByTestId('widget-messages').locator('li.user').last();
+  const mine = page.getByTestId('widget-messages').locator('li.user .text').last();
   assert.equal(await mine.textContent(), payload);
   assert.equal(await page.getByTestId('widget-messages').locator('img, b').count(), 0);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
@@ -137,7 +175,7 @@ test('"+" starts a new chat with the same visitor', async () => {
   await page.getByTestId('widget-new-chat').click();
   await page.waitForFunction((id) =>
     JSON.parse(sessionStorage.getItem('lobby_widget_session')).id !== id, first);
-  assert.equal(await page.getByTestId('widget-messages').locator('li').count(), 0);
+  assert.deepEqual((await bubbles(page)).map((b) => b.role), ['assistant greeting']);
   assert.equal(await page.evaluate(() => localStorage.getItem('whipsmart_visitor_id')), visitor);
   await context.close();
 });
@@ -151,10 +189,11 @@ test('a reload catches up on the conversation without a new visitor or session',
   const session = await page.evaluate(() => sessionStorage.getItem('lobby_widget_session'));
   await page.reload();
   await page.getByTestId('widget-launcher').click();
-  await page.getByTestId('widget-messages').locator('li').nth(1).waitFor();
-  const texts = await page.getByTestId('widget-messages').locator('li').allTextContents();
-  assert.equal(texts[0], 'Is there parking at the hotel?');
-  assert.match(texts[1], /free parking/);
+  await page.getByTestId('widget-messages').locator('li').nth(2).waitFor();
+  const texts = await page.getByTestId('widget-messages').locator('li .text').allTextContents();
+  assert.match(texts[0], /^Welcome to Hotel Killarney!/);
+  assert.equal(texts[1], 'Is there parking at the hotel?');
+  assert.match(texts[2], /free parking/);
   assert.equal(JSON.parse(await page.evaluate(() => sessionStorage.getItem('lobby_widget_session'))).id,
     JSON.parse(session).id);
   await context.close();
@@ -168,7 +207,7 @@ test('a staff reply after the hand-off arrives live through the session events',
   const question = 'Could you recommend a florist near the hotel?';
   await ask(page, question); // no FAQ answer: handed to staff, holding message after 1 s
   await staffReplies(lobby, question, 'Blooms & Co. on Main Street, two minutes away.');
-  const reply = page.getByTestId('widget-messages').locator('li.staff');
+  const reply = page.getByTestId('widget-messages').locator('li.staff .text');
   await reply.waitFor();
   assert.equal(await reply.textContent(), 'Blooms & Co. on Main Street, two minutes away.');
   await context.close();
@@ -187,12 +226,128 @@ test('a staff reply during the hand-off streams into the panel as a staff bubble
     // The stream says it is waiting for staff; staff answer while it is open.
     await page.getByText('Connecting you to our team').waitFor();
     await staffReplies(patient, question, 'Happy to! Chocolate or lemon?');
-    const reply = page.getByTestId('widget-messages').locator('li.staff');
+    const reply = page.getByTestId('widget-messages').locator('li.staff .text');
     await reply.waitFor();
-    await page.waitForFunction(() => document.getElementById('lobby-chat-widget').shadowRoot
-      .querySelector('[data-testid="widget-messages"]').getAttribute('aria-busy') === 'false');
+    await idle(page);
     assert.equal(await reply.textContent(), 'Happy to! Chocolate or lemon?');
-    assert.equal(await page.getByTestId('widget-messages').locator('li.assistant').count(), 0);
+    assert.equal(await page.getByTestId('widget-messages').locator('li.assistant:not(.greeting)').count(), 0);
+    await context.close();
+  } finally {
+    await patient.close();
+  }
+});
+
+test('the open widget names the site, greets, and labels each bubble with its author and time', async () => {
+  const patient = await startLobby({ demo: true, args: ['--handoff-wait', '20'] });
+  try {
+    for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 800 }]]) {
+      const context = await browser.newContext({ viewport });
+      const { page } = await openDemo(context, patient);
+      await page.getByTestId('widget-launcher').click();
+      await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+      assert.equal(await page.locator('#lobby-chat-widget header strong').textContent(), 'Hotel Killarney');
+      const [greeting] = await bubbles(page);
+      assert.equal(greeting.author, 'Assistant');
+      assert.match(greeting.text, /^Welcome to Hotel Killarney! Ask me anything/);
+      await shot(page, `widget-${name}-greeting`);
+
+      await ask(page, 'What time is breakfast served?');
+      const question = `Could you book us a table for two tonight? (${name})`;
+      await page.getByTestId('widget-input').fill(question);
+      await page.getByTestId('widget-send').click();
+      await page.getByText('Connecting you to our team').waitFor();
+      await staffReplies(patient, question, 'Of course! Eight o\'clock at the Garden Room?');
+      await page.getByTestId('widget-messages').locator('li.staff').waitFor();
+      await idle(page);
+      const shown = await bubbles(page);
+      assert.deepEqual(shown.map((b) => [b.role, b.author]), [
+        ['assistant greeting', 'Assistant'], ['user', 'You'], ['assistant', 'Assistant'],
+        ['user', 'You'], ['staff', 'John Smith'],
+      ]);
+      for (const bubble of shown) assert.match(bubble.time, /^\d{1,2}:\d{2}/);
+      // Staff and the assistant are told apart at a glance, not by a pale tint.
+      const colours = await page.evaluate(() => {
+        const root = document.getElementById('lobby-chat-widget').shadowRoot;
+        const style = (selector) => getComputedStyle(root.querySelector(selector));
+        return {
+          staff: style('li.staff .text').borderLeftWidth,
+          assistant: style('li.assistant:not(.greeting) .text').borderLeftWidth,
+          staffName: style('li.staff .who').color,
+          assistantName: style('li.assistant .who').color,
+        };
+      });
+      assert.notEqual(colours.staff, colours.assistant);
+      assert.notEqual(colours.staffName, colours.assistantName);
+      await shot(page, `widget-${name}-staff-reply`);
+      await context.close();
+    }
+  } finally {
+    await patient.close();
+  }
+});
+
+test('each message shows exactly once after a staff reply, during or after the hand-off wait', async () => {
+  const patient = await startLobby({ demo: true, args: ['--handoff-wait', '20'] });
+  try {
+    for (const server of [patient, lobby]) { // staff answer while the stream waits; after it ended
+      const context = await browser.newContext();
+      const { page } = await openDemo(context, server);
+      await page.getByTestId('widget-launcher').click();
+      await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+      const question = `Can someone carry our bags up? (${server.port})`;
+      const reply = 'Right away, a porter is coming up.';
+      await page.getByTestId('widget-input').fill(question);
+      await page.getByTestId('widget-send').click();
+      if (server === lobby) { // the 1 s wait ends with the holding message
+        await page.getByTestId('widget-messages').locator('li.assistant .text', { hasText: 'our team' }).waitFor();
+        await idle(page);
+      } else {
+        await page.getByText('Connecting you to our team').waitFor();
+      }
+      await staffReplies(server, question, reply);
+      await page.getByTestId('widget-messages').locator('li.staff').waitFor();
+      await idle(page);
+      await streamedContent(page, reply); // the event stream delivered it as well
+      await streamedContent(page, question);
+      const texts = (await bubbles(page)).map((b) => b.text);
+      assert.equal(texts.filter((t) => t === question).length, 1, texts.join(' | '));
+      assert.equal(texts.filter((t) => t === reply).length, 1, texts.join(' | '));
+      await context.close();
+    }
+  } finally {
+    await patient.close();
+  }
+});
+
+test('a visitor may write again while the hand-off waits, and "+" starts a clean chat', async () => {
+  const patient = await startLobby({ demo: true, args: ['--handoff-wait', '20'] });
+  try {
+    const context = await browser.newContext();
+    const { page } = await openDemo(context, patient);
+    await page.getByTestId('widget-launcher').click();
+    await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+    await page.getByTestId('widget-input').fill('Can you order flowers for my wife?');
+    await page.getByTestId('widget-send').click();
+    await page.getByText('Connecting you to our team').waitFor();
+
+    // Still waiting for staff: the next message goes out and is answered.
+    await page.getByTestId('widget-input').fill('When is check-out?');
+    await page.getByTestId('widget-send').click();
+    assert.equal(await page.getByTestId('widget-input').inputValue(), '');
+    await page.getByTestId('widget-messages').locator('li.assistant .text', { hasText: 'Check-out is at 11:00' }).waitFor();
+
+    // Handed off again, then "+": a new chat without the old status, and it can send.
+    await page.getByTestId('widget-input').fill('Could you wake us at six?');
+    await page.getByTestId('widget-send').click();
+    await page.getByText('Connecting you to our team').waitFor();
+    const first = await page.evaluate(() => JSON.parse(sessionStorage.getItem('lobby_widget_session')).id);
+    await page.getByTestId('widget-new-chat').click();
+    await page.waitForFunction((id) =>
+      JSON.parse(sessionStorage.getItem('lobby_widget_session')).id !== id, first);
+    assert.equal(await page.getByText('Connecting you to our team').count(), 0);
+    assert.deepEqual((await bubbles(page)).map((b) => b.role), ['assistant greeting']);
+    await ask(page, 'Is there parking at the hotel?');
+    assert.match((await bubbles(page)).at(-1).text, /free parking/);
     await context.close();
   } finally {
     await patient.close();

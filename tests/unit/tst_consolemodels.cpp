@@ -170,6 +170,32 @@ private Q_SLOTS:
         QCOMPARE(changed.count(), 0);
     }
 
+    // A website visitor's events stream opens before its first message, when the session has
+    // no site yet: the conversation that message creates must still show the visitor online.
+    void aVisitorConnectedBeforeItsFirstMessageIsOnlineInTheNewRow()
+    {
+        Fixture s;
+        ConversationListModel inbox;
+        QAbstractItemModelTester tester(&inbox, testerMode);
+        inbox.setViewer(s.site.id, s.staff.actor());
+        QObject::connect(&s.db.chat(), &ChatService::event, &inbox,
+                         [&](const DomainEvent &e) { inbox.applyEvents({e}); });
+        const Visitor visitor = s.db.chat().createVisitor({}).value();
+        const WidgetSession session =
+            s.db.chat().createWidgetSession(visitor.publicId, {}, {}, 3600).value();
+        const Actor actor{ActorKind::Visitor, visitor.id};
+        s.db.chat().connectionOpened(session.siteId, actor); // as the events stream does
+
+        const WidgetChat chat =
+            s.db.chat().openWidgetChat(session.publicId, visitor.publicId, s.site.id).value();
+        s.post(chat.conversation.id, actor, QStringLiteral("Do you have a room tonight?"));
+        QCOMPARE(inbox.rowCount(), 1);
+        QCOMPARE(inbox.data(inbox.index(0), ConversationListModel::OnlineRole).toBool(), true);
+
+        s.db.chat().connectionClosed(s.site.id, actor); // the stream ends, the site now known
+        QCOMPARE(inbox.data(inbox.index(0), ConversationListModel::OnlineRole).toBool(), false);
+    }
+
     // ---- messages: pages, live events, read ticks, typing
 
     void pagesAreInsertedOncePerPageAndOlderOnesOnFetchMore()

@@ -92,6 +92,10 @@ GuestApi::GuestApi(LobbyServer &server, const ServerConfig &config)
             [this](const QString &channel, const QString &userId) {
                 onPresence(channel, userId, false);
             });
+    connect(m_pusher, &pusher::PusherServer::subscribed, this,
+            [this](const QString &, const pusher::Grant &grant) { onGuestPresence(grant, true); });
+    connect(m_pusher, &pusher::PusherServer::unsubscribed, this,
+            [this](const QString &, const pusher::Grant &grant) { onGuestPresence(grant, false); });
     registerRoutes();
 }
 

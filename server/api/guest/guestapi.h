@@ -74,6 +74,8 @@ private:
     // Domain events -> Pusher events (guestevents.cpp).
     void onEvent(const chat::DomainEvent &event);
     void onPresence(const QString &channel, const QString &userId, bool online);
+    // A guest is online while subscribed to its room channel, from any device.
+    void onGuestPresence(const pusher::Grant &grant, bool online);
     struct RoomTarget
     {
         chat::Site site;

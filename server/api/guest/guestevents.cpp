@@ -6,7 +6,6 @@
 #include "lobbyserver.h"
 #include "store/store.h"
 
-
 namespace lobby::api::guest {
 
 using namespace lobby::chat;
@@ -173,6 +172,24 @@ void GuestApi::onPresence(const QString &channel, const QString &userId, bool on
         m_chat.connectionOpened(site->id, account->actor());
     else
         m_chat.connectionClosed(site->id, account->actor());
+}
+
+void GuestApi::onGuestPresence(const pusher::Grant &grant, bool online)
+{
+    // The grant names the guest session ("guest:<session id>", the guest's actor) and the stay's
+    // conversation; staff subscriptions to room channels say nothing about guests.
+    if (!isGuestGrant(grant))
+        return;
+    bool ok = false;
+    const qint64 sessionId = grant.subject.mid(6).toLongLong(&ok);
+    const auto conversation = ok ? m_store.conversationById(grant.scope) : std::nullopt;
+    if (!conversation)
+        return;
+    const Actor guest{ActorKind::Guest, sessionId};
+    if (online)
+        m_chat.connectionOpened(conversation->siteId, guest);
+    else
+        m_chat.connectionClosed(conversation->siteId, guest);
 }
 
 } // namespace lobby::api::guest

@@ -451,6 +451,7 @@ void PusherServer::subscribe(PusherConnection *connection, const QJsonObject &da
         if (m_hub)
             m_hub->subscribe(topicOf(channel), connection,
                              [connection](const QByteArray &frame) { connection->send(frame); });
+        Q_EMIT subscribed(channel, connection->subscriptions.value(channel).grant);
     }
     QByteArray succeeded = "{}";
     if (presence) {
@@ -487,6 +488,7 @@ void PusherServer::unsubscribe(PusherConnection *connection, const QString &chan
     if (it == connection->subscriptions.constEnd())
         return;
     const QString userId = it->userId;
+    const Grant grant = it->grant;
     connection->subscriptions.erase(it);
     if (auto subscribers = m_channels.find(channel); subscribers != m_channels.end()) {
         subscribers->remove(connection);
@@ -495,6 +497,7 @@ void PusherServer::unsubscribe(PusherConnection *connection, const QString &chan
     }
     if (m_hub)
         m_hub->unsubscribe(topicOf(channel), connection);
+    Q_EMIT unsubscribed(channel, grant);
     if (!isPresenceChannel(channel))
         return;
     auto members = m_presence.find(channel);

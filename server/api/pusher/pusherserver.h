@@ -85,6 +85,10 @@ Q_SIGNALS:
     // A user's first subscription to a presence channel, and the end of its last one.
     void memberAdded(const QString &channel, const QString &userId, const QJsonObject &info);
     void memberRemoved(const QString &channel, const QString &userId);
+    // Every subscription that starts (after its signature checked) and every one that ends
+    // (unsubscribed, revoked, or the connection gone), with the grant it was signed for.
+    void subscribed(const QString &channel, const lobby::api::pusher::Grant &grant);
+    void unsubscribed(const QString &channel, const lobby::api::pusher::Grant &grant);
 
 private:
     friend class PusherConnection;

@@ -1,7 +1,6 @@
 #include "api/widget/assistant.h"
 
 #include <QRegularExpression>
-#include <QSet>
 
 #include <cmath>
 
@@ -9,18 +8,16 @@ namespace lobby::api::widget {
 
 namespace {
 
-constexpr double k1 = 1.2;
-constexpr double b = 0.75;
-
 const QSet<QString> &stopWords()
 {
     static const QSet<QString> words = {
-        "a",      "an",   "and",   "are",   "as",    "at",   "be",   "but",   "by",    "can",
-        "could",  "do",   "does",  "for",   "from",  "get",  "have", "how",   "i",     "if",
-        "in",     "is",   "it",    "its",   "me",    "my",   "of",   "on",    "or",    "our",
-        "please", "so",   "that",  "the",   "there", "this", "to",   "us",    "was",   "we",
-        "what",   "when", "where", "which", "who",   "will", "with", "would", "you",   "your",
-        "any",    "am",   "tell",  "know",  "want",  "need", "much", "many",  "about", "some"};
+        "a",      "an",    "and",   "are",   "as",    "at",     "be",   "but",   "by",    "can",
+        "could",  "do",    "does",  "for",   "from",  "get",    "have", "how",   "i",     "if",
+        "in",     "is",    "it",    "its",   "me",    "my",     "of",   "on",    "or",    "our",
+        "please", "so",    "that",  "the",   "there", "this",   "to",   "us",    "was",   "we",
+        "what",   "when",  "where", "which", "who",   "will",   "with", "would", "you",   "your",
+        "any",    "am",    "tell",  "know",  "want",  "need",   "much", "many",  "about", "some",
+        "find",   "hello", "hi",    "hey",   "hiya",  "thanks", "thank"};
     return words;
 }
 
@@ -32,10 +29,11 @@ const QSet<QString> &greetingWords()
     return words;
 }
 
-// Folds plural and verb endings so "parking" finds "park" and "towels" finds "towel".
+// Folds plural and verb endings so "parking" finds "park", "served" finds "serve" and "times"
+// finds "time".
 QString stem(QString word)
 {
-    for (const char *suffix : {"ing", "ies", "es", "ed", "s"}) {
+    for (const char *suffix : {"ing", "ies", "es", "ed", "s", "e"}) {
         const QLatin1String ending(suffix);
         if (word.size() - ending.size() >= 3 && word.endsWith(ending)) {
             word.chop(ending.size());
@@ -53,12 +51,24 @@ QStringList words(const QString &text)
     return text.toLower().split(nonWord, Qt::SkipEmptyParts);
 }
 
+// "Wi-Fi" and "check-out" are also written "wifi" and "checkout".
+QStringList hyphenatedJoined(const QString &text)
+{
+    static const QRegularExpression hyphenated(
+        QStringLiteral("[\\p{L}\\p{N}]+(?:-[\\p{L}\\p{N}]+)+"));
+    QStringList joined;
+    auto it = hyphenated.globalMatch(text.toLower());
+    while (it.hasNext())
+        joined << it.next().captured().remove(QLatin1Char('-'));
+    return joined;
+}
+
 } // namespace
 
 QStringList FaqAssistant::terms(const QString &text)
 {
     QStringList result;
-    for (const QString &word : words(text)) {
+    for (const QString &word : words(text) + hyphenatedJoined(text)) {
         if (!stopWords().contains(word))
             result << stem(word);
     }
@@ -88,23 +98,33 @@ QStringList FaqAssistant::chunks(const QString &text, int wordsPerChunk)
 FaqAssistant::FaqAssistant(const QList<chat::FaqEntry> &entries, AssistantThresholds thresholds)
     : m_thresholds(thresholds)
 {
-    qint64 totalLength = 0;
     for (const chat::FaqEntry &entry : entries) {
-        Document document{entry.id, entry.answer, {}, 0};
-        const QStringList questionTerms = terms(entry.question);
-        // The question says what an entry is about: it counts twice.
-        for (const QStringList &part : {questionTerms, questionTerms, terms(entry.answer)}) {
-            for (const QString &term : part)
-                ++document.termCounts[term];
-            document.length += int(part.size());
-        }
-        for (auto it = document.termCounts.cbegin(); it != document.termCounts.cend(); ++it)
-            ++m_documentFrequency[it.key()];
-        totalLength += document.length;
+        const QStringList question = terms(entry.question);
+        const QStringList answer = terms(entry.answer);
+        Document document{
+            entry.id, entry.answer, QSet<QString>(question.cbegin(), question.cend()), {}};
+        document.allTerms = document.questionTerms;
+        document.allTerms.unite(QSet<QString>(answer.cbegin(), answer.cend()));
+        for (const QString &term : std::as_const(document.allTerms))
+            ++m_documentFrequency[term];
         m_documents << document;
     }
-    if (!m_documents.isEmpty())
-        m_averageLength = double(totalLength) / double(m_documents.size());
+}
+
+double FaqAssistant::weight(const QString &term) const
+{
+    // BM25's inverse document frequency; a term no entry has counts as if one entry had it.
+    const double n = double(m_documents.size());
+    const double df = std::max(1, m_documentFrequency.value(term));
+    return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+double FaqAssistant::weightOf(const QSet<QString> &terms) const
+{
+    double sum = 0;
+    for (const QString &term : terms)
+        sum += weight(term);
+    return sum;
 }
 
 AssistantReply FaqAssistant::reply(const QString &message) const
@@ -117,47 +137,52 @@ AssistantReply FaqAssistant::reply(const QString &message) const
                     }) &&
         std::any_of(allWords.cbegin(), allWords.cend(),
                     [](const QString &w) { return greetingWords().contains(w); })) {
-        return {AssistantReply::Kind::Greeting,
-                QStringLiteral("Hello! Ask me anything about your stay, or tell me what you need "
-                               "and I will pass it to our team."),
-                0, 0, 0};
+        AssistantReply greeting;
+        greeting.kind = AssistantReply::Kind::Greeting;
+        greeting.text = QStringLiteral("Hello! Ask me anything about your stay, or tell me what "
+                                       "you need and I will pass it to our team.");
+        return greeting;
     }
     const QStringList query = terms(message);
     const QSet<QString> queryTerms(query.cbegin(), query.cend());
     if (queryTerms.isEmpty() || m_documents.isEmpty())
         return {};
 
-    const double n = double(m_documents.size());
-    const Document *best = nullptr;
-    double bestScore = 0;
+    const double queryWeight = weightOf(queryTerms);
+    AssistantReply best;
+    double secondScore = 0;
     for (const Document &document : m_documents) {
-        double score = 0;
+        const double questionWeight = weightOf(document.questionTerms);
+        double inEntry = 0;
+        double inQuestion = 0;
         for (const QString &term : queryTerms) {
-            const int tf = document.termCounts.value(term);
-            if (!tf)
-                continue;
-            const double df = m_documentFrequency.value(term);
-            const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-            const double norm = k1 * (1 - b + b * document.length / m_averageLength);
-            score += idf * (tf * (k1 + 1)) / (tf + norm);
+            if (document.allTerms.contains(term))
+                inEntry += weight(term);
+            if (document.questionTerms.contains(term))
+                inQuestion += weight(term);
         }
-        if (score > bestScore) {
-            bestScore = score;
-            best = &document;
+        const double coverage = inEntry / queryWeight;
+        const double entryCoverage = questionWeight > 0 ? inQuestion / questionWeight : 0;
+        const double score = (coverage + entryCoverage) / 2;
+        if (score > best.score) {
+            secondScore = best.score;
+            best.faqId = document.id;
+            best.text = document.answer;
+            best.score = score;
+            best.coverage = coverage;
+            best.entryCoverage = entryCoverage;
+        } else if (score > secondScore) {
+            secondScore = score;
         }
     }
-    if (!best)
-        return {};
-    const double matched =
-        std::count_if(queryTerms.cbegin(), queryTerms.cend(),
-                      [best](const QString &t) { return best->termCounts.contains(t); });
-    const double coverage = matched / double(queryTerms.size());
-    AssistantReply reply{AssistantReply::Kind::Handoff, {}, best->id, bestScore, coverage};
-    if (bestScore >= m_thresholds.minScore && coverage >= m_thresholds.minCoverage) {
-        reply.kind = AssistantReply::Kind::Answer;
-        reply.text = best->answer;
-    }
-    return reply;
+    const bool confident = best.faqId && best.coverage >= m_thresholds.minCoverage &&
+                           best.entryCoverage >= m_thresholds.minEntryCoverage &&
+                           best.score - secondScore >= m_thresholds.minLead;
+    if (confident)
+        best.kind = AssistantReply::Kind::Answer;
+    else
+        best.text.clear();
+    return best;
 }
 
 } // namespace lobby::api::widget

@@ -3,6 +3,7 @@
 #include "chat/entities.h"
 
 #include <QHash>
+#include <QSet>
 #include <QStringList>
 
 namespace lobby::api::widget {
@@ -16,22 +17,27 @@ struct AssistantReply
         Handoff,  // nothing confident: a person should answer
     };
     Kind kind = Kind::Handoff;
-    QString text;        // empty for a handoff
-    qint64 faqId = 0;    // the entry answered from
-    double score = 0;    // BM25 score of that entry
-    double coverage = 0; // share of the question's terms the entry contains
+    QString text;             // empty for a handoff
+    qint64 faqId = 0;         // the entry answered from (for a handoff: the closest one)
+    double score = 0;         // that entry's match, 0..1: the mean of the two coverages
+    double coverage = 0;      // weighted share of the message's terms the entry contains
+    double entryCoverage = 0; // weighted share of the entry's question terms the message contains
 };
 
+// Each is a share from 0 to 1, so the decision means the same on a site of 1 or 1,000 entries.
 struct AssistantThresholds
 {
-    double minScore = 1.0;
-    double minCoverage = 0.5;
+    double minCoverage = 0.51;     // of the message's terms, found in the entry: more than half
+    double minEntryCoverage = 0.3; // of the entry's question terms, found in the message
+    double minLead = 0.1;          // the best match ahead of the next entry's: not ambiguous
 };
 
-// Answers from a site's FAQ entries with Okapi BM25 over each entry's question (counted twice)
-// and answer, after lower-casing, dropping stop words and a light suffix stemming. An answer is
-// given only when the best entry scores at least `minScore` and contains at least `minCoverage`
-// of the question's terms; otherwise the conversation goes to staff.
+// Answers from a site's FAQ entries by term coverage in both directions, after lower-casing,
+// dropping stop words and a light suffix stemming. Terms are weighted by inverse document
+// frequency, so words most entries share ("hotel", "room") count less than the words that tell
+// entries apart; a word no entry has weighs as much as the rarest known one. An answer is given
+// when the best entry contains enough of the message, the message says enough of the entry's
+// question, and no other entry matches nearly as well; otherwise the conversation goes to staff.
 class FaqAssistant
 {
 public:
@@ -49,13 +55,15 @@ private:
     {
         qint64 id;
         QString answer;
-        QHash<QString, int> termCounts;
-        int length;
+        QSet<QString> questionTerms;
+        QSet<QString> allTerms; // question and answer
     };
+
+    double weight(const QString &term) const;
+    double weightOf(const QSet<QString> &terms) const;
 
     QList<Document> m_documents;
     QHash<QString, int> m_documentFrequency;
-    double m_averageLength = 0;
     AssistantThresholds m_thresholds;
 };
 

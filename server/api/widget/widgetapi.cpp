@@ -128,18 +128,22 @@ QString sessionTopic(qint64 widgetSessionId)
 class HandoffWait : public QObject
 {
 public:
-    HandoffWait(SseStream *stream, int waitMs) : QObject(stream), m_stream(stream)
+    HandoffWait(SseStream *stream, int waitMs, const QJsonObject &ids)
+        : QObject(stream), m_stream(stream), m_ids(ids)
     {
         m_timer.setSingleShot(true);
         m_timer.start(waitMs);
     }
 
     SseStream *stream() const { return m_stream; }
+    // session_id and message_id (the visitor's question): the last event carries them.
+    const QJsonObject &ids() const { return m_ids; }
     QTimer &timer() { return m_timer; }
     bool settled = false; // a reply or the timeout has been streamed
 
 private:
     SseStream *m_stream;
+    QJsonObject m_ids;
     QTimer m_timer;
 };
 
@@ -160,6 +164,8 @@ WidgetApi::WidgetApi(HttpServer &http, ChatService &chat, realtime::Hub &hub, Wi
                [this](const HttpRequest &r) { return validateVisitor(r); });
     http.route(Method::Post, QStringLiteral("/api/chats/sessions/"),
                [this](const HttpRequest &r) { return createSession(r); });
+    http.route(Method::Get, QStringLiteral("/api/chats/site/"),
+               [this](const HttpRequest &r) { return siteInfo(r); });
     http.route(Method::Post, QStringLiteral("/api/chats/messages/chat/"),
                [this](const HttpRequest &r) { return chatReply(r); });
     http.streamRoute(Method::Post, QStringLiteral("/api/chats/messages/chat/stream/"),
@@ -224,7 +230,7 @@ HttpReply WidgetApi::createSession(const HttpRequest &request)
                    QStringLiteral("Created successfully"));
 }
 
-std::optional<WidgetApi::Turn> WidgetApi::takeTurn(const HttpRequest &request, HttpReply *error)
+std::optional<ApiKey> WidgetApi::apiKeyOf(const HttpRequest &request, HttpReply *error)
 {
     QString key = QString::fromLatin1(request.header("x-api-key").trimmed());
     if (key.isEmpty())
@@ -239,6 +245,35 @@ std::optional<WidgetApi::Turn> WidgetApi::takeTurn(const HttpRequest &request, H
         *error = failure(401, QStringLiteral("Invalid API key."));
         return std::nullopt;
     }
+    return apiKey;
+}
+
+HttpReply WidgetApi::siteInfo(const HttpRequest &request)
+{
+    HttpReply error;
+    const auto apiKey = apiKeyOf(request, &error);
+    if (!apiKey)
+        return error;
+    const auto site = m_chat.store().siteById(apiKey->siteId);
+    if (!site)
+        return failure(401, QStringLiteral("Invalid API key."));
+    const QString about =
+        site->kind == SiteKind::Salon ? QStringLiteral("your visit") : QStringLiteral("your stay");
+    return success(200,
+                   QJsonObject{{"name", site->name},
+                               {"greeting", QStringLiteral("Welcome to %1! Ask me anything about "
+                                                           "%2, or tell me what you need and I "
+                                                           "will pass it to our team.")
+                                                .arg(site->name, about)},
+                               {"assistant_name", QStringLiteral("Assistant")}},
+                   QStringLiteral("Site retrieved"));
+}
+
+std::optional<WidgetApi::Turn> WidgetApi::takeTurn(const HttpRequest &request, HttpReply *error)
+{
+    const auto apiKey = apiKeyOf(request, error);
+    if (!apiKey)
+        return std::nullopt;
     const auto body = request.jsonObject(error);
     if (!body)
         return std::nullopt;
@@ -342,15 +377,18 @@ HttpReply WidgetApi::chatReply(const HttpRequest &request)
     return reply;
 }
 
-void WidgetApi::streamText(SseStream *stream, const QString &text, const QJsonObject &last)
+void WidgetApi::streamText(SseStream *stream, const QString &text, const QJsonObject &last,
+                           const QJsonObject &each)
 {
     const QStringList pieces = FaqAssistant::chunks(text);
     auto *timer = new QTimer(stream);
     timer->setInterval(m_config.chunkIntervalMs);
     auto next = std::make_shared<int>(0); // shared by the first call and the timer's copy
-    auto sendNext = [stream, timer, pieces, last, next] {
+    auto sendNext = [stream, timer, pieces, last, each, next] {
         const bool done = *next + 1 >= pieces.size();
-        QJsonObject event{{"chunk", pieces.value(*next)}, {"done", done}};
+        QJsonObject event = each;
+        event.insert(QStringLiteral("chunk"), pieces.value(*next));
+        event.insert(QStringLiteral("done"), done);
         if (done) {
             for (auto it = last.begin(); it != last.end(); ++it)
                 event.insert(it.key(), it.value());
@@ -380,6 +418,7 @@ void WidgetApi::chatStream(const HttpRequest &request, QHttpServerResponder &&re
     auto *stream =
         new SseStream(std::move(responder), m_http.corsHeaders(request.raw(), ApiFamily::Widget));
     connect(stream, &SseStream::closed, stream, &QObject::deleteLater);
+    markOnlineWhileOpen(stream, turn->chat.visitor, turn->chat.session.id);
     const QJsonObject ids{{"session_id", turn->chat.session.publicId},
                           {"message_id", QString::number(turn->visitorMessage.id)}};
 
@@ -400,7 +439,7 @@ void WidgetApi::chatStream(const HttpRequest &request, QHttpServerResponder &&re
     stream->send(http::compactJson(notice));
     const qint64 conversationId = turn->chat.conversation.id;
     m_handoffs.remove(conversationId, QPointer<HandoffWait>()); // streams whose client left
-    auto *wait = new HandoffWait(stream, m_config.handoffWaitMs);
+    auto *wait = new HandoffWait(stream, m_config.handoffWaitMs, ids);
     m_handoffs.insert(conversationId, wait);
     const Turn copy = *turn;
     connect(&wait->timer(), &QTimer::timeout, wait, [this, wait, copy, ids, conversationId] {
@@ -482,6 +521,20 @@ void WidgetApi::events(const HttpRequest &request, QHttpServerResponder &&respon
     }
     m_hub.subscribe(sessionTopic(chat->session.id), stream,
                     [stream](const QByteArray &event) { stream->sendEncoded(event); });
+    markOnlineWhileOpen(stream, chat->visitor, chat->session.id);
+}
+
+void WidgetApi::markOnlineWhileOpen(SseStream *stream, const Visitor &visitor,
+                                    qint64 widgetSessionId)
+{
+    const Actor actor{ActorKind::Visitor, visitor.id};
+    const auto siteOf = [this, widgetSessionId] {
+        const auto session = m_chat.store().widgetSessionById(widgetSessionId);
+        return session ? session->siteId : qint64(0);
+    };
+    m_chat.connectionOpened(siteOf(), actor);
+    connect(stream, &QObject::destroyed, this,
+            [this, actor, siteOf] { m_chat.connectionClosed(siteOf(), actor); });
 }
 
 QJsonObject WidgetApi::messageJson(const Message &message)
@@ -522,10 +575,13 @@ void WidgetApi::onEvent(const DomainEvent &event)
                 continue;
             wait->settled = true;
             wait->timer().stop();
-            QJsonObject last{{"response_id", QString::number(event.message.id)}, {"from", "staff"}};
+            // Every piece says it is staff's; the last also carries the ids, as every stream's.
+            QJsonObject from{{"from", "staff"}};
             if (const auto staff = m_chat.store().accountById(event.actor.id))
-                last[QStringLiteral("staff_name")] = staff->name;
-            streamText(wait->stream(), event.message.content, last);
+                from[QStringLiteral("staff_name")] = staff->name;
+            QJsonObject last = wait->ids();
+            last[QStringLiteral("response_id")] = QString::number(event.message.id);
+            streamText(wait->stream(), event.message.content, last, from);
         }
     } else if (event.kind == DomainEvent::Kind::Typing && fromStaff) {
         const QJsonObject typing{{"type", "typing"}, {"role", "staff"}, {"typing", event.flag}};

@@ -51,14 +51,23 @@ private:
     http::HttpReply createVisitor(const http::HttpRequest &request);
     http::HttpReply validateVisitor(const http::HttpRequest &request);
     http::HttpReply createSession(const http::HttpRequest &request);
+    http::HttpReply siteInfo(const http::HttpRequest &request);
     http::HttpReply chatReply(const http::HttpRequest &request);
     void chatStream(const http::HttpRequest &request, QHttpServerResponder &&responder);
     http::HttpReply history(const http::HttpRequest &request);
     void events(const http::HttpRequest &request, QHttpServerResponder &&responder);
 
+    // The site of the request's API key (X-API-Key or Bearer), or a 401 in `error`.
+    std::optional<chat::ApiKey> apiKeyOf(const http::HttpRequest &request, http::HttpReply *error);
     std::optional<Turn> takeTurn(const http::HttpRequest &request, http::HttpReply *error);
     chat::Message postAssistant(const Turn &turn, const QString &text, bool *ok);
-    void streamText(http::SseStream *stream, const QString &text, const QJsonObject &last = {});
+    // Streams `text` a few words per event; every event carries `each`, the last also `last`.
+    void streamText(http::SseStream *stream, const QString &text, const QJsonObject &last,
+                    const QJsonObject &each = {});
+    // The visitor counts as online while `stream` is open (the session's site may be bound
+    // only later, by the first message: it is read again when the stream ends).
+    void markOnlineWhileOpen(http::SseStream *stream, const chat::Visitor &visitor,
+                             qint64 widgetSessionId);
     void onEvent(const chat::DomainEvent &event);
     QJsonObject messageJson(const chat::Message &message);
     // The site's FAQ index, built again only when the FAQ changed (Store::faqVersion).
