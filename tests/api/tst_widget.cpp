@@ -681,7 +681,7 @@ private Q_SLOTS:
         for (const char *path :
              {"/api/chat/{hotel_slug}/guest-session/room/{room}/initialize/",
               "/apps/{app_id}/events", "/api/v1/chat/chats", "/api/v1/chat/upload",
-              "/api/auth/login/", "/api/auth/token/refresh/"})
+              "/api/auth/login/", "/api/auth/token/refresh/", "/api/chats/site/"})
             QVERIFY2(paths.contains(QLatin1String(path)), path);
         for (const auto &[path, step] : steps) {
             QVERIFY2(paths.contains(path), qPrintable(path));
