@@ -153,13 +153,6 @@ Result<WidgetChat> ChatService::openWidgetChat(const QString &sessionPublicId,
     session.conversationId = conversation.id;
     chat.value().conversation = conversation;
     emitEvent(DomainEvent::Kind::ConversationCreated, conversation);
-    // An events stream opened before the first message could not say which site's consoles
-    // should show the visitor online: the session had none yet.
-    if (isOnline(visitor)) {
-        Conversation none; // presence is per actor, not per conversation
-        none.siteId = siteId;
-        emitEvent(DomainEvent::Kind::PresenceChanged, none, visitor, 0, true);
-    }
     return chat;
 }
 

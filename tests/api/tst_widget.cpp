@@ -2,6 +2,7 @@
 #include "auth/passwords.h"
 #include "lobbyserver.h"
 #include "testsupport.h"
+#include "ui/conversationlistmodel.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -551,9 +552,16 @@ private Q_SLOTS:
                  401);
     }
 
-    // The visitor is online while its events stream (or a chat stream) is open.
+    // The visitor is online while its events stream (or a chat stream) is open. The widget
+    // listens before its first message, when the session has no site yet: the console's row
+    // for the conversation that message creates must still light up, and go dark after.
     void anOpenStreamMarksTheVisitorOnline()
     {
+        ui::ConversationListModel inbox;
+        inbox.setViewer(m_site.id, m_staff.actor());
+        inbox.resetConversations(m_db->chat().conversationSummaries(m_site.id, m_staff.actor()));
+        const auto feed = connect(&m_db->chat(), &ChatService::event, &inbox,
+                                  [&](const DomainEvent &e) { inbox.applyEvents({e}); });
         const QString visitor = newVisitor();
         const QString session = newSession(visitor);
         const Actor actor{ActorKind::Visitor, m_db->store().visitorByPublicId(visitor)->id};
@@ -562,17 +570,31 @@ private Q_SLOTS:
                      QStringLiteral("/api/chats/sessions/%1/events/?visitor_id=%2")
                          .arg(session, visitor)
                          .toLatin1());
-        QTRY_VERIFY(m_db->chat().isOnline(actor));
+        QTRY_VERIFY((events->received += events->socket.readAll()).startsWith("HTTP/1.1 200"));
         QCOMPARE(chat(session, visitor, QStringLiteral("breakfast"), m_key).status, 200);
+        const auto row = [&] {
+            for (int i = 0; i < inbox.rowCount(); ++i) {
+                if (inbox.data(inbox.index(i), ui::ConversationListModel::IdRole).toLongLong() ==
+                    conversationOf(session))
+                    return inbox.index(i);
+            }
+            return QModelIndex();
+        };
+        QVERIFY(row().isValid());
+        QTRY_VERIFY(m_db->chat().isOnline(actor));
+        QVERIFY(inbox.data(row(), ui::ConversationListModel::OnlineRole).toBool());
         events->socket.abort();
         QTRY_VERIFY(!m_db->chat().isOnline(actor));
+        QVERIFY(!inbox.data(row(), ui::ConversationListModel::OnlineRole).toBool());
 
         Stream waiting;
         askStreamed(waiting, session, visitor, QStringLiteral("Could you call a doctor?"));
         QTRY_VERIFY(!waiting.events().isEmpty());
         QVERIFY(m_db->chat().isOnline(actor));
+        QVERIFY(inbox.data(row(), ui::ConversationListModel::OnlineRole).toBool());
         waiting.socket.abort();
         QTRY_VERIFY(!m_db->chat().isOnline(actor));
+        disconnect(feed);
     }
 
     void laterRepliesAreFetchedWithAfter()

@@ -170,9 +170,9 @@ private Q_SLOTS:
         QCOMPARE(changed.count(), 0);
     }
 
-    // A website visitor's events stream opens before its first message, when the session has
-    // no site yet: the conversation that message creates must still show the visitor online.
-    void aVisitorConnectedBeforeItsFirstMessageIsOnlineInTheNewRow()
+    // The guest family reports a guest as its session's actor (the Pusher grant names the
+    // session): that is the participant the room's row counts, on every device of the stay.
+    void aGuestSessionLightsItsRoomRow()
     {
         Fixture s;
         ConversationListModel inbox;
@@ -180,20 +180,22 @@ private Q_SLOTS:
         inbox.setViewer(s.site.id, s.staff.actor());
         QObject::connect(&s.db.chat(), &ChatService::event, &inbox,
                          [&](const DomainEvent &e) { inbox.applyEvents({e}); });
-        const Visitor visitor = s.db.chat().createVisitor({}).value();
-        const WidgetSession session =
-            s.db.chat().createWidgetSession(visitor.publicId, {}, {}, 3600).value();
-        const Actor actor{ActorKind::Visitor, visitor.id};
-        s.db.chat().connectionOpened(session.siteId, actor); // as the events stream does
-
-        const WidgetChat chat =
-            s.db.chat().openWidgetChat(session.publicId, visitor.publicId, s.site.id).value();
-        s.post(chat.conversation.id, actor, QStringLiteral("Do you have a room tonight?"));
+        const Room room = s.db.chat().createRoom(s.site.id, QStringLiteral("205"), "pin").value();
+        const QDateTime expires = QDateTime::currentDateTimeUtc().addDays(1);
+        const auto phone = s.db.chat().startGuestSession(room.id, "hash-1", expires).value();
+        const auto tablet = s.db.chat().startGuestSession(room.id, "hash-2", expires).value();
         QCOMPARE(inbox.rowCount(), 1);
-        QCOMPARE(inbox.data(inbox.index(0), ConversationListModel::OnlineRole).toBool(), true);
-
-        s.db.chat().connectionClosed(s.site.id, actor); // the stream ends, the site now known
-        QCOMPARE(inbox.data(inbox.index(0), ConversationListModel::OnlineRole).toBool(), false);
+        const auto online = [&] {
+            return inbox.data(inbox.index(0), ConversationListModel::OnlineRole).toBool();
+        };
+        QVERIFY(!online());
+        s.db.chat().connectionOpened(s.site.id, ChatService::guestActor(tablet.session));
+        QVERIFY(online());
+        s.db.chat().connectionOpened(s.site.id, ChatService::guestActor(phone.session));
+        s.db.chat().connectionClosed(s.site.id, ChatService::guestActor(tablet.session));
+        QVERIFY(online()); // the phone is still there
+        s.db.chat().connectionClosed(s.site.id, ChatService::guestActor(phone.session));
+        QVERIFY(!online());
     }
 
     // ---- messages: pages, live events, read ticks, typing

@@ -147,6 +147,33 @@ private:
     QTimer m_timer;
 };
 
+// A visitor's presence held by one open stream: online from when its session has a site until
+// the stream ends.
+class VisitorPresence : public QObject
+{
+public:
+    VisitorPresence(SseStream *stream, ChatService &chat, const Actor &visitor)
+        : QObject(stream), m_chat(&chat), m_visitor(visitor)
+    {}
+    ~VisitorPresence() override
+    {
+        if (m_siteId && m_chat)
+            m_chat->connectionClosed(m_siteId, m_visitor);
+    }
+    void goOnline(qint64 siteId)
+    {
+        if (m_siteId || !siteId || !m_chat)
+            return;
+        m_siteId = siteId;
+        m_chat->connectionOpened(siteId, m_visitor);
+    }
+
+private:
+    QPointer<ChatService> m_chat;
+    Actor m_visitor;
+    qint64 m_siteId = 0;
+};
+
 struct WidgetApi::Turn
 {
     WidgetChat chat;
@@ -418,7 +445,7 @@ void WidgetApi::chatStream(const HttpRequest &request, QHttpServerResponder &&re
     auto *stream =
         new SseStream(std::move(responder), m_http.corsHeaders(request.raw(), ApiFamily::Widget));
     connect(stream, &SseStream::closed, stream, &QObject::deleteLater);
-    markOnlineWhileOpen(stream, turn->chat.visitor, turn->chat.session.id);
+    markOnlineWhileOpen(stream, turn->chat.visitor, turn->chat.session);
     const QJsonObject ids{{"session_id", turn->chat.session.publicId},
                           {"message_id", QString::number(turn->visitorMessage.id)}};
 
@@ -521,20 +548,21 @@ void WidgetApi::events(const HttpRequest &request, QHttpServerResponder &&respon
     }
     m_hub.subscribe(sessionTopic(chat->session.id), stream,
                     [stream](const QByteArray &event) { stream->sendEncoded(event); });
-    markOnlineWhileOpen(stream, chat->visitor, chat->session.id);
+    markOnlineWhileOpen(stream, chat->visitor, chat->session);
 }
 
 void WidgetApi::markOnlineWhileOpen(SseStream *stream, const Visitor &visitor,
-                                    qint64 widgetSessionId)
+                                    const WidgetSession &session)
 {
-    const Actor actor{ActorKind::Visitor, visitor.id};
-    const auto siteOf = [this, widgetSessionId] {
-        const auto session = m_chat.store().widgetSessionById(widgetSessionId);
-        return session ? session->siteId : qint64(0);
-    };
-    m_chat.connectionOpened(siteOf(), actor);
-    connect(stream, &QObject::destroyed, this,
-            [this, actor, siteOf] { m_chat.connectionClosed(siteOf(), actor); });
+    auto *presence = new VisitorPresence(stream, m_chat, {ActorKind::Visitor, visitor.id});
+    if (session.siteId) {
+        presence->goOnline(session.siteId);
+        return;
+    }
+    // No site yet: the widget listens before its first message, which binds one.
+    m_awaitingSite.insert(session.id, presence);
+    connect(presence, &QObject::destroyed, this,
+            [this, id = session.id, presence] { m_awaitingSite.remove(id, presence); });
 }
 
 QJsonObject WidgetApi::messageJson(const Message &message)
@@ -557,6 +585,14 @@ void WidgetApi::onEvent(const DomainEvent &event)
 {
     if (event.conversation.kind != ConversationKind::Widget || !event.conversation.widgetSessionId)
         return;
+    if (event.kind == DomainEvent::Kind::ConversationCreated) {
+        // The session's first message bound it to a site (here or on another instance).
+        const qint64 session = event.conversation.widgetSessionId;
+        for (VisitorPresence *presence : m_awaitingSite.values(session))
+            presence->goOnline(event.conversation.siteId);
+        m_awaitingSite.remove(session);
+        return;
+    }
     const bool fromStaff = event.actor.kind == ActorKind::Staff;
     if (event.kind == DomainEvent::Kind::MessagePosted) {
         // Encoded once for every open events stream of this session.

@@ -32,6 +32,7 @@ struct WidgetConfig
 };
 
 class HandoffWait;
+class VisitorPresence;
 
 // The widget family (/api/chats/...): visitors, sessions, the assistant's answers (plain and
 // streamed as Server-Sent Events), the hand-off to staff, and the visitor's own history and
@@ -64,10 +65,10 @@ private:
     // Streams `text` a few words per event; every event carries `each`, the last also `last`.
     void streamText(http::SseStream *stream, const QString &text, const QJsonObject &last,
                     const QJsonObject &each = {});
-    // The visitor counts as online while `stream` is open (the session's site may be bound
-    // only later, by the first message: it is read again when the stream ends).
+    // The visitor counts as online while `stream` is open, from when the session has a site
+    // (a session gets one with its first message).
     void markOnlineWhileOpen(http::SseStream *stream, const chat::Visitor &visitor,
-                             qint64 widgetSessionId);
+                             const chat::WidgetSession &session);
     void onEvent(const chat::DomainEvent &event);
     QJsonObject messageJson(const chat::Message &message);
     // The site's FAQ index, built again only when the FAQ changed (Store::faqVersion).
@@ -78,6 +79,7 @@ private:
     realtime::Hub &m_hub;
     WidgetConfig m_config;
     QMultiHash<qint64, QPointer<HandoffWait>> m_handoffs; // by conversation id
+    QMultiHash<qint64, VisitorPresence *> m_awaitingSite; // by widget session id
     struct CachedAssistant
     {
         QPair<qint64, qint64> version;
