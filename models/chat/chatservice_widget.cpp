@@ -129,19 +129,10 @@ Result<WidgetChat> ChatService::openWidgetChat(const QString &sessionPublicId,
     // Opening and binding happen together: a session never points at half a conversation.
     store::Transaction transaction(m_store);
     const QDateTime at = now();
-    Conversation conversation{0,
-                              siteId,
-                              ConversationKind::Widget,
-                              QStringLiteral("Website visitor"),
-                              0,
-                              session.id,
-                              0,
-                              false,
-                              0,
-                              {},
-                              at,
-                              at};
     const Actor visitor{ActorKind::Visitor, chat->visitor.id};
+    Conversation conversation{
+        0,  siteId, ConversationKind::Widget, displayName(visitor), 0, session.id, 0, false, 0, {},
+        at, at};
     const auto id = m_store.insertConversation(conversation);
     if (!id)
         return storageFailure();

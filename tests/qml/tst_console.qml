@@ -1,8 +1,10 @@
 import QtQuick
+import QtQuick.Controls
 import QtTest
 import Lobby.Console
 
-// The main views: signing in, filters, search, switching conversations, sending a reply.
+// The main views: signing in, filters, search, switching conversations, sending a reply,
+// the settings a receptionist copies links from, signing out.
 Item {
     id: root
 
@@ -15,6 +17,27 @@ Item {
         backend: consoleBackend
     }
 
+    // Every icon the console uses, as the views draw them.
+    Row {
+        id: iconSheet
+        y: 0
+        z: 100
+        Repeater {
+            model: ["archive", "check", "check-double", "close", "copy", "direct", "file", "paperclip", "play", "quick-replies", "search", "send", "settings", "sign-out", "take-over", "unarchive"]
+            Icon {
+                required property string modelData
+                symbol: modelData
+                size: 24
+                color: "black"
+            }
+        }
+    }
+
+    TextField {
+        id: pasteTarget
+        visible: false
+    }
+
     TestCase {
         id: test
 
@@ -22,9 +45,31 @@ Item {
         when: windowShown
 
         function find(name) {
-            const item = findChild(view, name);
+            const item = findChild(view, name) ?? deepFind(view, name, []);
             verify(item !== null, "no item named " + name);
             return item;
+        }
+        // Also inside popups (settings, dialogs, menus) and what Repeaters made, which
+        // findChild's QObject walk does not reach.
+        function deepFind(object, name, seen) {
+            if (!object || seen.indexOf(object) >= 0)
+                return null;
+            seen.push(object);
+            if (object.objectName === name)
+                return object;
+            for (const list of [object.children, object.resources, object.contentData]) {
+                for (let i = 0; list && i < list.length; ++i) {
+                    const found = deepFind(list[i], name, seen);
+                    if (found)
+                        return found;
+                }
+            }
+            for (const child of [object.contentItem, object.popupItem]) {
+                const found = child ? deepFind(child, name, seen) : null;
+                if (found)
+                    return found;
+            }
+            return null;
         }
         function delegateTitled(title) {
             const list = find("inboxList");
@@ -46,6 +91,19 @@ Item {
                 keyClick(text[i]);
         }
 
+        function test_0_lockoutSaysHowLongInWords() {
+            const email = find("emailField");
+            const password = find("passwordField");
+            email.text = "nobody@lobby.demo";
+            for (let attempt = 0; attempt < 6; ++attempt) {
+                password.text = "wrong-" + attempt;
+                mouseClick(find("signInButton"));
+                tryCompare(password, "text", "", 15000); // cleared after each failed attempt
+            }
+            compare(find("signInError").text, "Too many attempts. Try again in 5 minutes.");
+            email.text = "";
+        }
+
         function test_1_signIn() {
             verify(!consoleBackend.signedIn);
             const email = find("emailField");
@@ -53,13 +111,18 @@ Item {
             email.text = "admin@lobby.demo";
             password.text = "not-the-password";
             mouseClick(find("signInButton"));
-            tryVerify(() => find("signInError").visible, 15000);
+            tryCompare(find("signInError"), "text", "Wrong email or password.", 15000);
+            verify(find("signInError").visible);
             verify(!consoleBackend.signedIn);
+            compare(password.text, ""); // not left for the next try
+            compare(email.text, "admin@lobby.demo");
 
             password.text = "lobby-admin";
             mouseClick(find("signInButton"));
             tryVerify(() => consoleBackend.signedIn, 15000);
             tryCompare(find("inboxList"), "count", 4, 5000);
+            // The header speaks of guests, not of servers and connections.
+            compare(find("serverStatus").text, "Online · guests reach you at " + consoleBackend.publicUrl);
         }
 
         function test_2_filters() {
@@ -117,6 +180,9 @@ Item {
             compare(input.text, "");
             tryCompare(messages, "count", 2, 5000);
             compare(consoleBackend.messages.data(consoleBackend.messages.index(0, 0), Qt.UserRole + 7), "Sure,\n13:00 works");
+            // Named live as the history names it, though the admin had not written here before.
+            compare(consoleBackend.messages.data(consoleBackend.messages.index(0, 0), Qt.UserRole + 3), consoleBackend.staff.name);
+            verify(consoleBackend.staff.name !== "Staff");
             // The staff member who answers takes the conversation.
             tryCompare(find("takeOverButton"), "visible", false, 5000);
             tryCompare(row("Alex Murphy"), "preview", "Sure, 13:00 works", 5000);
@@ -181,6 +247,82 @@ Item {
             compare(consoleBackend.guestPageUrl("205").endsWith("/chat/hotel-killarney/messages/room/205/validate-chat-pin"), true);
             compare(consoleBackend.faq.count, 6);
             compare(consoleBackend.staffAccounts.count, 2);
+        }
+
+        function test_8_serverTabLinksWork() {
+            const dialog = find("settingsDialog");
+            if (!dialog.opened)
+                mouseClick(find("settingsButton"));
+            tryCompare(dialog, "opened", true, 5000);
+            mouseClick(find("settingsTab-4"));
+            // One working link per room of the hotel, not a made-up room without the hotel.
+            for (const number of ["101", "102", "205"]) {
+                const link = find("guestLink-" + number);
+                tryVerify(() => link.text.length > 0, 5000);
+                verify(link.text.indexOf("/chat/hotel-killarney/messages/room/" + number + "/") > 0, link.text);
+                compare(fetchStatus(link.text), 200);
+            }
+            const snippet = find("widgetSnippet").text;
+            compare(snippet, '<script src="' + consoleBackend.publicUrl + '/widget.js" data-api-key="PASTE-YOUR-WEBSITE-KEY-HERE"></script>');
+            compare(fetchStatus(consoleBackend.publicUrl + "/widget.js"), 200);
+            mouseClick(find("widgetSnippet-copy"));
+            compare(pasted(), snippet);
+        }
+
+        function test_8b_aNewWebsiteKeyComesWithItsSnippet() {
+            const dialog = find("settingsDialog");
+            mouseClick(find("settingsTab-1"));
+            const label = find("keyLabelField");
+            mouseClick(label);
+            type(label, "Hotel website");
+            mouseClick(find("createKeyButton"));
+            const secretDialog = find("secretDialog");
+            tryCompare(secretDialog, "opened", true, 5000);
+            const key = find("secretText").text;
+            verify(key.length > 20, key);
+            const snippet = find("snippetText").text;
+            compare(snippet, '<script src="' + consoleBackend.publicUrl + '/widget.js" data-api-key="' + key + '"></script>');
+            mouseClick(find("copySnippetButton"));
+            compare(pasted(), snippet);
+            secretDialog.close();
+            dialog.close();
+            tryCompare(dialog, "visible", false, 5000);
+        }
+
+        function pasted() {
+            pasteTarget.text = "";
+            pasteTarget.paste();
+            return pasteTarget.text;
+        }
+
+        function test_9_iconsAreDrawnFromTheResources() {
+            const image = grabImage(iconSheet);
+            for (let i = 0; i < 16; ++i) {
+                const icon = iconSheet.children[i];
+                compare(icon.status, Image.Ready, icon.symbol);
+                // Some of its pixels are drawn (black), which an empty box would not be.
+                let drawn = 0;
+                for (let x = 0; x < 24; ++x)
+                    for (let y = 0; y < 24; ++y)
+                        if (image.pixel(i * 24 + x, y).a > 0.5)
+                            ++drawn;
+                verify(drawn > 20, icon.symbol + ": " + drawn + " pixels");
+            }
+            verify(find("attachButton").icon.source.toString().endsWith("paperclip.svg"));
+        }
+
+        function test_z_signOutClearsThePassword() {
+            const password = find("passwordField");
+            compare(password.text, ""); // cleared when signed in, too
+            password.text = "lobby-admin"; // as if it had stayed
+            mouseClick(find("accountButton"));
+            const item = find("signOutItem");
+            tryCompare(item, "visible", true, 5000);
+            mouseClick(item);
+            tryVerify(() => !consoleBackend.signedIn, 5000);
+            compare(password.text, "");
+            compare(find("emailField").text, "admin@lobby.demo");
+            verify(!find("signInButton").enabled); // one click does not sign anyone back in
         }
     }
 }
