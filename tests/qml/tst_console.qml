@@ -188,6 +188,21 @@ Item {
             tryCompare(row("Alex Murphy"), "preview", "Sure, 13:00 works", 5000);
         }
 
+        function test_5a_aFirstReplyIsNamedAtOnce() {
+            mouseClick(row("Room 102")); // only the guest and the assistant wrote here
+            tryCompare(find("conversationTitle"), "text", "Room 102", 5000);
+            const messages = find("messageList");
+            tryCompare(messages, "count", 2, 5000);
+            const input = find("composerInput");
+            mouseClick(input);
+            type(input, "Late check-out is fine.");
+            keyClick(Qt.Key_Return);
+            tryCompare(messages, "count", 3, 5000);
+            const model = consoleBackend.messages;
+            compare(model.data(model.index(0, 0), Qt.UserRole + 7), "Late check-out is fine.");
+            compare(model.data(model.index(0, 0), Qt.UserRole + 3), consoleBackend.staff.name);
+        }
+
         function test_5b_attachingAFile() {
             mouseClick(row("Alex Murphy"));
             const messages = find("messageList");
