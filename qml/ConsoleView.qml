@@ -102,6 +102,10 @@ Rectangle {
                             anchors.verticalCenter: parent.verticalCenter
                         }
                     }
+                    background: Rectangle {
+                        radius: 6
+                        color: settingsButton.down || settingsButton.hovered ? "#2e3646" : "transparent"
+                    }
                 }
                 ToolButton {
                     id: accountButton
@@ -114,6 +118,10 @@ Rectangle {
                         font: accountButton.font
                         color: "white"
                         verticalAlignment: Text.AlignVCenter
+                    }
+                    background: Rectangle {
+                        radius: 6
+                        color: accountButton.down || accountButton.hovered || accountMenu.opened ? "#2e3646" : "transparent"
                     }
 
                     Menu {
