@@ -44,6 +44,10 @@ Item {
         name: "Console"
         when: windowShown
 
+        property string websiteKey
+        property var visitors: []
+        property var streams: []
+
         function find(name) {
             const item = findChild(view, name) ?? deepFind(view, name, []);
             verify(item !== null, "no item named " + name);
@@ -295,6 +299,7 @@ Item {
             tryCompare(secretDialog, "opened", true, 5000);
             const key = find("secretText").text;
             verify(key.length > 20, key);
+            test.websiteKey = key;
             const snippet = find("snippetText").text;
             compare(snippet, '<script src="' + consoleBackend.publicUrl + '/widget.js" data-api-key="' + key + '"></script>');
             mouseClick(find("copySnippetButton"));
@@ -302,6 +307,48 @@ Item {
             secretDialog.close();
             dialog.close();
             tryCompare(dialog, "visible", false, 5000);
+        }
+
+        // Two website visitors write, as the widget does: each row names its own visitor.
+        function test_8c_websiteVisitorsCanBeToldApart() {
+            verify(test.websiteKey.length > 0);
+            const list = find("inboxList");
+            const before = list.count;
+            for (let i = 0; i < 2; ++i) {
+                const visitor = request("POST", "/api/chats/visitors/", {}).data.id;
+                const session = request("POST", "/api/chats/sessions/", { "visitor_id": visitor }).data.id;
+                // The answer streams for a while; the message is stored when it starts.
+                const chat = new XMLHttpRequest();
+                chat.open("POST", consoleBackend.serverUrl + "/api/chats/messages/chat/stream/");
+                chat.setRequestHeader("Content-Type", "application/json");
+                chat.setRequestHeader("X-API-Key", test.websiteKey);
+                chat.send(JSON.stringify({ "message": "Do you take dogs?", "session_id": session, "visitor_id": visitor }));
+                test.streams.push(chat);
+                test.visitors.push("Visitor " + visitor.substring(0, 4).toUpperCase());
+            }
+            tryCompare(list, "count", before + 2, 10000);
+            verify(test.visitors[0] !== test.visitors[1]);
+            for (const name of test.visitors) {
+                const visitorRow = row(name);
+                compare(visitorRow.activityText, consoleBackend.formatRelative(visitorRow.lastActivity));
+            }
+            for (const stream of test.streams)
+                stream.abort();
+        }
+
+        function request(method, path, body) {
+            const xhr = new XMLHttpRequest();
+            let answer = null;
+            xhr.onreadystatechange = () => {
+                if (xhr.readyState === XMLHttpRequest.DONE)
+                    answer = { status: xhr.status, body: xhr.responseText };
+            };
+            xhr.open(method, consoleBackend.serverUrl + path);
+            xhr.setRequestHeader("Content-Type", "application/json");
+            xhr.send(JSON.stringify(body));
+            tryVerify(() => answer !== null, 5000);
+            verify(answer.status >= 200 && answer.status < 300, path + ": " + answer.status + " " + answer.body);
+            return JSON.parse(answer.body);
         }
 
         function pasted() {
