@@ -130,9 +130,13 @@ Result<WidgetChat> ChatService::openWidgetChat(const QString &sessionPublicId,
     store::Transaction transaction(m_store);
     const QDateTime at = now();
     const Actor visitor{ActorKind::Visitor, chat->visitor.id};
-    Conversation conversation{
-        0,  siteId, ConversationKind::Widget, displayName(visitor), 0, session.id, 0, false, 0, {},
-        at, at};
+    Conversation conversation;
+    conversation.siteId = siteId;
+    conversation.kind = ConversationKind::Widget;
+    conversation.title = displayName(visitor); // "Visitor 3F7A", or the name the website gave
+    conversation.widgetSessionId = session.id;
+    conversation.createdAt = at;
+    conversation.lastActivityAt = at;
     const auto id = m_store.insertConversation(conversation);
     if (!id)
         return storageFailure();
