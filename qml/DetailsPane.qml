@@ -101,7 +101,8 @@ Rectangle {
                     Value {
                         id: info
                         required property var modelData
-                        text: info.modelData.key + ": " + info.modelData.value
+                        // What the website passed: "page_url" reads "Page url".
+                        text: info.modelData.key.charAt(0).toUpperCase() + info.modelData.key.slice(1).replace(/_/g, " ") + ": " + info.modelData.value
                         font.pixelSize: Theme.small
                     }
                 }

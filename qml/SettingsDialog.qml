@@ -275,7 +275,7 @@ Dialog {
                     }
                     TextField {
                         id: staffPassword
-                        placeholderText: qsTr("Password (8+)")
+                        placeholderText: qsTr("Password (at least 8 characters)")
                         echoMode: TextInput.Password
                     }
                     TextField {
