@@ -13,10 +13,12 @@
 #include "ui/messagelistmodel.h"
 #include "ui/recordlistmodel.h"
 
+#include <QClipboard>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QUrl>
@@ -41,13 +43,6 @@ const QStringList fixedReplies = {
     QStringLiteral("You're welcome, enjoy your stay!"),
 };
 
-QVariantMap roomRecord(const Room &room)
-{
-    return {{QStringLiteral("id"), room.id},
-            {QStringLiteral("number"), room.number},
-            {QStringLiteral("createdAt"), room.createdAt}};
-}
-
 } // namespace
 
 ConsoleController::ConsoleController(Core &core, const QString &serverUrl, const QString &publicUrl,
@@ -56,8 +51,8 @@ ConsoleController::ConsoleController(Core &core, const QString &serverUrl, const
       m_inbox(std::make_unique<ui::ConversationListModel>()),
       m_conversations(std::make_unique<ui::ConversationFilterModel>()),
       m_messages(std::make_unique<ui::MessageListModel>()),
-      m_rooms(
-          std::make_unique<ui::RecordListModel>(QList<QByteArray>{"id", "number", "createdAt"})),
+      m_rooms(std::make_unique<ui::RecordListModel>(
+          QList<QByteArray>{"id", "number", "createdAt", "guestUrl"})),
       m_apiKeys(std::make_unique<ui::RecordListModel>(
           QList<QByteArray>{"id", "label", "prefix", "createdAt", "revoked"})),
       m_staffAccounts(std::make_unique<ui::RecordListModel>(
@@ -197,8 +192,9 @@ void ConsoleController::signIn(const QString &email, const QString &password)
         std::optional<Site> site;
         const LockoutState lock = chat.lockoutState(scope);
         if (lock.locked) {
-            failure = tr("Too many attempts. Try again in %n minute(s).", nullptr,
-                         int((lock.retryAfterSeconds + 59) / 60));
+            const int minutes = int((lock.retryAfterSeconds + 59) / 60);
+            failure = minutes == 1 ? tr("Too many attempts. Try again in 1 minute.")
+                                   : tr("Too many attempts. Try again in %1 minutes.").arg(minutes);
         } else {
             account = chat.store().accountByEmail(email.trimmed().toLower());
             // Unknown accounts are checked against a decoy so both take the same time.
@@ -397,6 +393,7 @@ void ConsoleController::refreshDetails()
                               {QStringLiteral("visitorId"), details->visitorId},
                               {QStringLiteral("visitorInfo"), visitorInfo},
                               {QStringLiteral("guestExpiresAt"), details->guestSessionExpiresAt},
+                              {QStringLiteral("guestEndedAt"), details->guestSessionEndedAt},
                               {QStringLiteral("participants"), participants}};
         QMetaObject::invokeMethod(this, [this, map, conversationId] {
             if (conversationId != m_current)
@@ -569,7 +566,9 @@ void ConsoleController::refreshSettings()
         store::Store &store = runtime.chat().store();
         QList<QVariantMap> rooms, keys, staff, faq;
         for (const Room &room : store.roomsOfSite(siteId))
-            rooms << roomRecord(room);
+            rooms << QVariantMap{{QStringLiteral("id"), room.id},
+                                 {QStringLiteral("number"), room.number},
+                                 {QStringLiteral("createdAt"), room.createdAt}};
         for (const ApiKey &key : store.apiKeysOfSite(siteId))
             keys << QVariantMap{{QStringLiteral("id"), key.id},
                                 {QStringLiteral("label"), key.label},
@@ -589,7 +588,10 @@ void ConsoleController::refreshSettings()
                                {QStringLiteral("answer"), entry.answer}};
             replies << entry.answer;
         }
-        QMetaObject::invokeMethod(this, [this, rooms, keys, staff, faq, replies] {
+        QMetaObject::invokeMethod(this, [this, rooms, keys, staff, faq, replies]() mutable {
+            for (QVariantMap &room : rooms)
+                room.insert(QStringLiteral("guestUrl"),
+                            guestPageUrl(room.value(QStringLiteral("number")).toString()));
             m_rooms->setRecords(rooms);
             m_apiKeys->setRecords(keys);
             m_staffAccounts->setRecords(staff);
@@ -666,8 +668,8 @@ void ConsoleController::rotateRoomPin(qint64 roomId)
                 return;
             }
             const QString title = tr("New PIN for room %1").arg(room->number);
-            QMetaObject::invokeMethod(this,
-                                      [this, title, pin] { Q_EMIT secretCreated(title, pin); });
+            QMetaObject::invokeMethod(
+                this, [this, title, pin] { Q_EMIT secretCreated(title, pin, QString()); });
         });
     });
 }
@@ -683,10 +685,10 @@ void ConsoleController::createApiKey(const QString &label)
                 QMetaObject::invokeMethod(this, [this, error] { report(error); });
                 return;
             }
-            const QString title = tr("API key \"%1\"").arg(stored->label);
+            const QString title = tr("Website key \"%1\"").arg(stored->label);
             const QString secret = key.key;
             QMetaObject::invokeMethod(this, [this, title, secret] {
-                Q_EMIT secretCreated(title, secret);
+                Q_EMIT secretCreated(title, secret, widgetSnippet(secret));
                 refreshSettings();
             });
         });
@@ -699,7 +701,7 @@ void ConsoleController::revokeApiKey(qint64 keyId)
         inCore([this, siteId, keyId](CoreRuntime &runtime) {
             const auto key = runtime.chat().revokeApiKey(siteId, keyId);
             const QString message =
-                key ? tr("API key \"%1\" revoked.").arg(key->label) : key.error().message;
+                key ? tr("Website key \"%1\" revoked.").arg(key->label) : key.error().message;
             const bool failed = !key;
             QMetaObject::invokeMethod(this, [this, message, failed] {
                 Q_EMIT notice(message, failed);
@@ -775,9 +777,17 @@ QString ConsoleController::guestPageUrl(const QString &roomNumber) const
              QString::fromLatin1(QUrl::toPercentEncoding(roomNumber)));
 }
 
-QString ConsoleController::widgetScriptUrl() const
+QString ConsoleController::widgetSnippet(const QString &apiKey) const
 {
-    return m_publicUrl + QStringLiteral("/api/chats/");
+    const QString key = apiKey.isEmpty() ? tr("PASTE-YOUR-WEBSITE-KEY-HERE") : apiKey;
+    return QStringLiteral("<script src=\"%1/widget.js\" data-api-key=\"%2\"></script>")
+        .arg(m_publicUrl, key.toHtmlEscaped());
+}
+
+void ConsoleController::copyToClipboard(const QString &text)
+{
+    QGuiApplication::clipboard()->setText(text);
+    Q_EMIT notice(tr("Copied."), false);
 }
 
 QString ConsoleController::qrImageSource(const QString &text) const

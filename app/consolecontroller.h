@@ -111,9 +111,13 @@ public:
                               bool admin, const QString &jobTitle);
     Q_INVOKABLE void addFaq(const QString &question, const QString &answer);
     Q_INVOKABLE void removeFaq(qint64 entryId);
+    // The address a room's QR code opens (the room's PIN page on the guest site).
     Q_INVOKABLE QString guestPageUrl(const QString &roomNumber) const;
     Q_INVOKABLE QString qrImageSource(const QString &text) const;
-    Q_INVOKABLE QString widgetScriptUrl() const;
+    // What a website pastes into its pages to get the chat: the script tag with `apiKey`
+    // (a placeholder when empty: keys are shown only when created).
+    Q_INVOKABLE QString widgetSnippet(const QString &apiKey = {}) const;
+    Q_INVOKABLE void copyToClipboard(const QString &text);
     // Writes a printable PDF (QR code, room, address) and returns its path; empty on failure.
     Q_INVOKABLE QString printRoomQr(const QString &roomNumber);
     Q_INVOKABLE void openUrl(const QString &url) const;
@@ -131,8 +135,8 @@ Q_SIGNALS:
     // Something to tell staff briefly ("PIN changed", or what went wrong).
     void notice(const QString &text, bool error);
     void mediaTokenChanged();
-    // Shown once: a new API key or a new room PIN.
-    void secretCreated(const QString &title, const QString &secret);
+    // Shown once: a new API key (with the website snippet that uses it) or a new room PIN.
+    void secretCreated(const QString &title, const QString &secret, const QString &snippet);
     // A guest, visitor or customer wrote (for notifications).
     void incomingMessage(qint64 conversationId, const QString &title, const QString &text,
                          bool windowActive);

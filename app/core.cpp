@@ -4,6 +4,7 @@
 #include "auth/secretfile.h"
 #include "chat/chatservice.h"
 #include "chat/clusterbridge.h"
+#include "chat/sqlitechangewatcher.h"
 #include "demo.h"
 #include "lobbyserver.h"
 #include "realtime/epolldispatcher.h"
@@ -86,6 +87,10 @@ bool CoreRuntime::start(QString *error)
                                                          m_config.data.databaseConfig());
         if (!m_bridge->start(error))
             return false;
+    } else {
+        // `lobby admin` and other processes may write to the same file while this one runs.
+        m_watcher = std::make_unique<chat::SqliteChangeWatcher>(*m_chat, *m_store);
+        m_watcher->start();
     }
     return m_server->listen(m_config.host, m_config.port, error);
 }
@@ -102,6 +107,7 @@ void CoreRuntime::stop()
     m_server.reset();
     // After the server: its closing connections still tell the other instances.
     m_bridge.reset();
+    m_watcher.reset();
     m_chat.reset();
     m_store.reset();
     m_database.reset();

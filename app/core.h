@@ -16,6 +16,7 @@ class LobbyServer;
 namespace chat {
 class ChatService;
 class ClusterBridge;
+class SqliteChangeWatcher;
 } // namespace chat
 namespace store {
 class Store;
@@ -86,6 +87,7 @@ private:
     std::unique_ptr<chat::ChatService> m_chat;
     std::unique_ptr<LobbyServer> m_server;
     std::unique_ptr<chat::ClusterBridge> m_bridge; // PostgreSQL: relays events between instances
+    std::unique_ptr<chat::SqliteChangeWatcher> m_watcher; // SQLite: other processes' writes
     QStringList m_demoCredentials;
 };
 

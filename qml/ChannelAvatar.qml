@@ -1,7 +1,8 @@
 import QtQuick
 
 // A round avatar that says where a conversation comes from: the room number for hotel rooms,
-// "www" for the website, initials for customers, arrows for direct chats; a dot when online.
+// "www" for the website, initials for customers, two arrows for direct chats between staff and
+// customers' accounts; a dot when online.
 Item {
     id: avatar
 
@@ -28,7 +29,7 @@ Item {
         case "widget":
             return "www";
         case "direct":
-            return "\u21c4";
+            return "";
         default:
             return avatar.initials(avatar.title);
         }
@@ -42,6 +43,13 @@ Item {
         radius: width / 2
         color: Theme.channelColor(avatar.kind)
 
+        Icon {
+            anchors.centerIn: parent
+            visible: avatar.kind === "direct"
+            symbol: "direct"
+            size: Math.round(avatar.size * 0.5)
+            color: "white"
+        }
         Text {
             anchors.centerIn: parent
             text: avatar.glyph

@@ -82,7 +82,10 @@ Rectangle {
                 color: Theme.mutedText
             }
             ToolButton {
-                text: "✕"
+                objectName: "cancelReplyButton"
+                icon.source: "qrc:/icons/close.svg"
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Do not reply to this message")
                 onClicked: composer.clearReply()
             }
         }
@@ -93,10 +96,10 @@ Rectangle {
             ToolButton {
                 id: cannedButton
                 objectName: "cannedRepliesButton"
-                text: "☰"
-                font.pixelSize: 16
+                icon.source: "qrc:/icons/quick-replies.svg"
+                icon.color: Theme.mutedText
                 ToolTip.visible: hovered
-                ToolTip.text: qsTr("Canned replies")
+                ToolTip.text: qsTr("Ready-made answers")
                 onClicked: cannedMenu.open()
 
                 Menu {
@@ -125,8 +128,8 @@ Rectangle {
             }
             ToolButton {
                 objectName: "attachButton"
-                text: "📎"
-                font.pixelSize: 16
+                icon.source: "qrc:/icons/paperclip.svg"
+                icon.color: Theme.mutedText
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Attach an image, voice note or PDF")
                 onClicked: attachDialog.open()
@@ -189,12 +192,27 @@ Rectangle {
                 font.family: Theme.fontFamily
                 font.bold: true
                 onClicked: composer.send()
-                contentItem: Text {
-                    text: sendButton.text
-                    font: sendButton.font
-                    color: "white"
-                    horizontalAlignment: Text.AlignHCenter
-                    verticalAlignment: Text.AlignVCenter
+                contentItem: Item {
+                    implicitWidth: 64
+                    implicitHeight: 20
+
+                    Row {
+                        anchors.centerIn: parent
+                        spacing: 6
+
+                        Icon {
+                            symbol: "send"
+                            size: 16
+                            color: "white"
+                            anchors.verticalCenter: parent.verticalCenter
+                        }
+                        Text {
+                            text: sendButton.text
+                            font: sendButton.font
+                            color: "white"
+                            anchors.verticalCenter: parent.verticalCenter
+                        }
+                    }
                 }
                 background: Rectangle {
                     implicitWidth: 84

@@ -74,7 +74,8 @@ Rectangle {
                     color: Theme.success
                 }
                 Label {
-                    text: view.backend.openConnections === 1 ? qsTr("Serving %1 · 1 connection").arg(view.backend.publicUrl) : qsTr("Serving %1 · %2 connections").arg(view.backend.publicUrl).arg(view.backend.openConnections)
+                    objectName: "serverStatus"
+                    text: qsTr("Online · guests reach you at %1").arg(view.backend.publicUrl)
                     color: "#aab3c5"
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.small
@@ -85,15 +86,30 @@ Rectangle {
                     text: qsTr("Settings")
                     font.family: Theme.fontFamily
                     onClicked: settings.open()
-                    contentItem: Text {
-                        text: settingsButton.text
-                        font: settingsButton.font
-                        color: "white"
-                        verticalAlignment: Text.AlignVCenter
+                    contentItem: Row {
+                        spacing: 6
+
+                        Icon {
+                            symbol: "settings"
+                            size: 16
+                            color: "white"
+                            anchors.verticalCenter: parent.verticalCenter
+                        }
+                        Text {
+                            text: settingsButton.text
+                            font: settingsButton.font
+                            color: "white"
+                            anchors.verticalCenter: parent.verticalCenter
+                        }
+                    }
+                    background: Rectangle {
+                        radius: 6
+                        color: settingsButton.down || settingsButton.hovered ? "#2e3646" : "transparent"
                     }
                 }
                 ToolButton {
                     id: accountButton
+                    objectName: "accountButton"
                     text: view.backend.staff.name ?? ""
                     font.family: Theme.fontFamily
                     onClicked: accountMenu.open()
@@ -103,13 +119,19 @@ Rectangle {
                         color: "white"
                         verticalAlignment: Text.AlignVCenter
                     }
+                    background: Rectangle {
+                        radius: 6
+                        color: accountButton.down || accountButton.hovered || accountMenu.opened ? "#2e3646" : "transparent"
+                    }
 
                     Menu {
                         id: accountMenu
                         y: parent.height
 
                         MenuItem {
+                            objectName: "signOutItem"
                             text: qsTr("Sign out")
+                            icon.source: "qrc:/icons/sign-out.svg"
                             onTriggered: view.backend.signOut()
                         }
                     }
@@ -146,6 +168,7 @@ Rectangle {
 
     SettingsDialog {
         id: settings
+        objectName: "settingsDialog"
         backend: view.backend
         anchors.centerIn: parent
         width: Math.min(view.width - 80, 820)
@@ -154,31 +177,74 @@ Rectangle {
 
     Dialog {
         id: secretDialog
+        objectName: "secretDialog"
 
         property string secret
+        property string snippet
 
         anchors.centerIn: parent
-        width: 460
+        width: 560
         modal: true
         standardButtons: Dialog.Ok
 
-        Column {
+        ColumnLayout {
             width: parent.width
             spacing: 10
 
             Label {
-                width: parent.width
+                Layout.fillWidth: true
                 text: qsTr("Copy it now: it is not shown again.")
                 wrapMode: Text.Wrap
                 font.family: Theme.fontFamily
                 color: Theme.mutedText
             }
-            TextField {
-                width: parent.width
-                readOnly: true
-                text: secretDialog.secret
-                font.family: "DejaVu Sans Mono"
-                selectByMouse: true
+            RowLayout {
+                Layout.fillWidth: true
+
+                TextField {
+                    objectName: "secretText"
+                    Layout.fillWidth: true
+                    readOnly: true
+                    text: secretDialog.secret
+                    font.family: "DejaVu Sans Mono"
+                    selectByMouse: true
+                }
+                Button {
+                    objectName: "copySecretButton"
+                    text: qsTr("Copy")
+                    icon.source: "qrc:/icons/copy.svg"
+                    onClicked: view.backend.copyToClipboard(secretDialog.secret)
+                }
+            }
+            Label {
+                Layout.fillWidth: true
+                visible: secretDialog.snippet.length > 0
+                text: qsTr("Paste this line into every page of the website that should show the chat:")
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                color: Theme.mutedText
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                visible: secretDialog.snippet.length > 0
+
+                TextArea {
+                    objectName: "snippetText"
+                    Layout.fillWidth: true
+                    readOnly: true
+                    selectByMouse: true
+                    wrapMode: TextEdit.WrapAnywhere
+                    textFormat: TextEdit.PlainText
+                    text: secretDialog.snippet
+                    font.family: "DejaVu Sans Mono"
+                    font.pixelSize: Theme.small + 1
+                }
+                Button {
+                    objectName: "copySnippetButton"
+                    text: qsTr("Copy")
+                    icon.source: "qrc:/icons/copy.svg"
+                    onClicked: view.backend.copyToClipboard(secretDialog.snippet)
+                }
             }
         }
     }
@@ -228,9 +294,10 @@ Rectangle {
             toast.error = error;
             toastTimer.restart();
         }
-        function onSecretCreated(title, secret) {
+        function onSecretCreated(title, secret, snippet) {
             secretDialog.title = title;
             secretDialog.secret = secret;
+            secretDialog.snippet = snippet;
             secretDialog.open();
         }
     }

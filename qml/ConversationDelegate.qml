@@ -13,19 +13,17 @@ ItemDelegate {
     required property string kind
     required property string preview
     required property date lastActivity
-    required property date createdAt
     required property int unreadCount
     required property bool typing
     required property bool online
     required property bool archived
     property bool current: false
-    // "just now", "3 min ago", "14:05": set by the inbox, which keeps them current.
+    // When the conversation last moved ("just now", "3 min ago", "14:05"): set by the inbox,
+    // which keeps it current.
     property string activityText
-    property string createdText
 
-    readonly property string shownTitle: row.kind === "widget" && (row.title.length === 0 || row.title === "Website visitor")
-                                         ? qsTr("Website visitor · %1").arg(row.createdText)
-                                         : row.title
+    // Titles name the person (the domain's display name); only very old website chats have none.
+    readonly property string shownTitle: row.title.length > 0 ? row.title : qsTr("Website visitor")
 
     objectName: "conversation-" + row.conversationId
     height: 72
@@ -71,6 +69,7 @@ ItemDelegate {
                     Layout.fillWidth: true
                 }
                 Label {
+                    objectName: "activityText"
                     text: row.activityText
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.small

@@ -16,7 +16,7 @@ Rectangle {
     color: Theme.conversationBackground
 
     function titleOf(d) {
-        if (d.kind === "widget" && (!d.title || d.title === "Website visitor"))
+        if (!d.title)
             return qsTr("Website visitor");
         return d.title;
     }
@@ -77,6 +77,7 @@ Rectangle {
                     objectName: "takeOverButton"
                     visible: !!pane.details.id && pane.details.handlerId !== pane.backend.staff.id
                     text: pane.details.handlerId ? qsTr("Take over") : qsTr("Assign to me")
+                    icon.source: "qrc:/icons/take-over.svg"
                     font.family: Theme.fontFamily
                     onClicked: pane.backend.takeOver()
                 }

@@ -73,8 +73,11 @@ Rectangle {
                     font.bold: true
                 }
                 Value {
-                    visible: !!pane.details.guestExpiresAt && !isNaN(pane.details.guestExpiresAt)
-                    text: visible ? qsTr("Guest session until %1").arg(Qt.formatDateTime(pane.details.guestExpiresAt, "d MMM HH:mm")) : ""
+                    readonly property bool checkedOut: !!pane.details.guestEndedAt && !isNaN(pane.details.guestEndedAt)
+                    objectName: "guestStay"
+                    visible: checkedOut || (!!pane.details.guestExpiresAt && !isNaN(pane.details.guestExpiresAt))
+                    text: !visible ? "" : checkedOut ? qsTr("Checked out %1").arg(Qt.formatDateTime(pane.details.guestEndedAt, "d MMM HH:mm"))
+                                                     : qsTr("Guest can write until %1").arg(Qt.formatDateTime(pane.details.guestExpiresAt, "d MMM HH:mm"))
                     color: Theme.mutedText
                     font.pixelSize: Theme.small
                 }
@@ -84,7 +87,11 @@ Rectangle {
                 }
                 Value {
                     visible: pane.details.kind === "widget"
-                    text: (pane.details.visitorId ?? "").length > 0 ? pane.details.visitorId : qsTr("Anonymous website visitor")
+                    text: pane.details.title ? pane.details.title : qsTr("Website visitor")
+                }
+                Value {
+                    visible: pane.details.kind === "widget" && (pane.details.visitorId ?? "").length > 0
+                    text: qsTr("Visitor number %1").arg(pane.details.visitorId ?? "")
                     font.pixelSize: Theme.small
                     color: Theme.mutedText
                 }
@@ -94,7 +101,8 @@ Rectangle {
                     Value {
                         id: info
                         required property var modelData
-                        text: info.modelData.key + ": " + info.modelData.value
+                        // What the website passed: "page_url" reads "Page url".
+                        text: info.modelData.key.charAt(0).toUpperCase() + info.modelData.key.slice(1).replace(/_/g, " ") + ": " + info.modelData.value
                         font.pixelSize: Theme.small
                     }
                 }
@@ -149,7 +157,7 @@ Rectangle {
                             opacity: person.modelData.active ? 1 : 0.5
                         }
                         Label {
-                            text: person.modelData.kind
+                            text: ({ "staff": qsTr("staff"), "guest": qsTr("hotel guest"), "visitor": qsTr("website"), "customer": qsTr("customer"), "assistant": qsTr("automatic") })[person.modelData.kind] ?? ""
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.small
                             color: Theme.faintText
@@ -163,6 +171,7 @@ Rectangle {
                     objectName: "archiveButton"
                     Layout.fillWidth: true
                     text: pane.details.archived ? qsTr("Move back to inbox") : qsTr("Archive conversation")
+                    icon.source: pane.details.archived ? "qrc:/icons/unarchive.svg" : "qrc:/icons/archive.svg"
                     font.family: Theme.fontFamily
                     onClicked: pane.backend.setArchived(!pane.details.archived)
                 }

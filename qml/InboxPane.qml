@@ -59,11 +59,19 @@ Rectangle {
                 placeholderText: qsTr("Search conversations and messages")
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.body
-                leftPadding: 12
+                leftPadding: 34
                 background: Rectangle {
                     radius: 8
                     color: "#f1f3f7"
                     border.color: searchField.activeFocus ? Theme.accent : "transparent"
+
+                    Icon {
+                        symbol: "search"
+                        size: 16
+                        color: Theme.faintText
+                        x: 11
+                        anchors.verticalCenter: parent.verticalCenter
+                    }
                 }
                 onTextChanged: searchDelay.restart()
 
@@ -127,7 +135,6 @@ Rectangle {
                 id: conversationRow
                 width: ListView.view.width
                 activityText: pane.backend.formatRelative(conversationRow.lastActivity, pane.now)
-                createdText: pane.backend.formatRelative(conversationRow.createdAt, pane.now)
                 current: conversationRow.conversationId === pane.backend.currentConversationId
                 onClicked: pane.backend.selectConversation(conversationRow.conversationId)
             }

@@ -149,19 +149,29 @@ Item {
                         onClicked: bubble.imageOpened(bubble.fullMediaUrl)
                     }
                 }
-                Label {
+                Row {
                     visible: (bubble.type === "voice" || bubble.type === "file") && bubble.mediaUrl.length > 0
-                    text: (bubble.type === "voice" ? qsTr("▶ Voice note") : qsTr("⬇ File")) + "  " + bubble.mediaUrl.split("/").pop()
-                    textFormat: Text.PlainText
-                    font.family: Theme.fontFamily
-                    font.pixelSize: Theme.body
-                    font.underline: true
-                    color: bubble.outgoing ? "white" : Theme.accent
+                    spacing: 6
 
-                    MouseArea {
-                        anchors.fill: parent
-                        cursorShape: Qt.PointingHandCursor
-                        onClicked: bubble.imageOpened(bubble.fullMediaUrl)
+                    Icon {
+                        symbol: bubble.type === "voice" ? "play" : "file"
+                        color: bubble.outgoing ? "white" : Theme.accent
+                        anchors.verticalCenter: parent.verticalCenter
+                    }
+                    Label {
+                        text: (bubble.type === "voice" ? qsTr("Voice note") : qsTr("File")) + "  " + bubble.mediaUrl.split("/").pop()
+                        textFormat: Text.PlainText
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.body
+                        font.underline: true
+                        color: bubble.outgoing ? "white" : Theme.accent
+                        anchors.verticalCenter: parent.verticalCenter
+
+                        MouseArea {
+                            anchors.fill: parent
+                            cursorShape: Qt.PointingHandCursor
+                            onClicked: bubble.imageOpened(bubble.fullMediaUrl)
+                        }
                     }
                 }
                 Label {
@@ -188,13 +198,12 @@ Item {
                         font.pixelSize: Theme.small - 1
                         color: bubble.outgoing && bubble.senderKind !== "assistant" ? Qt.rgba(1, 1, 1, 0.75) : Theme.faintText
                     }
-                    Label {
+                    Icon {
                         objectName: "readTicks"
                         visible: bubble.outgoing
-                        text: bubble.read ? "✓✓" : "✓"
-                        font.family: Theme.fontFamily
-                        font.pixelSize: Theme.small - 1
-                        font.bold: bubble.read
+                        anchors.verticalCenter: parent.verticalCenter
+                        symbol: bubble.read ? "check-double" : "check"
+                        size: 14
                         color: bubble.senderKind === "assistant" ? Theme.accent : (bubble.read ? "#bfe3ff" : Qt.rgba(1, 1, 1, 0.75))
                     }
                 }

@@ -4,8 +4,8 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// Settings: rooms with PINs and their QR codes, API keys, staff accounts, FAQ entries, and the
-// server's addresses and live connections. Changes need an admin.
+// Settings: rooms with PINs and their QR codes, the website chat (keys and the snippet to paste),
+// staff accounts, FAQ entries, and how guests reach Lobby. Changes need an admin.
 Dialog {
     id: dialog
 
@@ -30,6 +30,31 @@ Dialog {
         textFormat: Text.PlainText
     }
 
+    // An address or a line to paste elsewhere, with a button that copies it.
+    component CopyableText: RowLayout {
+        id: copyable
+
+        property string text
+
+        Layout.fillWidth: true
+        spacing: 8
+
+        TextField {
+            Layout.fillWidth: true
+            readOnly: true
+            selectByMouse: true
+            text: copyable.text
+            font.family: "DejaVu Sans Mono"
+            font.pixelSize: Theme.small + 1
+        }
+        Button {
+            objectName: copyable.objectName + "-copy"
+            text: qsTr("Copy")
+            icon.source: "qrc:/icons/copy.svg"
+            onClicked: dialog.backend.copyToClipboard(copyable.text)
+        }
+    }
+
     ColumnLayout {
         anchors.fill: parent
         spacing: 12
@@ -39,10 +64,12 @@ Dialog {
             Layout.fillWidth: true
 
             Repeater {
-                model: [qsTr("Rooms"), qsTr("API keys"), qsTr("Staff"), qsTr("FAQ"), qsTr("Server")]
+                model: [qsTr("Rooms"), qsTr("Website chat"), qsTr("Staff"), qsTr("FAQ"), qsTr("Server")]
 
                 TabButton {
                     required property string modelData
+                    required property int index
+                    objectName: "settingsTab-" + index
                     text: modelData
                 }
             }
@@ -102,7 +129,7 @@ Dialog {
                     id: roomDetails
 
                     readonly property var room: roomList.currentIndex >= 0 ? dialog.backend.rooms.get(roomList.currentIndex) : ({})
-                    readonly property string url: room.number ? dialog.backend.guestPageUrl(room.number) : ""
+                    readonly property string url: room.guestUrl ?? ""
 
                     Layout.preferredWidth: 300
                     visible: !!room.number
@@ -138,7 +165,7 @@ Dialog {
                     }
                     RowLayout {
                         Button {
-                            text: qsTr("Rotate PIN")
+                            text: qsTr("Random new PIN")
                             onClicked: dialog.backend.rotateRoomPin(roomDetails.room.id)
                         }
                         Button {
@@ -187,11 +214,13 @@ Dialog {
                 RowLayout {
                     TextField {
                         id: keyLabel
-                        placeholderText: qsTr("Label, e.g. Hotel website")
+                        objectName: "keyLabelField"
+                        placeholderText: qsTr("Which website, e.g. Hotel website")
                         Layout.fillWidth: true
                     }
                     Button {
-                        text: qsTr("Create API key")
+                        objectName: "createKeyButton"
+                        text: qsTr("Create website key")
                         enabled: keyLabel.text.trim().length > 0
                         onClicked: {
                             dialog.backend.createApiKey(keyLabel.text);
@@ -201,7 +230,7 @@ Dialog {
                 }
                 Muted {
                     Layout.fillWidth: true
-                    text: qsTr("A new key is shown once; only its hash is stored.")
+                    text: qsTr("Each website that shows the chat needs a key. A new key is shown once, together with the line to paste into the website's pages; after that only its first letters are kept here.")
                 }
             }
             // ---- staff
@@ -246,7 +275,7 @@ Dialog {
                     }
                     TextField {
                         id: staffPassword
-                        placeholderText: qsTr("Password (8+)")
+                        placeholderText: qsTr("Password (at least 8 characters)")
                         echoMode: TextInput.Password
                     }
                     TextField {
@@ -326,51 +355,75 @@ Dialog {
                 }
             }
             // ---- server
-            GridLayout {
-                columns: 2
-                columnSpacing: 16
-                rowSpacing: 10
+            ScrollView {
+                id: serverTab
+                contentWidth: availableWidth
+                clip: true
 
-                Muted {
-                    text: qsTr("Listening on")
-                }
-                Label {
-                    text: dialog.backend.serverUrl
-                    textFormat: Text.PlainText
-                }
-                Muted {
-                    text: qsTr("Reached at")
-                }
-                Label {
-                    text: dialog.backend.publicUrl
-                    textFormat: Text.PlainText
-                }
-                Muted {
-                    text: qsTr("Guest page (room 101)")
-                }
-                Label {
-                    text: dialog.backend.guestPageUrl("101")
-                    textFormat: Text.PlainText
-                    Layout.fillWidth: true
-                    wrapMode: Text.WrapAnywhere
-                }
-                Muted {
-                    text: qsTr("Website widget API")
-                }
-                Label {
-                    text: dialog.backend.widgetScriptUrl()
-                    textFormat: Text.PlainText
-                }
-                Muted {
-                    text: qsTr("Open connections")
-                }
-                Label {
-                    objectName: "connectionCount"
-                    text: dialog.backend.openConnections
-                    font.bold: true
-                }
-                Item {
-                    Layout.fillHeight: true
+                ColumnLayout {
+                    width: serverTab.availableWidth
+                    spacing: 8
+
+                    SectionLabel {
+                        text: qsTr("Guests reach Lobby at")
+                    }
+                    CopyableText {
+                        objectName: "publicUrl"
+                        text: dialog.backend.publicUrl
+                    }
+                    Muted {
+                        Layout.fillWidth: true
+                        text: qsTr("Phones and websites must be able to open this address. Lobby itself listens on %1.").arg(dialog.backend.serverUrl)
+                    }
+                    SectionLabel {
+                        Layout.topMargin: 8
+                        text: qsTr("Guest pages of the rooms")
+                    }
+                    Muted {
+                        Layout.fillWidth: true
+                        visible: dialog.backend.rooms.count === 0
+                        text: qsTr("No rooms yet: add them under Rooms.")
+                    }
+                    Repeater {
+                        model: dialog.backend.rooms
+
+                        RowLayout {
+                            id: roomLink
+                            required property string number
+                            required property string guestUrl
+                            Layout.fillWidth: true
+
+                            Label {
+                                text: qsTr("Room %1").arg(roomLink.number)
+                                textFormat: Text.PlainText
+                                Layout.preferredWidth: 90
+                            }
+                            CopyableText {
+                                objectName: "guestLink-" + roomLink.number
+                                text: roomLink.guestUrl
+                            }
+                        }
+                    }
+                    SectionLabel {
+                        Layout.topMargin: 8
+                        text: qsTr("Chat on your website")
+                    }
+                    Muted {
+                        Layout.fillWidth: true
+                        text: qsTr("Paste this line into every page of your website, with a key from Website chat in place of the capital letters (a key is shown with the whole line when it is created).")
+                    }
+                    CopyableText {
+                        objectName: "widgetSnippet"
+                        text: dialog.backend.widgetSnippet("")
+                    }
+                    SectionLabel {
+                        Layout.topMargin: 8
+                        text: qsTr("Connected right now")
+                    }
+                    Label {
+                        objectName: "connectionCount"
+                        text: dialog.backend.openConnections === 1 ? qsTr("1 phone, browser or app") : qsTr("%1 phones, browsers or apps").arg(dialog.backend.openConnections)
+                    }
                 }
             }
         }

@@ -10,6 +10,22 @@ Rectangle {
 
     color: Theme.window
 
+    // A password never stays in the form: not after a failed attempt, not after signing out
+    // (the next person at the desk would be one click away from the last one's account).
+    Connections {
+        target: view.backend
+
+        function onSignInErrorChanged() {
+            if (view.backend.signInError.length > 0)
+                password.clear();
+        }
+        function onSignedInChanged() {
+            password.clear();
+            if (!view.backend.signedIn)
+                password.forceActiveFocus();
+        }
+    }
+
     Rectangle {
         anchors.centerIn: parent
         width: 380

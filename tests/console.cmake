@@ -17,3 +17,9 @@ add_test(NAME console_screenshot
                  ${CMAKE_CURRENT_BINARY_DIR}/console-screenshot $<TARGET_FILE:lobby>)
 set_tests_properties(console_screenshot PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen"
                      TIMEOUT 120)
+
+# Icons are SVG files in the resources: no emoji or symbol glyph in the console's QML, since a
+# desktop without an emoji font (Debian's default) draws them as empty boxes.
+add_test(NAME console_no_glyph_icons
+         COMMAND bash -c "! grep -nP '[\\x{2190}-\\x{21FF}\\x{2300}-\\x{23FF}\\x{25A0}-\\x{27BF}\\x{2B00}-\\x{2BFF}\\x{1F000}-\\x{1FFFF}]' \"$0\"/*.qml"
+                 ${CMAKE_SOURCE_DIR}/qml)

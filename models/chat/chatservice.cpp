@@ -279,6 +279,7 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     e.conversationId = conversationId;
     e.conversation = *conversation;
     e.message = message;
+    e.senderName = displayName(sender);
     e.actor = sender;
     e.messageId = message.id;
     e.at = message.createdAt;
@@ -508,6 +509,25 @@ void ChatService::publishRemote(DomainEvent event)
 {
     event.remote = true;
     Q_EMIT this->event(event);
+}
+
+bool ChatService::publishStored(DomainEvent event)
+{
+    const auto conversation = m_store.conversationById(event.conversationId);
+    if (!conversation)
+        return false;
+    event.siteId = conversation->siteId;
+    event.conversation = *conversation;
+    if (event.kind == DomainEvent::Kind::MessagePosted) {
+        const auto message = m_store.messageById(event.messageId);
+        if (!message)
+            return false;
+        event.message = *message;
+        event.actor = message->sender;
+        event.senderName = displayName(message->sender);
+    }
+    publishRemote(event);
+    return true;
 }
 
 void ChatService::remotePresence(const QString &instance, qint64 siteId, const Actor &actor,

@@ -96,6 +96,7 @@ struct ConversationDetails
     QJsonObject visitorInfo; // widget conversations: the visitor's metadata
     QString visitorId;       // public id of the visitor
     QDateTime guestSessionExpiresAt;
+    QDateTime guestSessionEndedAt; // set once the room was checked out
     QList<ParticipantInfo> participants;
 };
 
@@ -162,6 +163,11 @@ public:
     // Announces a change another instance stored (already re-read from the database) to this
     // instance's subscribers, marked remote; nothing is written.
     void publishRemote(DomainEvent event);
+    // The same for a change someone else committed, known only by its kind and ids (another
+    // instance's NOTIFY, another process's write to the SQLite file): re-reads the conversation
+    // (and the message) from the database and announces the event with them. False when they
+    // are gone.
+    bool publishStored(DomainEvent event);
     // Presence seen on another instance: the actor counts as online here while any instance
     // has a connection of theirs. PresenceChanged is emitted when that overall state changes.
     void remotePresence(const QString &instance, qint64 siteId, const Actor &actor, bool online);
@@ -204,7 +210,10 @@ public:
     QList<qint64> searchConversations(qint64 siteId, const QString &text);
     // Who is who in a conversation, for the console's details pane.
     std::optional<ConversationDetails> conversationDetails(qint64 siteId, qint64 conversationId);
-    // How the console names a sender ("Maria Garcia", "Guest", "Website visitor").
+    // The one rule for naming a person, used by the console and the APIs: staff and customers
+    // by their account's name; a guest by room and device of the stay ("Room 205 · Guest 2");
+    // a website visitor by the name or email the website passed in its metadata, else by the
+    // start of its id ("Visitor 3F7A"); "Assistant" and "Lobby" for automatic messages.
     QString displayName(const Actor &actor);
 
     // ---- Accounts family (app v1 REST/WebSocket + direct chat), chatservice_accounts.cpp
@@ -276,6 +285,7 @@ private:
     store::Store &m_store;
     QHash<QPair<int, qint64>, int> m_openConnections;
     QHash<QPair<int, qint64>, QSet<QString>> m_remoteOnline; // actor -> instances with connections
+    QHash<QPair<int, qint64>, QString> m_labels;             // guests' and visitors' display names
     struct TypingKey
     {
         qint64 conversationId;

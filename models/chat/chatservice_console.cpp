@@ -59,20 +59,54 @@ QString ChatService::displayName(const Actor &actor)
     switch (actor.kind) {
     case ActorKind::Staff:
     case ActorKind::Customer:
-        if (const auto account = m_store.accountById(actor.id))
-            return account->name;
+        // Accounts can be renamed: read every time.
+        if (const auto account = m_store.accountById(actor.id)) {
+            if (!account->name.isEmpty())
+                return account->name;
+            if (!account->email.isEmpty())
+                return account->email;
+            if (!account->phone.isEmpty())
+                return account->phone;
+        }
         return actor.kind == ActorKind::Staff ? QStringLiteral("Staff")
                                               : QStringLiteral("Customer");
     case ActorKind::Guest:
-        return QStringLiteral("Guest");
     case ActorKind::Visitor:
-        return QStringLiteral("Website visitor");
+        break;
     case ActorKind::Assistant:
         return QStringLiteral("Assistant");
     case ActorKind::System:
         return QStringLiteral("Lobby");
     }
-    return {};
+    // Guests and visitors keep their label for good: computed once, then remembered.
+    const QPair<int, qint64> key{int(actor.kind), actor.id};
+    if (const auto known = m_labels.constFind(key); known != m_labels.cend())
+        return known.value();
+    QString label;
+    if (actor.kind == ActorKind::Guest) {
+        // "Room 205 · Guest 2": the room, and which device of the stay.
+        const auto session = m_store.guestSessionById(actor.id);
+        const auto room = session ? m_store.roomById(session->roomId) : std::nullopt;
+        if (!room)
+            return QStringLiteral("Guest");
+        label = QStringLiteral("Room %1 · Guest %2")
+                    .arg(room->number)
+                    .arg(m_store.guestSessionNumber(*session));
+    } else {
+        // The name or email the website passed along, else "Visitor 3F7A" from the visitor id.
+        const auto visitor = m_store.visitorById(actor.id);
+        if (!visitor)
+            return QStringLiteral("Website visitor");
+        for (const char *field : {"name", "email"}) {
+            label = visitor->metadata.value(QLatin1String(field)).toString().simplified().left(80);
+            if (!label.isEmpty())
+                break;
+        }
+        if (label.isEmpty())
+            label = QStringLiteral("Visitor %1").arg(visitor->publicId.left(4).toUpper());
+    }
+    m_labels.insert(key, label);
+    return label;
 }
 
 MessagePage ChatService::messagePage(qint64 conversationId, qint64 beforeId, int limit)
@@ -125,8 +159,10 @@ std::optional<ConversationDetails> ChatService::conversationDetails(qint64 siteI
     if (conversation->roomId) {
         if (const auto room = m_store.roomById(conversation->roomId))
             details.roomNumber = room->number;
-        if (const auto session = m_store.latestGuestSessionOfConversation(conversationId))
+        if (const auto session = m_store.latestGuestSessionOfConversation(conversationId)) {
             details.guestSessionExpiresAt = session->expiresAt;
+            details.guestSessionEndedAt = session->endedAt;
+        }
     }
     if (conversation->handlerAccountId)
         details.handlerName = displayName({ActorKind::Staff, conversation->handlerAccountId});

@@ -129,19 +129,14 @@ Result<WidgetChat> ChatService::openWidgetChat(const QString &sessionPublicId,
     // Opening and binding happen together: a session never points at half a conversation.
     store::Transaction transaction(m_store);
     const QDateTime at = now();
-    Conversation conversation{0,
-                              siteId,
-                              ConversationKind::Widget,
-                              QStringLiteral("Website visitor"),
-                              0,
-                              session.id,
-                              0,
-                              false,
-                              0,
-                              {},
-                              at,
-                              at};
     const Actor visitor{ActorKind::Visitor, chat->visitor.id};
+    Conversation conversation;
+    conversation.siteId = siteId;
+    conversation.kind = ConversationKind::Widget;
+    conversation.title = displayName(visitor); // "Visitor 3F7A", or the name the website gave
+    conversation.widgetSessionId = session.id;
+    conversation.createdAt = at;
+    conversation.lastActivityAt = at;
     const auto id = m_store.insertConversation(conversation);
     if (!id)
         return storageFailure();

@@ -161,17 +161,7 @@ void ClusterBridge::onNotification(const QString &name, QSqlDriver::Notification
     event.flag = note.value(QStringLiteral("f")).toBool();
     event.at = QDateTime::fromMSecsSinceEpoch(note.value(QStringLiteral("t")).toInteger(), Qt::UTC);
     // The change is committed (NOTIFY is delivered at commit): read it back.
-    const auto conversation = m_store.conversationById(event.conversationId);
-    if (!conversation)
-        return;
-    event.conversation = *conversation;
-    if (event.kind == DomainEvent::Kind::MessagePosted) {
-        const auto message = m_store.messageById(event.messageId);
-        if (!message)
-            return;
-        event.message = *message;
-    }
-    m_chat.publishRemote(event);
+    m_chat.publishStored(event);
 }
 
 } // namespace lobby::chat

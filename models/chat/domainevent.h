@@ -28,6 +28,7 @@ struct DomainEvent
     qint64 conversationId = 0;
     Conversation conversation;
     Message message;
+    QString senderName; // MessagePosted: the sender's ChatService::displayName
     Actor actor;
     qint64 messageId = 0;
     bool flag = false;

@@ -606,6 +606,34 @@ bool Store::notify(const QString &channel, const QString &payload)
     return query != nullptr;
 }
 
+qint64 Store::dataVersion()
+{
+    if (m_database.dialect() != Dialect::Sqlite)
+        return -1;
+    return one<qint64>(run("PRAGMA data_version"), rows::readInt64).value_or(-1);
+}
+
+qint64 Store::newestMessageId()
+{
+    return one<qint64>(run("SELECT COALESCE(MAX(id), 0) FROM messages"), rows::readInt64)
+        .value_or(0);
+}
+
+QList<Message> Store::messagesAfterId(qint64 afterId, int limit)
+{
+    return all<Message>(run("SELECT " MESSAGE_COLUMNS
+                            " FROM messages WHERE id > ? ORDER BY id LIMIT ?",
+                            {afterId, limit}),
+                        readMessage);
+}
+
+QList<Conversation> Store::allConversations()
+{
+    return all<Conversation>(
+        run("SELECT " CONVERSATION_COLUMNS " FROM conversations c ORDER BY c.id"),
+        readConversation);
+}
+
 QString Store::currentSchema()
 {
     if (m_database.dialect() != Dialect::Postgres)

@@ -172,6 +172,9 @@ public:
     // The room's open (not archived) conversations, newest first.
     QList<chat::Conversation> openRoomConversations(qint64 roomId);
     std::optional<chat::GuestSession> guestSessionById(qint64 id);
+    // 1 for the first device of its stay (the conversation's first guest session), 2 for the
+    // next, ...: how the console tells phones of one room apart.
+    qint64 guestSessionNumber(const chat::GuestSession &session);
     // Messages after the guest's last-read pointer that the hotel sent (anyone but guests).
     qint64 unreadForGuest(qint64 conversationId, const chat::Actor &guest);
 
@@ -180,6 +183,15 @@ public:
     bool notify(const QString &channel, const QString &payload);
     // The schema this connection works in ("public" unless the URL sets a search_path).
     QString currentSchema();
+
+    // ---- Other processes on one SQLite file (store.cpp): see chat::SqliteChangeWatcher.
+    // SQLite's PRAGMA data_version: it changes when another connection commits; -1 on
+    // PostgreSQL or when it cannot be read.
+    qint64 dataVersion();
+    qint64 newestMessageId();
+    // Messages of every conversation with ids above afterId, oldest first.
+    QList<chat::Message> messagesAfterId(qint64 afterId, int limit);
+    QList<chat::Conversation> allConversations();
 
 private:
     // Prepares (once), binds and runs a statement; nullptr when it failed (see lastError()).

@@ -24,6 +24,15 @@ std::optional<GuestSession> Store::guestSessionById(qint64 id)
         readGuestSession);
 }
 
+qint64 Store::guestSessionNumber(const GuestSession &session)
+{
+    return one<qint64>(run("SELECT COUNT(*) FROM guest_sessions "
+                           "WHERE conversation_id = ? AND id <= ?",
+                           {session.conversationId, session.id}),
+                       rows::readInt64)
+        .value_or(1);
+}
+
 qint64 Store::unreadForGuest(qint64 conversationId, const Actor &guest)
 {
     return one<qint64>(

@@ -278,6 +278,10 @@ void MessageListModel::applyEvents(const chat::DomainEvents &events)
             continue;
         switch (event.kind) {
         case DomainEvent::Kind::MessagePosted:
+            // A sender new to the conversation (staff answering for the first time) is named
+            // by the event, as the history page would name them.
+            if (!event.senderName.isEmpty())
+                m_names.insert(chat::actorKey(event.message.sender), event.senderName);
             if (event.message.id > newest &&
                 (fresh.isEmpty() || event.message.id > fresh.constLast().id))
                 fresh.append(event.message);

@@ -340,3 +340,41 @@ test('a check-out ends the session: an open page and a page opened later go back
   await sleeping.close();
   await context.close();
 });
+
+test('a check-out by the admin command reaches the open page at once; unsent text waits for the PIN', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // Between the page and Lobby's Pusher socket: while "asleep", events from the server are lost.
+  let asleep = false;
+  await page.routeWebSocket(/\/app\//, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => { if (!asleep) ws.send(message); });
+  });
+  await page.goto(roomUrl('101'));
+  await enterPin(page, pins[101]);
+  await send(page, 'Could we get a late check-out?');
+  await page.getByTestId('message-input').fill('And a taxi at 9, please');
+  // Another process checks the room out; nobody starts a new stay: Lobby itself notices.
+  assert.equal(lobby.admin('check-out', '--number', '101', '--pin', '4321'), '4321');
+  await page.getByTestId('pin-error').waitFor();
+  assert.match(await page.getByTestId('pin-error').textContent(), /ended/);
+  await enterPin(page, '4321');
+  assert.equal(await page.getByTestId('message-input').inputValue(), 'And a taxi at 9, please');
+  await send(page, 'And a taxi at 9, please');
+  assert.equal(await page.getByTestId('message-input').inputValue(), '');
+
+  // Checked out again while the page hears nothing: the next message is refused, and the page
+  // says so and keeps it instead of dropping it.
+  asleep = true;
+  assert.equal(lobby.admin('check-out', '--number', '101', '--pin', '1111'), '1111');
+  await page.getByTestId('message-input').fill('Is the bar still open?');
+  await page.getByTestId('send-button').click();
+  await page.getByTestId('pin-error').waitFor();
+  assert.match(await page.getByTestId('pin-error').textContent(), /not sent/);
+  asleep = false;
+  await page.reload(); // the text survives a reload of the tab, too
+  await page.getByTestId('pin-input').waitFor();
+  await enterPin(page, pins[101]);
+  assert.equal(await page.getByTestId('message-input').inputValue(), 'Is the bar still open?');
+  await context.close();
+});

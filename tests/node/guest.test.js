@@ -236,8 +236,11 @@ test("check-out ends the stay: the old guest hears nothing more and the next gue
   const probe = await subscribe(oldClient, 'probe');
   assert.equal((await guestSend(oldGuest, 'Late check-out please')).status, 201);
 
-  // Checked out from the command line, i.e. from another process than the server.
+  // Checked out from the command line, i.e. from another process than the server: the server
+  // notices the other process's commit and ends the old stay's subscriptions by itself.
+  const ended = nextEvent(oldChannel, 'session-ended');
   const newPin = lobby.admin('check-out', '--number', '205');
+  await ended;
   assert.match(newPin, /^\d{4}$/);
   assert.equal((await api(lobby, 'GET', `/api/chat/guest-session/${oldGuest.session_token}/validate/`)).status, 404);
   assert.equal((await initialize(lobby, '205', '1234')).status, newPin === '1234' ? 200 : 401);
@@ -253,11 +256,9 @@ test("check-out ends the stay: the old guest hears nothing more and the next gue
 
   const nextClient = track(client(lobby, next.session_token));
   const nextChannel = await subscribe(nextClient, next.pusher_channel);
-  const ended = nextEvent(oldChannel, 'session-ended');
   const reply = nextEvent(nextChannel, 'new-staff-message');
   await staffSend(next.conversation_id, 'Welcome to room 205!');
   assert.equal((await reply).data.message, 'Welcome to room 205!');
-  await ended;
   const marker = nextEvent(probe, 'marker');
   await sdk().trigger('probe', 'marker', {});
   await marker;

@@ -1,8 +1,10 @@
 import QtQuick
+import QtQuick.Controls
 import QtTest
 import Lobby.Console
 
-// The main views: signing in, filters, search, switching conversations, sending a reply.
+// The main views: signing in, filters, search, switching conversations, sending a reply,
+// the settings a receptionist copies links from, signing out.
 Item {
     id: root
 
@@ -15,16 +17,63 @@ Item {
         backend: consoleBackend
     }
 
+    // Every icon the console uses, as the views draw them.
+    Row {
+        id: iconSheet
+        y: 0
+        z: 100
+        Repeater {
+            model: ["archive", "check", "check-double", "close", "copy", "direct", "file", "paperclip", "play", "quick-replies", "search", "send", "settings", "sign-out", "take-over", "unarchive"]
+            Icon {
+                required property string modelData
+                symbol: modelData
+                size: 24
+                color: "black"
+            }
+        }
+    }
+
+    TextField {
+        id: pasteTarget
+        visible: false
+    }
+
     TestCase {
         id: test
 
         name: "Console"
         when: windowShown
 
+        property string websiteKey
+        property var visitors: []
+        property var streams: []
+
         function find(name) {
-            const item = findChild(view, name);
+            const item = findChild(view, name) ?? deepFind(view, name, []);
             verify(item !== null, "no item named " + name);
             return item;
+        }
+        // Also inside popups (settings, dialogs, menus) and what Repeaters made, which
+        // findChild's QObject walk does not reach.
+        function deepFind(object, name, seen) {
+            if (!object || seen.indexOf(object) >= 0)
+                return null;
+            seen.push(object);
+            if (object.objectName === name)
+                return object;
+            for (const list of [object.children, object.resources, object.contentData]) {
+                for (let i = 0; list && i < list.length; ++i) {
+                    const found = deepFind(list[i], name, seen);
+                    if (found)
+                        return found;
+                }
+            }
+            for (const child of [object.contentItem, object.popupItem]) {
+                const found = child ? deepFind(child, name, seen) : null;
+                if (found)
+                    return found;
+            }
+            return null;
         }
         function delegateTitled(title) {
             const list = find("inboxList");
@@ -46,6 +95,19 @@ Item {
                 keyClick(text[i]);
         }
 
+        function test_0_lockoutSaysHowLongInWords() {
+            const email = find("emailField");
+            const password = find("passwordField");
+            email.text = "nobody@lobby.demo";
+            for (let attempt = 0; attempt < 6; ++attempt) {
+                password.text = "wrong-" + attempt;
+                mouseClick(find("signInButton"));
+                tryCompare(password, "text", "", 15000); // cleared after each failed attempt
+            }
+            compare(find("signInError").text, "Too many attempts. Try again in 5 minutes.");
+            email.text = "";
+        }
+
         function test_1_signIn() {
             verify(!consoleBackend.signedIn);
             const email = find("emailField");
@@ -53,13 +115,18 @@ Item {
             email.text = "admin@lobby.demo";
             password.text = "not-the-password";
             mouseClick(find("signInButton"));
-            tryVerify(() => find("signInError").visible, 15000);
+            tryCompare(find("signInError"), "text", "Wrong email or password.", 15000);
+            verify(find("signInError").visible);
             verify(!consoleBackend.signedIn);
+            compare(password.text, ""); // not left for the next try
+            compare(email.text, "admin@lobby.demo");
 
             password.text = "lobby-admin";
             mouseClick(find("signInButton"));
             tryVerify(() => consoleBackend.signedIn, 15000);
             tryCompare(find("inboxList"), "count", 4, 5000);
+            // The header speaks of guests, not of servers and connections.
+            compare(find("serverStatus").text, "Online · guests reach you at " + consoleBackend.publicUrl);
         }
 
         function test_2_filters() {
@@ -117,9 +184,27 @@ Item {
             compare(input.text, "");
             tryCompare(messages, "count", 2, 5000);
             compare(consoleBackend.messages.data(consoleBackend.messages.index(0, 0), Qt.UserRole + 7), "Sure,\n13:00 works");
+            // Named live as the history names it, though the admin had not written here before.
+            compare(consoleBackend.messages.data(consoleBackend.messages.index(0, 0), Qt.UserRole + 3), consoleBackend.staff.name);
+            verify(consoleBackend.staff.name !== "Staff");
             // The staff member who answers takes the conversation.
             tryCompare(find("takeOverButton"), "visible", false, 5000);
             tryCompare(row("Alex Murphy"), "preview", "Sure, 13:00 works", 5000);
+        }
+
+        function test_5a_aFirstReplyIsNamedAtOnce() {
+            mouseClick(row("Room 102")); // only the guest and the assistant wrote here
+            tryCompare(find("conversationTitle"), "text", "Room 102", 5000);
+            const messages = find("messageList");
+            tryCompare(messages, "count", 2, 5000);
+            const input = find("composerInput");
+            mouseClick(input);
+            type(input, "Late check-out is fine.");
+            keyClick(Qt.Key_Return);
+            tryCompare(messages, "count", 3, 5000);
+            const model = consoleBackend.messages;
+            compare(model.data(model.index(0, 0), Qt.UserRole + 7), "Late check-out is fine.");
+            compare(model.data(model.index(0, 0), Qt.UserRole + 3), consoleBackend.staff.name);
         }
 
         function test_5b_attachingAFile() {
@@ -181,6 +266,125 @@ Item {
             compare(consoleBackend.guestPageUrl("205").endsWith("/chat/hotel-killarney/messages/room/205/validate-chat-pin"), true);
             compare(consoleBackend.faq.count, 6);
             compare(consoleBackend.staffAccounts.count, 2);
+        }
+
+        function test_8_serverTabLinksWork() {
+            const dialog = find("settingsDialog");
+            if (!dialog.opened)
+                mouseClick(find("settingsButton"));
+            tryCompare(dialog, "opened", true, 5000);
+            mouseClick(find("settingsTab-4"));
+            // One working link per room of the hotel, not a made-up room without the hotel.
+            for (const number of ["101", "102", "205"]) {
+                const link = find("guestLink-" + number);
+                tryVerify(() => link.text.length > 0, 5000);
+                verify(link.text.indexOf("/chat/hotel-killarney/messages/room/" + number + "/") > 0, link.text);
+                compare(fetchStatus(link.text), 200);
+            }
+            const snippet = find("widgetSnippet").text;
+            compare(snippet, '<script src="' + consoleBackend.publicUrl + '/widget.js" data-api-key="PASTE-YOUR-WEBSITE-KEY-HERE"></script>');
+            compare(fetchStatus(consoleBackend.publicUrl + "/widget.js"), 200);
+            mouseClick(find("widgetSnippet-copy"));
+            compare(pasted(), snippet);
+        }
+
+        function test_8b_aNewWebsiteKeyComesWithItsSnippet() {
+            const dialog = find("settingsDialog");
+            mouseClick(find("settingsTab-1"));
+            const label = find("keyLabelField");
+            mouseClick(label);
+            type(label, "Hotel website");
+            mouseClick(find("createKeyButton"));
+            const secretDialog = find("secretDialog");
+            tryCompare(secretDialog, "opened", true, 5000);
+            const key = find("secretText").text;
+            verify(key.length > 20, key);
+            test.websiteKey = key;
+            const snippet = find("snippetText").text;
+            compare(snippet, '<script src="' + consoleBackend.publicUrl + '/widget.js" data-api-key="' + key + '"></script>');
+            mouseClick(find("copySnippetButton"));
+            compare(pasted(), snippet);
+            secretDialog.close();
+            dialog.close();
+            tryCompare(dialog, "visible", false, 5000);
+        }
+
+        // Two website visitors write, as the widget does: each row names its own visitor.
+        function test_8c_websiteVisitorsCanBeToldApart() {
+            verify(test.websiteKey.length > 0);
+            const list = find("inboxList");
+            const before = list.count;
+            for (let i = 0; i < 2; ++i) {
+                const visitor = request("POST", "/api/chats/visitors/", {}).data.id;
+                const session = request("POST", "/api/chats/sessions/", { "visitor_id": visitor }).data.id;
+                // The answer streams for a while; the message is stored when it starts.
+                const chat = new XMLHttpRequest();
+                chat.open("POST", consoleBackend.serverUrl + "/api/chats/messages/chat/stream/");
+                chat.setRequestHeader("Content-Type", "application/json");
+                chat.setRequestHeader("X-API-Key", test.websiteKey);
+                chat.send(JSON.stringify({ "message": "Do you take dogs?", "session_id": session, "visitor_id": visitor }));
+                test.streams.push(chat);
+                test.visitors.push("Visitor " + visitor.substring(0, 4).toUpperCase());
+            }
+            tryCompare(list, "count", before + 2, 10000);
+            verify(test.visitors[0] !== test.visitors[1]);
+            for (const name of test.visitors) {
+                const visitorRow = row(name);
+                compare(visitorRow.activityText, consoleBackend.formatRelative(visitorRow.lastActivity));
+            }
+            for (const stream of test.streams)
+                stream.abort();
+        }
+
+        function request(method, path, body) {
+            const xhr = new XMLHttpRequest();
+            let answer = null;
+            xhr.onreadystatechange = () => {
+                if (xhr.readyState === XMLHttpRequest.DONE)
+                    answer = { status: xhr.status, body: xhr.responseText };
+            };
+            xhr.open(method, consoleBackend.serverUrl + path);
+            xhr.setRequestHeader("Content-Type", "application/json");
+            xhr.send(JSON.stringify(body));
+            tryVerify(() => answer !== null, 5000);
+            verify(answer.status >= 200 && answer.status < 300, path + ": " + answer.status + " " + answer.body);
+            return JSON.parse(answer.body);
+        }
+
+        function pasted() {
+            pasteTarget.text = "";
+            pasteTarget.paste();
+            return pasteTarget.text;
+        }
+
+        function test_9_iconsAreDrawnFromTheResources() {
+            const image = grabImage(iconSheet);
+            for (let i = 0; i < 16; ++i) {
+                const icon = iconSheet.children[i];
+                compare(icon.status, Image.Ready, icon.symbol);
+                // Some of its pixels are drawn (black), which an empty box would not be.
+                let drawn = 0;
+                for (let x = 0; x < 24; ++x)
+                    for (let y = 0; y < 24; ++y)
+                        if (image.pixel(i * 24 + x, y).a > 0.5)
+                            ++drawn;
+                verify(drawn > 20, icon.symbol + ": " + drawn + " pixels");
+            }
+            verify(find("attachButton").icon.source.toString().endsWith("paperclip.svg"));
+        }
+
+        function test_z_signOutClearsThePassword() {
+            const password = find("passwordField");
+            compare(password.text, ""); // cleared when signed in, too
+            password.text = "lobby-admin"; // as if it had stayed
+            mouseClick(find("accountButton"));
+            const item = find("signOutItem");
+            tryCompare(item, "visible", true, 5000);
+            mouseClick(item);
+            tryVerify(() => !consoleBackend.signedIn, 5000);
+            compare(password.text, "");
+            compare(find("emailField").text, "admin@lobby.demo");
+            verify(!find("signInButton").enabled); // one click does not sign anyone back in
         }
     }
 }

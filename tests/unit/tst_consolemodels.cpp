@@ -1,5 +1,6 @@
 // The console's models (inbox filters, paged messages, settings lists, presence) under
 // QAbstractItemModelTester, and the ChatService/store operations behind them.
+#include "chat/sqlitechangewatcher.h"
 #include "testsupport.h"
 #include "ui/conversationfiltermodel.h"
 #include "ui/conversationlistmodel.h"
@@ -430,9 +431,135 @@ private Q_SLOTS:
         QCOMPARE(details->roomNumber, QStringLiteral("205"));
         QCOMPARE(details->handlerName, s.staff.name);
         QCOMPARE(details->participants.size(), 2);
-        QCOMPARE(details->participants.at(0).name, QStringLiteral("Guest"));
+        QCOMPARE(details->participants.at(0).name, QStringLiteral("Guest")); // no such session
         QVERIFY(details->participants.at(0).online);
         QVERIFY(!s.db.chat().conversationDetails(s.db.site(QStringLiteral("x")).id, c.id));
+    }
+
+    // ---- names a receptionist can tell apart (ChatService::displayName)
+
+    void guestsOfOneRoomAndVisitorsHaveDistinctNames()
+    {
+        Fixture s;
+        ChatService &chat = s.db.chat();
+        const Room room = chat.createRoom(s.site.id, QStringLiteral("205"), "pin").value();
+        const QDateTime later = QDateTime::currentDateTimeUtc().addDays(1);
+        const GuestSessionStart phone = chat.startGuestSession(room.id, "t1", later).value();
+        const GuestSessionStart tablet = chat.startGuestSession(room.id, "t2", later).value();
+        QCOMPARE(chat.displayName(ChatService::guestActor(phone.session)),
+                 QStringLiteral("Room 205 · Guest 1"));
+        QCOMPARE(chat.displayName(ChatService::guestActor(tablet.session)),
+                 QStringLiteral("Room 205 · Guest 2"));
+
+        const Visitor first = chat.createVisitor({}).value();
+        const Visitor second = chat.createVisitor({}).value();
+        const Visitor named =
+            chat.createVisitor({{"name", "Ann Lee"}, {"email", "ann@x.example"}}).value();
+        const Visitor mailed = chat.createVisitor({{"email", "bo@x.example"}}).value();
+        const QString firstName = chat.displayName({ActorKind::Visitor, first.id});
+        QCOMPARE(firstName, QStringLiteral("Visitor ") + first.publicId.left(4).toUpper());
+        QVERIFY(firstName != chat.displayName({ActorKind::Visitor, second.id}));
+        QCOMPARE(chat.displayName({ActorKind::Visitor, named.id}), QStringLiteral("Ann Lee"));
+        QCOMPARE(chat.displayName({ActorKind::Visitor, mailed.id}), QStringLiteral("bo@x.example"));
+
+        // A website chat is titled with its visitor's name, and its messages carry it.
+        const WidgetSession session =
+            chat.createWidgetSession(first.publicId, {}, {}, 3600).value();
+        const WidgetChat widget =
+            chat.openWidgetChat(session.publicId, first.publicId, s.site.id).value();
+        QCOMPARE(widget.conversation.title, firstName);
+        QSignalSpy events(&chat, &ChatService::event);
+        s.post(widget.conversation.id, {ActorKind::Visitor, first.id}, QStringLiteral("Hi"));
+        QCOMPARE(events.constLast().at(0).value<DomainEvent>().senderName, firstName);
+    }
+
+    void aStaffReplyIsNamedLiveAsInTheHistory()
+    {
+        Fixture s;
+        const Conversation c = s.open(QStringLiteral("Alex"), s.customer.actor());
+        s.post(c.id, s.customer.actor(), QStringLiteral("Hello?"));
+        MessageListModel messages;
+        QAbstractItemModelTester tester(&messages, testerMode);
+        messages.setPageLoader([&](qint64 id, qint64 before, int limit) {
+            messages.addPage(s.db.chat().messagePage(id, before, limit));
+        });
+        messages.setViewer(s.staff.actor());
+        messages.open(c.id);
+        QCOMPARE(messages.count(), 1);
+        QObject::connect(&s.db.chat(), &ChatService::event, &messages,
+                         [&](const DomainEvent &e) { messages.applyEvents({e}); });
+        // The staff member was no participant when the page was read.
+        s.post(c.id, s.staff.actor(), QStringLiteral("Hello!"));
+        QCOMPARE(messages.count(), 2);
+        QCOMPARE(messages.data(messages.index(0), MessageListModel::SenderNameRole).toString(),
+                 s.staff.name);
+    }
+
+    // ---- another process writing to the same SQLite file
+
+    void changesOfAnotherProcessReachThisOne()
+    {
+        Fixture s;
+        if (s.db.scratch().isPostgres())
+            QSKIP("SQLite only: PostgreSQL instances hear of each other through ClusterBridge");
+        ChatService &chat = s.db.chat();
+        const Room room = chat.createRoom(s.site.id, QStringLiteral("205"), "pin").value();
+        const GuestSessionStart stay =
+            chat.startGuestSession(room.id, "t1", QDateTime::currentDateTimeUtc().addDays(1))
+                .value();
+        SqliteChangeWatcher watcher(chat, s.db.store());
+        watcher.start(20);
+        ConversationListModel inbox;
+        inbox.setViewer(s.site.id, s.staff.actor());
+        inbox.resetConversations(chat.conversationSummaries(s.site.id, s.staff.actor()));
+        ConversationFilterModel archived;
+        archived.setSourceModel(&inbox);
+        archived.setFilter(ConversationFilterModel::Archived);
+        QList<DomainEvent> events;
+        QObject::connect(&chat, &ChatService::event, &inbox, [&](const DomainEvent &e) {
+            events.append(e);
+            inbox.applyEvents({e});
+        });
+
+        // `lobby admin` in another process: its own connection, store and service.
+        lobby::store::Database otherDatabase(QStringLiteral("other-process"));
+        QString error;
+        QVERIFY2(otherDatabase.open(s.db.scratch().config(), &error), qPrintable(error));
+        lobby::store::Store otherStore(otherDatabase);
+        ChatService other(otherStore);
+
+        // A message of this process and one of the other: each announced here once.
+        const qint64 local = s.post(stay.conversation.id, s.staff.actor(), QStringLiteral("Hi"));
+        MessageDraft draft;
+        draft.content = QStringLiteral("From the other side");
+        const qint64 foreign =
+            other.postMessage(stay.conversation.id, ChatService::guestActor(stay.session), draft)
+                ->message.id;
+        auto posted = [&](qint64 id) {
+            return std::count_if(events.cbegin(), events.cend(), [id](const DomainEvent &e) {
+                return e.kind == DomainEvent::Kind::MessagePosted && e.message.id == id;
+            });
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(posted(foreign), 1, 10000);
+        QCOMPARE(posted(local), 1);
+        const DomainEvent &arrived =
+            *std::find_if(events.cbegin(), events.cend(), [foreign](const DomainEvent &e) {
+                return e.kind == DomainEvent::Kind::MessagePosted && e.message.id == foreign;
+            });
+        QCOMPARE(arrived.senderName, QStringLiteral("Room 205 · Guest 1"));
+        QCOMPARE(arrived.conversation.lastMessageId, foreign);
+
+        // Check-out elsewhere: the room's conversation moves to Archived here, and the event
+        // that ends guest pages (ConversationUpdated, archived) is announced.
+        QCOMPARE(archived.rowCount(), 0);
+        QVERIFY(other.checkOutRoom(room.id, "new-pin"));
+        QTRY_COMPARE_WITH_TIMEOUT(archived.rowCount(), 1, 10000);
+        QVERIFY(std::any_of(events.cbegin(), events.cend(), [&](const DomainEvent &e) {
+            return e.kind == DomainEvent::Kind::ConversationUpdated && e.conversation.archived &&
+                   e.conversationId == stay.conversation.id && e.remote;
+        }));
+        const auto details = chat.conversationDetails(s.site.id, stay.conversation.id);
+        QVERIFY(details->guestSessionEndedAt.isValid());
     }
 };
 

@@ -95,9 +95,8 @@ QString Presenter::nameOf(const Actor &actor)
             return a->name.isEmpty() ? (a->email.isEmpty() ? a->phone : a->email) : a->name;
         return QStringLiteral("Deleted account");
     case ActorKind::Guest:
-        return QStringLiteral("Guest");
     case ActorKind::Visitor:
-        return QStringLiteral("Visitor");
+        return m_chat.displayName(actor); // the console's names, so both sides say the same
     case ActorKind::Assistant:
         return QStringLiteral("Assistant");
     case ActorKind::System:

@@ -5,6 +5,8 @@
 // the PIN skipped while it is valid. Live events come from pusher-js on the private room
 // channel; history is fetched on open and after every (re)subscription, reconnect, return to the
 // page or gap in message ids, so nothing said while the phone slept is lost.
+// What the guest has typed but not sent is kept in sessionStorage (per tab and room) and put back
+// into the composer when the chat opens again, so being sent back to the PIN loses nothing.
 // Message text is only ever set with textContent.
 (() => {
   'use strict';
@@ -15,6 +17,7 @@
   const hotelName = body.dataset.hotelName || '';
   const roomNumber = body.dataset.room || '';
   const baseTitle = document.title;
+  const DRAFT_KEY = `lobby_guest_draft:${hotelSlug}:${roomNumber}`;
 
   const $ = (id) => document.getElementById(id);
   const screens = { splash: $('splash'), pin: $('pin-screen'), chat: $('chat-screen') };
@@ -362,8 +365,28 @@
     pinInput.focus();
   }
 
-  // The stay is over (checked out) or the session expired: back to the PIN.
-  function sessionEnded() {
+  // The unsent text: kept while typing, forgotten once sent.
+  function keepDraft(text) {
+    try {
+      if (text) sessionStorage.setItem(DRAFT_KEY, text);
+      else sessionStorage.removeItem(DRAFT_KEY);
+    } catch (error) { /* storage disabled: the text stays in the composer only */ }
+  }
+  function restoreDraft() {
+    let text = '';
+    try { text = sessionStorage.getItem(DRAFT_KEY) || ''; } catch (error) { /* disabled */ }
+    if (text && !input.value) {
+      input.value = text;
+      autosize();
+    }
+  }
+
+  // The stay is over (checked out) or the session expired: back to the PIN; what was being
+  // typed waits for the next PIN.
+  function sessionEnded(message) {
+    keepDraft(input.value);
+    input.value = '';
+    autosize();
     localStorage.removeItem(SESSION_KEY);
     session = null;
     connection = null;
@@ -373,7 +396,7 @@
     lastReadSent = 0;
     unread = 0;
     document.title = baseTitle;
-    showPin('Your chat session has ended. Please enter the room PIN to continue.');
+    showPin(message || 'Your chat session has ended. Please enter the room PIN to continue.');
   }
 
   async function revalidate() {
@@ -399,6 +422,7 @@
     await catchUp(); // the history
     historyLoaded = true;
     connectPusher();
+    restoreDraft();
     if (!window.matchMedia('(pointer: coarse)').matches) input.focus();
   }
 
@@ -487,11 +511,15 @@
         `/api/chat/${enc(hotelSlug)}/conversations/${enc(session.conversation_id)}/messages/send/`,
         { message: text, sender_type: 'guest', session_token: session.session_token });
       pending.remove();
+      keepDraft(input.value);
       live(message);
     } catch (error) {
       pending.remove();
       if (error.status === 401) {
-        sessionEnded();
+        // Not sent: it goes back into the composer once the PIN opens the chat again.
+        input.value = input.value ? `${text}\n${input.value}` : text;
+        sessionEnded('Your chat session has ended, so your message was not sent. ' +
+          'Enter the room PIN and it will be waiting for you.');
         return;
       }
       input.value = text;
@@ -506,7 +534,10 @@
     input.style.height = 'auto';
     input.style.height = `${Math.min(input.scrollHeight, 140)}px`;
   }
-  input.addEventListener('input', autosize);
+  input.addEventListener('input', () => {
+    autosize();
+    keepDraft(input.value);
+  });
   input.addEventListener('keydown', (event) => {
     // Enter sends on a keyboard; on phones Enter is a new line and the button sends.
     if (event.key === 'Enter' && !event.shiftKey && !window.matchMedia('(pointer: coarse)').matches) {
