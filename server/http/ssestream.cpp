@@ -5,18 +5,28 @@ namespace lobby::http {
 namespace {
 
 // QTcpSocket's write buffer (Qt 6.4) keeps a QByteArray of at least 4 KiB by reference, and
-// copies anything smaller into a 16 KiB block of its own, a new block whenever the last one
-// is such a shared array. So an SSE stream of large published events and small ones (typing,
-// a short reply) spends 16 KiB per small event: that, not its size, is what it costs.
+// copies anything smaller into the room left in its last 16 KiB block, or into a new block when
+// that one is full or is such a shared array. So an SSE stream of large published events and
+// small ones (typing, a short reply) spends 16 KiB per small event: the stream counts what Qt
+// spends, not the bytes.
 constexpr qint64 sharedWriteMinimum = 4096;
 constexpr qint64 copiedWriteBlock = 16 << 10;
 
-qint64 costOfWrite(qint64 bytes)
-{
-    return bytes >= sharedWriteMinimum ? bytes : copiedWriteBlock;
-}
-
 } // namespace
+
+qint64 SseStream::costOfWrite(qint64 bytes)
+{
+    if (bytes >= sharedWriteMinimum) {
+        m_tailBlockRoom = 0;
+        return bytes;
+    }
+    if (bytes <= m_tailBlockRoom) {
+        m_tailBlockRoom -= bytes;
+        return bytes;
+    }
+    m_tailBlockRoom = copiedWriteBlock - bytes;
+    return copiedWriteBlock;
+}
 
 SseStream::SseStream(QHttpServerResponder &&responder, const QList<Header> &extraHeaders,
                      int keepAliveMs, qsizetype maxQueuedBytes)
@@ -36,8 +46,8 @@ SseStream::SseStream(QHttpServerResponder &&responder, const QList<Header> &extr
         connect(m_socket, &QObject::destroyed, this, &SseStream::onSocketGone);
         connect(m_socket, &QIODevice::bytesWritten, this, &SseStream::onBytesWritten);
         if (const qint64 head = m_socket->bytesToWrite()) { // the status line and headers
-            m_queued.append({head, costOfWrite(head)});
             m_queuedCost = costOfWrite(head);
+            m_queued.append({head, m_queuedCost});
         }
     }
     m_keepAlive.setInterval(keepAliveMs);
@@ -124,8 +134,10 @@ void SseStream::onBytesWritten(qint64 bytes)
             m_queued.removeFirst();
         }
     }
-    if (m_queued.isEmpty())
+    if (m_queued.isEmpty()) {
         m_queued = QList<QueuedWrite>(); // an idle stream keeps no list
+        m_tailBlockRoom = 0;             // and Qt starts a new block for the next write
+    }
     pumpFeed();
 }
 

@@ -57,6 +57,8 @@ Q_SIGNALS:
 
 private:
     void writeChunk(const QByteArray &bytes);
+    // What a write of `bytes` adds to Qt's write buffer (see ssestream.cpp).
+    qint64 costOfWrite(qint64 bytes);
     void onBytesWritten(qint64 bytes);
     void pumpFeed();
     void drop();
@@ -75,6 +77,7 @@ private:
     };
     QList<QueuedWrite> m_queued;
     qint64 m_queuedCost = 0;
+    qint64 m_tailBlockRoom = 0; // left in the block Qt copies small writes into
     std::function<bool()> m_nextPage;
     bool m_finished = false;
     bool m_pumping = false;

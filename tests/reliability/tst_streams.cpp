@@ -212,6 +212,28 @@ private Q_SLOTS:
         QVERIFY(w->healthy());
     }
 
+    // The cap counts memory, not bytes, but not so coarsely that a client that reads is dropped:
+    // 400 short messages stored in one commit reach an events stream in one event-loop turn.
+    void burstOfShortEventsReachesAReadingStream()
+    {
+        const Tenant &h = w->hotel;
+        SlowClient reader(w->port(), eventsRequest(h, newestMessageId(h.widgetConversation)), 0);
+        QTest::qWait(50);
+        const Actor visitor = visitorOf(h);
+        QVERIFY(w->chat().inOneCommit([&] {
+            for (int i = 0; i < 400; ++i) {
+                MessageDraft draft;
+                draft.content = QStringLiteral("short %1").arg(i);
+                if (!w->chat().postMessage(h.widgetConversation, visitor, draft))
+                    return false;
+            }
+            return true;
+        }));
+        reader.readUntilQuiet();
+        QVERIFY(!reader.ended());
+        QCOMPARE(reader.ids.size(), 400);
+    }
+
     // Twenty streams asking for the whole history (after=0) of 1,000 long messages hold a
     // page each, not the history: RSS stays far below 20 x 10 MB (172 MiB more before). A stream
     // that reads late still gets every message once, in order, then the live ones.
