@@ -71,6 +71,8 @@ bool CoreRuntime::start(QString *error)
         return false;
     serverConfig.pusherApp = *pusherApp;
     serverConfig.guestSessionSeconds = m_config.guestSessionDays * 24 * 60 * 60;
+    serverConfig.widget.creationsPerMinute = m_config.widgetCreationsPerMinute;
+    serverConfig.dailyUploadBytesPerAccount = qint64(m_config.uploadQuotaMib) << 20;
     m_store = std::make_unique<store::Store>(*m_database);
     m_chat = std::make_unique<chat::ChatService>(*m_store);
     if (m_config.demo) {

@@ -58,6 +58,8 @@ struct CoreConfig
     http::ServerLimits limits;
     int handoffWaitSeconds = 60;
     int guestSessionDays = 7;
+    int widgetCreationsPerMinute = 30;
+    int uploadQuotaMib = 200;
 };
 
 // Database, ChatService and server, created and used only in the core thread.

@@ -75,6 +75,8 @@ int main(int argc, char *argv[])
     config.demo = options.demo;
     config.handoffWaitSeconds = options.handoffWaitSeconds;
     config.guestSessionDays = options.guestSessionDays;
+    config.widgetCreationsPerMinute = options.widgetCreationsPerMinute;
+    config.uploadQuotaMib = options.uploadQuotaMib;
     Core core;
     QString error;
     if (!core.start(config, &error)) {

@@ -80,8 +80,18 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
         QStringLiteral("PostgreSQL instead of SQLite: postgresql://USER:PASSWORD@HOST:PORT/DB "
                        "(default: DIR/lobby.ini [database] url, else DIR/lobby.sqlite3)."),
         QStringLiteral("URL"));
-    parser.addOptions(
-        {headless, listen, dataDir, database, demo, handoffWait, screenshot, guestSessionDays});
+    const QCommandLineOption widgetCreations(
+        QStringLiteral("widget-creations-per-minute"),
+        QStringLiteral("Widget visitors and sessions one client address may create: twice N at "
+                       "once, then N a minute (default 30, 0 for no limit)."),
+        QStringLiteral("N"), QStringLiteral("30"));
+    const QCommandLineOption uploadQuota(
+        QStringLiteral("upload-quota-mib"),
+        QStringLiteral("What one account may upload through the app API per UTC day (MiB, "
+                       "default 200, 0 for no quota)."),
+        QStringLiteral("MIB"), QStringLiteral("200"));
+    parser.addOptions({headless, listen, dataDir, database, demo, handoffWait, screenshot,
+                       guestSessionDays, widgetCreations, uploadQuota});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -121,6 +131,22 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     if (!daysOk || options->guestSessionDays < 1 || options->guestSessionDays > 365) {
         err << "--guest-session-days wants 1 to 365, got '" << parser.value(guestSessionDays)
             << "'\n";
+        *exitCode = 2;
+        return false;
+    }
+    bool creationsOk = false;
+    options->widgetCreationsPerMinute = parser.value(widgetCreations).toInt(&creationsOk);
+    if (!creationsOk || options->widgetCreationsPerMinute < 0 ||
+        options->widgetCreationsPerMinute > 1'000'000) {
+        err << "--widget-creations-per-minute wants 0 to 1000000, got '"
+            << parser.value(widgetCreations) << "'\n";
+        *exitCode = 2;
+        return false;
+    }
+    bool quotaOk = false;
+    options->uploadQuotaMib = parser.value(uploadQuota).toInt(&quotaOk);
+    if (!quotaOk || options->uploadQuotaMib < 0 || options->uploadQuotaMib > 1'000'000) {
+        err << "--upload-quota-mib wants 0 to 1000000, got '" << parser.value(uploadQuota) << "'\n";
         *exitCode = 2;
         return false;
     }

@@ -27,6 +27,9 @@ struct ServerConfig
     // with 503), the largest accepted file, and how failed logins are slowed down.
     QString uploadsDir;
     qint64 maxUploadBytes = 10 << 20;
+    // What one account may upload through the app API per UTC day, counted from the stored
+    // uploads (0: no quota).
+    qint64 dailyUploadBytesPerAccount = qint64(200) << 20;
     auth::LoginPolicy loginPolicy;
     // Guest family: the Pusher app (per install, DATA/pusher-app; random for this process when
     // left empty), protocol options, and how long a guest session lasts.

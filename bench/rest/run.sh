@@ -84,8 +84,9 @@ setup_server() { # URL API_KEY DIR
 
 # ---- Lobby (Release build, headless, demo hotel, SQLite with durable commits)
 mkdir -p "$WORK/lobby"
+# setup.js creates 2 x (SESSIONS + 1) visitors and sessions from this one address.
 "$LOBBY" --headless --demo --data-dir "$WORK/lobby/data" --listen 127.0.0.1:0 \
-    >"$WORK/lobby/log" 2>&1 &
+    --widget-creations-per-minute 0 >"$WORK/lobby/log" 2>&1 &
 LOBBY_PID=$!
 PIDS+=("$LOBBY_PID")
 LOBBY_URL=$(wait_for_url "$WORK/lobby/log" 'Lobby listening on')

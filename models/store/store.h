@@ -140,6 +140,8 @@ public:
     std::optional<qint64> insertUpload(const chat::Upload &upload);
     // By its stored name or its thumbnail's name.
     std::optional<chat::Upload> uploadByFileName(const QString &fileName);
+    // The bytes of the files the actor uploaded at or after `since` (thumbnails not counted).
+    std::optional<qint64> uploadedBytesSince(const chat::Actor &owner, const QDateTime &since);
     // Conversations with a message whose media_url is `mediaUrl`.
     QList<chat::Conversation> conversationsWithMedia(const QString &mediaUrl);
     // Conversations the actor takes part in (active or not), newest activity first.

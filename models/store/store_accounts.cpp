@@ -52,6 +52,14 @@ std::optional<Upload> Store::uploadByFileName(const QString &fileName)
                        readUpload);
 }
 
+std::optional<qint64> Store::uploadedBytesSince(const Actor &owner, const QDateTime &since)
+{
+    return one<qint64>(run("SELECT COALESCE(SUM(size), 0) FROM uploads "
+                           "WHERE owner_kind = ? AND owner_id = ? AND created_at >= ?",
+                           {wireName(owner.kind), owner.id, toDb(since)}),
+                       rows::readInt64);
+}
+
 QList<Conversation> Store::conversationsWithMedia(const QString &mediaUrl)
 {
     return all<Conversation>(

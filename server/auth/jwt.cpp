@@ -16,10 +16,21 @@ QByteArray encodePart(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact).toBase64(base64Url);
 }
 
-std::optional<QJsonObject> decodePart(const QByteArray &part)
+// The bytes of a part spelled in canonical unpadded base64url, the one spelling encode() writes.
+// Qt also accepts padding and stray bits in the last character; those would give one token
+// several spellings (and a padded signature would pass), so a part must encode back to itself.
+std::optional<QByteArray> decodeCanonical(const QByteArray &part)
 {
     const auto decoded =
         QByteArray::fromBase64Encoding(part, base64Url | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.toBase64(base64Url) != part)
+        return std::nullopt;
+    return decoded.decoded;
+}
+
+std::optional<QJsonObject> decodePart(const QByteArray &part)
+{
+    const auto decoded = decodeCanonical(part);
     if (!decoded)
         return std::nullopt;
     QJsonParseError parseError;
@@ -69,8 +80,7 @@ std::optional<TokenClaims> JwtCodec::decode(const QString &token, const QDateTim
         return fail("malformed token header");
     if (header->value("alg").toString() != u"HS256")
         return fail("unsupported token algorithm");
-    const auto signature = QByteArray::fromBase64Encoding(
-        parts[2], base64Url | QByteArray::AbortOnBase64DecodingErrors);
+    const auto signature = decodeCanonical(parts[2]);
     if (!signature ||
         !constantTimeEquals(*signature, hmacSha256(m_secret, parts[0] + '.' + parts[1])))
         return fail("invalid token signature");

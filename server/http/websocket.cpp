@@ -411,10 +411,12 @@ void WebSocket::writeBytes(const QByteArray &bytes)
         return;
     m_output.append(bytes); // shared with every other connection it goes to
     m_pendingOutput += bytes.size();
-    if (m_pendingOutput - m_outputOffset > m_limits.maxPendingOutput) {
+    if (bytesToWrite() > m_limits.maxPendingOutput) {
         endNow(); // a client that does not read would hold this memory forever
         return;
     }
+    if (bytesToWrite() > m_limits.outputLowWater)
+        m_aboveLowWater = true;
     scheduleFlush();
 }
 
@@ -450,6 +452,7 @@ void WebSocket::flush()
                 connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocket::flush);
             }
             m_writeNotifier->setEnabled(true);
+            emitDrainedIfLow();
             return;
         }
         if (sent < 0) {
@@ -478,6 +481,15 @@ void WebSocket::flush()
         m_state = State::Closed;
         emitDisconnectedLater();
     }
+    emitDrainedIfLow();
+}
+
+void WebSocket::emitDrainedIfLow()
+{
+    if (!m_aboveLowWater || m_state != State::Open || bytesToWrite() > m_limits.outputLowWater)
+        return;
+    m_aboveLowWater = false;
+    emit drained(); // last: the handler may queue more frames or close the connection
 }
 
 void WebSocket::finish()

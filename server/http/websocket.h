@@ -16,6 +16,8 @@ struct WebSocketLimits
     quint64 maxMessage = 256 << 10;
     // Bytes queued for a client that does not read; past this the connection is dropped.
     qsizetype maxPendingOutput = 4 << 20;
+    // `drained` is emitted when the unsent bytes fall to this after having been above it.
+    qsizetype outputLowWater = 256 << 10;
     int closeTimeoutMs = 5000; // for the client's answer to our close frame
 };
 
@@ -50,6 +52,10 @@ public:
     ~WebSocket() override;
 
     bool isOpen() const { return m_state == State::Open; }
+    // Bytes queued and not yet taken by the kernel (what maxPendingOutput bounds).
+    qsizetype bytesToWrite() const { return m_pendingOutput - m_outputOffset; }
+    // Whether the queue is at or below the low-water mark (past it, wait for `drained`).
+    bool wantsMoreOutput() const { return bytesToWrite() <= m_limits.outputLowWater; }
     QHostAddress peerAddress() const { return m_peer; }
 
     // Sends one text message. Handing the same QByteArray to many connections in a row (a
@@ -72,6 +78,10 @@ public:
 signals:
     void textMessageReceived(const QByteArray &utf8);
     void binaryMessageReceived(const QByteArray &data);
+    // The client has read enough that bytesToWrite() is back at the low-water mark: time to
+    // queue the next part of something long (a history), which then waits in the kernel and not
+    // here. Emitted from the flush, after the frames went out.
+    void drained();
     void disconnected();
 
 private:
@@ -92,6 +102,7 @@ private:
     void fail(quint16 code, const QString &reason);
     void writeBytes(const QByteArray &bytes);
     void flush();
+    void emitDrainedIfLow();
     void scheduleFlush();
     friend class FlushQueue;
     void finish();
@@ -112,6 +123,7 @@ private:
     qsizetype m_pendingOutput = 0;
     bool m_disconnectedEmitted = false;
     bool m_flushScheduled = false;
+    bool m_aboveLowWater = false;
 };
 
 } // namespace lobby::http

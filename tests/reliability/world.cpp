@@ -51,7 +51,7 @@ Account makeAccount(ChatService &chat, qint64 siteId, AccountKind kind, const QS
 
 } // namespace
 
-World::World()
+World::World(const std::function<void(ServerConfig &)> &configure)
 {
     m_db = std::make_unique<test::TestDatabase>();
     m_secret = QByteArray(48, 'r');
@@ -64,6 +64,8 @@ World::World()
     config.pusherApp = m_pusherApp;
     config.widget.handoffWaitMs = 200;
     config.widget.chunkIntervalMs = 1;
+    if (configure)
+        configure(config);
     m_server = std::make_unique<LobbyServer>(m_db->chat(), config);
     QString error;
     if (!m_server->listen(QHostAddress::LocalHost, 0, &error))

@@ -13,6 +13,7 @@
 #include <QMap>
 #include <QTcpSocket>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -44,7 +45,8 @@ struct Tenant
 class World
 {
 public:
-    World();
+    // `configure` adjusts the server's configuration before it starts (e.g. lower limits).
+    explicit World(const std::function<void(ServerConfig &)> &configure = {});
     ~World();
 
     quint16 port() const { return m_port; }

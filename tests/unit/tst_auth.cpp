@@ -115,6 +115,63 @@ private Q_SLOTS:
         QVERIFY(!error.isEmpty());
     }
 
+    // One token has one spelling: padding or non-canonical trailing bits make a second
+    // spelling of the same bytes, and are refused in every part (the header and payload are
+    // signed again after the change, so only the spelling is wrong).
+    void nonCanonicalBase64IsRefused_data()
+    {
+        QTest::addColumn<int>("partIndex");
+        QTest::addColumn<bool>("padding");
+        for (int index = 0; index < 3; ++index) {
+            QTest::addRow("part %d, padding", index) << index << true;
+            QTest::addRow("part %d, trailing bits", index) << index << false;
+        }
+    }
+
+    void nonCanonicalBase64IsRefused()
+    {
+        QFETCH(int, partIndex);
+        QFETCH(bool, padding);
+        const JwtCodec codec(secret);
+        const auto sign = [this](const QByteArray &header, const QByteArray &payload) {
+            return header + '.' + payload + '.' +
+                   hmacSha256(secret, header + '.' + payload)
+                       .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        };
+        // Every part ends in a partial base64 group (32 signature bytes always do).
+        QByteArray header = part({{"alg", "HS256"}, {"typ", "JWT"}});
+        for (QString pad; header.size() % 4 == 0; pad += QLatin1Char('x'))
+            header = part({{"alg", "HS256"}, {"typ", "JWT"}, {"x", pad}});
+        QStringList parts = codec.encode(claims()).split(QLatin1Char('.'));
+        QByteArray payload = parts[1].toLatin1();
+        for (int extra = 0; payload.size() % 4 == 0; ++extra) {
+            TokenClaims longer = claims();
+            longer.tokenId += QString(extra + 1, QLatin1Char('x'));
+            payload = codec.encode(longer).split(QLatin1Char('.'))[1].toLatin1();
+        }
+        QList<QByteArray> token = sign(header, payload).split('.');
+        QVERIFY(token[0].size() % 4 && token[1].size() % 4 && token[2].size() % 4);
+        QString error;
+        QVERIFY2(codec.decode(QString::fromLatin1(token.join('.')), now, &error),
+                 qPrintable(error));
+
+        QByteArray &target = token[partIndex];
+        if (padding) {
+            target += QByteArray(4 - target.size() % 4, '=');
+        } else {
+            // The last character carries bits past the data; flipping the lowest one keeps the
+            // decoded bytes the same.
+            static const QByteArray alphabet =
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            target.back() = alphabet.at(alphabet.indexOf(target.back()) ^ 1);
+        }
+        if (partIndex < 2)
+            token = sign(token[0], token[1]).split('.');
+        const QString spelled = QString::fromLatin1(token.join('.'));
+        QVERIFY2(!codec.decode(spelled, now, &error), qPrintable(spelled));
+        QVERIFY(!error.isEmpty());
+    }
+
     void passwordsHashWithArgon2id()
     {
         const QString hash = hashPassword(QStringLiteral("correct horse"));

@@ -21,6 +21,8 @@ using Method = QHttpServerRequest::Method;
 namespace {
 
 constexpr int historyLimit = 500;
+// Messages read from the store per page of the history on connect.
+constexpr int historyPageSize = 20;
 
 // One open /ws/chat/<peer>/ socket.
 struct DirectConnection : QObject
@@ -29,6 +31,13 @@ struct DirectConnection : QObject
     Account account;
     Account peer;
     qint64 conversationId = 0;
+    // The history on connect, sent as the client reads it: the last id sent, each
+    // participant's last-read pointer before the load (for is_read), and the newest message
+    // of the peer's sent so far (marked read when the history is out).
+    bool sendingHistory = true;
+    qint64 historySentUpTo = 0;
+    QHash<QPair<int, qint64>, qint64> lastReadBeforeLoad;
+    qint64 newestFromOthers = 0;
 };
 
 class DirectApi : public QObject
@@ -61,6 +70,8 @@ private:
 
     void registerRoutes();
     void accept(std::unique_ptr<http::WebSocket> socket, const QVariant &context);
+    void sendHistory(DirectConnection *connection);
+    void goLive(DirectConnection *connection);
     void onFrame(DirectConnection *connection, const QByteArray &text);
     void onDomainEvent(const DomainEvent &event);
 
@@ -198,45 +209,71 @@ void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &
     const qint64 expiresAt = ids.value(2).toLongLong();
     ws->closeAt(expiresAt, http::WebSocket::ClosePolicyViolated, QStringLiteral("Token expired."));
 
-    // The pair's history, oldest first, one frame each. is_read shows the state before this
-    // load; loading then marks the peer's messages read.
+    // The pair's history, oldest first, one frame each, from the 500th newest message on.
+    // is_read shows the state before this load, which then marks the peer's messages read.
     store::Store &store = m_chat.store();
-    const QList<Message> history = store.messagesBefore(conversation->id, 0, historyLimit);
-    QHash<QPair<int, qint64>, qint64> lastRead;
+    const QList<Message> oldest = store.messagesNewestFirst(conversation->id, historyLimit - 1, 1);
+    connection->historySentUpTo = oldest.isEmpty() ? 0 : oldest.constFirst().id - 1;
     for (const Participant &p : store.participants(conversation->id))
-        lastRead.insert({int(p.actor.kind), p.actor.id}, p.lastReadMessageId);
-    const Actor me = account->actor();
-    qint64 newestFromOthers = 0;
-    for (const Message &m : history) {
-        const Actor recipient = m.sender == me ? peer->actor() : me;
-        const bool isRead = lastRead.value({int(recipient.kind), recipient.id}) >= m.id;
-        ws->sendText(http::compactJson({{"sender_id", m.sender.id},
-                                        {"reciever_id", recipient.id},
-                                        {"content", m.content},
-                                        {"timestamp", http::isoTimeMs(m.createdAt)},
-                                        {"is_read", isRead}}));
-        if (!(m.sender == me))
-            newestFromOthers = m.id;
-    }
-    if (newestFromOthers)
-        m_chat.markRead(conversation->id, me, newestFromOthers);
+        connection->lastReadBeforeLoad.insert({int(p.actor.kind), p.actor.id}, p.lastReadMessageId);
+    connect(ws, &http::WebSocket::drained, connection,
+            [this, connection] { sendHistory(connection); });
+    sendHistory(connection);
+}
 
-    m_hub.subscribe(topicOf(conversation->id), connection, [this, connection](const QByteArray &f) {
-        connection->socket->sendText(f);
-        if (m_delivering && !(m_delivering->sender == connection->account.actor())) {
-            // Received means read. Queued so that every family sees the message before its
-            // read receipt.
-            const qint64 conversationId = m_delivering->conversationId;
-            const qint64 messageId = m_delivering->id;
-            const Actor reader = connection->account.actor();
-            QMetaObject::invokeMethod(
-                this,
-                [this, conversationId, reader, messageId] {
-                    m_chat.markRead(conversationId, reader, messageId);
-                },
-                Qt::QueuedConnection);
+// Queues pages of history while the socket's queue is low, so a long history leaves as the
+// client reads it instead of all at once (500 long messages are more than the output cap).
+// Messages posted meanwhile are read with the last pages; then the connection goes live in the
+// same turn as the last read, so nothing falls between.
+void DirectApi::sendHistory(DirectConnection *connection)
+{
+    http::WebSocket *ws = connection->socket;
+    const Actor me = connection->account.actor();
+    while (connection->sendingHistory && ws->isOpen() && ws->wantsMoreOutput()) {
+        const QList<Message> page = m_chat.store().messagesAfter(
+            connection->conversationId, connection->historySentUpTo, historyPageSize);
+        for (const Message &m : page) {
+            const Actor recipient = m.sender == me ? connection->peer.actor() : me;
+            const bool isRead =
+                connection->lastReadBeforeLoad.value({int(recipient.kind), recipient.id}) >= m.id;
+            ws->sendText(http::compactJson({{"sender_id", m.sender.id},
+                                            {"reciever_id", recipient.id},
+                                            {"content", m.content},
+                                            {"timestamp", http::isoTimeMs(m.createdAt)},
+                                            {"is_read", isRead}}));
+            if (!(m.sender == me))
+                connection->newestFromOthers = m.id;
+            connection->historySentUpTo = m.id;
         }
-    });
+        if (page.size() < historyPageSize)
+            goLive(connection);
+    }
+}
+
+void DirectApi::goLive(DirectConnection *connection)
+{
+    connection->sendingHistory = false;
+    connection->lastReadBeforeLoad.clear();
+    if (connection->newestFromOthers)
+        m_chat.markRead(connection->conversationId, connection->account.actor(),
+                        connection->newestFromOthers);
+    m_hub.subscribe(
+        topicOf(connection->conversationId), connection, [this, connection](const QByteArray &f) {
+            connection->socket->sendText(f);
+            if (m_delivering && !(m_delivering->sender == connection->account.actor())) {
+                // Received means read. Queued so that every family sees the message
+                // before its read receipt.
+                const qint64 conversationId = m_delivering->conversationId;
+                const qint64 messageId = m_delivering->id;
+                const Actor reader = connection->account.actor();
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, conversationId, reader, messageId] {
+                        m_chat.markRead(conversationId, reader, messageId);
+                    },
+                    Qt::QueuedConnection);
+            }
+        });
 }
 
 void DirectApi::onFrame(DirectConnection *connection, const QByteArray &text)

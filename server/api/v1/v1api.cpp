@@ -21,7 +21,8 @@ void registerV1Api(LobbyServer &server, const ServerConfig &config)
 V1Api::V1Api(http::HttpServer &http, realtime::Hub &hub, ChatService &chat,
              const auth::TokenService &tokens, const ServerConfig &config)
     : m_http(http), m_hub(hub), m_chat(chat), m_tokens(tokens), m_uploadsDir(config.uploadsDir),
-      m_maxUploadBytes(config.maxUploadBytes), m_loginPolicy(config.loginPolicy)
+      m_maxUploadBytes(config.maxUploadBytes),
+      m_dailyUploadBytes(config.dailyUploadBytesPerAccount), m_loginPolicy(config.loginPolicy)
 {
     registerRoutes();
     registerSocketRoutes();

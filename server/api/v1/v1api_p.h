@@ -11,9 +11,11 @@
 #include "realtime/hub.h"
 
 #include "http/websocket.h"
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QObject>
 #include <QSet>
+#include <QTimer>
 
 #include <memory>
 #include <optional>
@@ -26,6 +28,11 @@ struct V1Connection : QObject
     http::WebSocket *socket = nullptr; // child of this
     chat::Account account;
     QSet<qint64> joined;
+    // Typing goes on at most once per V1Api::typingIntervalMs per socket; what arrives in
+    // between waits for the end of the interval, the latest state per chat winning.
+    QHash<qint64, bool> pendingTyping; // by chat id
+    QDeadlineTimer typingIntervalEnds;
+    QTimer typingTimer;
 };
 
 class V1Api : public QObject
@@ -51,6 +58,10 @@ public:
     // Whether the account may fetch an uploaded file.
     bool maySeeUpload(const chat::Account &account, const chat::Upload &upload);
 
+    // A client that sends typing on every key, or floods it, reaches the other sockets (and
+    // every other family) a few times a second at most.
+    static constexpr int typingIntervalMs = 300;
+
     static QString topicOf(qint64 conversationId)
     {
         return QStringLiteral("v1:chat:") + QString::number(conversationId);
@@ -62,6 +73,7 @@ public:
     const auth::TokenService &m_tokens;
     QString m_uploadsDir;
     qint64 m_maxUploadBytes;
+    qint64 m_dailyUploadBytes; // per account and UTC day; 0: no quota
     auth::LoginPolicy m_loginPolicy;
     // Set while an event is fanned out: that actor's own sockets are skipped (typing,
     // read receipts, joins and leaves go to the others).
@@ -72,6 +84,8 @@ private:
     void accept(std::unique_ptr<http::WebSocket> socket, const QVariant &context);
     void onFrame(V1Connection *connection, const QByteArray &text);
     void sendError(V1Connection *connection, const QString &message);
+    void offerTyping(V1Connection *connection, qint64 chatId, bool typing);
+    void forwardTyping(V1Connection *connection, qint64 chatId, bool typing);
     // user_joined / user_left to the chat's other sockets.
     void announceParticipant(qint64 conversationId, const chat::Actor &actor, bool joined);
     void publishRoomEvent(qint64 conversationId, const QJsonObject &event,

@@ -384,6 +384,27 @@ HttpReply V1Api::upload(const HttpRequest &request, const Account &me)
     }
     if (!file)
         return missing(QStringLiteral("file"));
+    if (m_dailyUploadBytes > 0 && file->data.size() <= m_maxUploadBytes) {
+        // Counted from the uploads table, so the quota holds across restarts and instances.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime midnight(now.date(), QTime(0, 0), Qt::UTC);
+        const auto used = m_chat.store().uploadedBytesSince(me.actor(), midnight);
+        if (!used)
+            return request.error(503, QStringLiteral("The file could not be stored."));
+        if (*used + file->data.size() > m_dailyUploadBytes) {
+            const auto mib = [](qint64 bytes) {
+                return QString::number(bytes / double(1 << 20), 'f', 1);
+            };
+            HttpReply refusal = request.error(
+                429, QStringLiteral("Daily upload limit reached: an account may upload %1 MiB a "
+                                    "day (UTC) and has uploaded %2 MiB today; this file is %3 "
+                                    "MiB. Try again after midnight UTC.")
+                         .arg(mib(m_dailyUploadBytes), mib(*used), mib(file->data.size())));
+            refusal.headers.append(
+                http::Header("Retry-After", QByteArray::number(now.secsTo(midnight.addDays(1)))));
+            return refusal;
+        }
+    }
     const uploads::StoredUpload stored = uploads::storeUpload(
         m_chat, m_uploadsDir, m_maxUploadBytes, me.siteId, me.actor(), file->fileName, file->data);
     switch (stored.error) {

@@ -76,6 +76,13 @@ void V1Api::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &cont
             [this, connection] { sendError(connection, QStringLiteral("Frames are JSON text.")); });
     connect(ws, &http::WebSocket::disconnected, connection,
             [this, connection] { closeConnection(connection); });
+    connection->typingTimer.setSingleShot(true);
+    connect(&connection->typingTimer, &QTimer::timeout, connection, [this, connection] {
+        connection->typingIntervalEnds.setRemainingTime(typingIntervalMs);
+        const QHash<qint64, bool> pending = std::exchange(connection->pendingTyping, {});
+        for (auto it = pending.cbegin(); it != pending.cend(); ++it)
+            forwardTyping(connection, it.key(), it.value());
+    });
     // An access token stops working when it expires, and so does the socket it opened.
     ws->closeAt(map.value(QStringLiteral("expires")).toLongLong(),
                 http::WebSocket::ClosePolicyViolated, QStringLiteral("Token expired."));
@@ -102,6 +109,30 @@ void V1Api::closeConnection(V1Connection *connection)
 void V1Api::sendError(V1Connection *connection, const QString &message)
 {
     connection->socket->sendText(http::compactJson({{"type", "error"}, {"error", message}}));
+}
+
+void V1Api::offerTyping(V1Connection *connection, qint64 chatId, bool typing)
+{
+    if (connection->typingIntervalEnds.hasExpired() && !connection->typingTimer.isActive()) {
+        connection->typingIntervalEnds.setRemainingTime(typingIntervalMs);
+        return forwardTyping(connection, chatId, typing);
+    }
+    connection->pendingTyping.insert(chatId, typing);
+    if (!connection->typingTimer.isActive())
+        connection->typingTimer.start(
+            std::max<qint64>(0, connection->typingIntervalEnds.remainingTime()));
+}
+
+void V1Api::forwardTyping(V1Connection *connection, qint64 chatId, bool typing)
+{
+    if (!connection->joined.contains(chatId))
+        return; // left the chat while the state waited
+    if (!accessibleConversation(connection->account, chatId))
+        return sendError(connection,
+                         QStringLiteral("Chat %1 not found or access denied.").arg(chatId));
+    const auto result = m_chat.setTyping(chatId, connection->account.actor(), typing);
+    if (!result)
+        sendError(connection, result.error().message);
 }
 
 void V1Api::publishRoomEvent(qint64 conversationId, const QJsonObject &event, const Actor &except)
@@ -147,6 +178,13 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
     const auto chatId = http::idFromJson(frame.value(u"chat_id"));
     if (!chatId)
         return sendError(connection, QStringLiteral("%1 needs a chat_id.").arg(type));
+    if (type == u"typing" && connection->joined.contains(*chatId)) {
+        // Checked against the store only when it goes on (offerTyping), not per frame.
+        const QJsonValue flag = frame.value(u"is_typing");
+        if (!flag.isBool() && !flag.isUndefined())
+            return sendError(connection, QStringLiteral("is_typing is true or false."));
+        return offerTyping(connection, *chatId, flag.toBool(true));
+    }
     const auto conversation = accessibleConversation(me, *chatId);
     if (!conversation)
         return sendError(connection,
@@ -182,15 +220,6 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
         connection->joined.remove(*chatId);
         m_hub.unsubscribe(topicOf(*chatId), connection);
         announceParticipant(*chatId, actor, false);
-        return;
-    }
-    if (type == u"typing") {
-        const QJsonValue flag = frame.value(u"is_typing");
-        if (!flag.isBool() && !flag.isUndefined())
-            return sendError(connection, QStringLiteral("is_typing is true or false."));
-        const auto result = m_chat.setTyping(*chatId, actor, flag.toBool(true));
-        if (!result)
-            sendError(connection, result.error().message);
         return;
     }
     if (type == u"read_message") {

@@ -21,6 +21,9 @@ namespace {
 
 constexpr int defaultHistoryLimit = 100;
 constexpr int maxHistoryLimit = 500;
+// Messages per page of an events stream's catch-up: at most 20 x 60 KB (10,000 characters, all
+// escaped) waits for a slow client, well under the stream's output cap.
+constexpr int catchUpPageSize = 20;
 
 HttpReply success(int status, const QJsonValue &data, const QString &message)
 {
@@ -183,8 +186,10 @@ struct WidgetApi::Turn
 };
 
 WidgetApi::WidgetApi(HttpServer &http, ChatService &chat, realtime::Hub &hub, WidgetConfig config)
-    : m_http(http), m_chat(chat), m_hub(hub), m_config(std::move(config))
+    : m_http(http), m_chat(chat), m_hub(hub), m_config(std::move(config)),
+      m_creations(m_config.creationsPerMinute, 2 * m_config.creationsPerMinute)
 {
+    m_clock.start();
     http.route(Method::Post, QStringLiteral("/api/chats/visitors/"),
                [this](const HttpRequest &r) { return createVisitor(r); });
     http.route(Method::Get, QStringLiteral("/api/chats/visitors/{id}/validate/"),
@@ -210,8 +215,24 @@ WidgetApi::WidgetApi(HttpServer &http, ChatService &chat, realtime::Hub &hub, Wi
 
 WidgetApi::~WidgetApi() = default;
 
+std::optional<HttpReply> WidgetApi::refuseTooManyCreations(const HttpRequest &request)
+{
+    const int retryAfter = m_creations.take(request.raw().remoteAddress(), m_clock.elapsed());
+    if (!retryAfter)
+        return std::nullopt;
+    HttpReply refusal = failure(
+        429, QStringLiteral("Too many visitors and sessions created from this address: at most "
+                            "%1 a minute. Please retry in %2 s.")
+                 .arg(m_config.creationsPerMinute)
+                 .arg(retryAfter));
+    refusal.headers.append(http::Header("Retry-After", QByteArray::number(retryAfter)));
+    return refusal;
+}
+
 HttpReply WidgetApi::createVisitor(const HttpRequest &request)
 {
+    if (auto refusal = refuseTooManyCreations(request))
+        return *refusal;
     HttpReply error;
     const auto body = request.jsonObject(&error);
     if (!body)
@@ -237,6 +258,8 @@ HttpReply WidgetApi::validateVisitor(const HttpRequest &request)
 
 HttpReply WidgetApi::createSession(const HttpRequest &request)
 {
+    if (auto refusal = refuseTooManyCreations(request))
+        return *refusal;
     HttpReply error;
     const auto body = request.jsonObject(&error);
     if (!body)
@@ -532,22 +555,32 @@ void WidgetApi::events(const HttpRequest &request, QHttpServerResponder &&respon
     auto *stream =
         new SseStream(std::move(responder), m_http.corsHeaders(request.raw(), ApiFamily::Widget));
     connect(stream, &SseStream::closed, stream, &QObject::deleteLater);
-    // Catch-up and subscription happen in one turn of the core thread: nothing falls between.
-    // Every message after `after`, page by page: a stream that stopped at one page would go
-    // live past the rest, and the client's Last-Event-ID would skip them for good.
-    for (qint64 from = *after; chat->conversation.id;) {
-        const QList<Message> page =
-            m_chat.store().messagesAfter(chat->conversation.id, from, maxHistoryLimit);
-        for (const Message &message : page)
-            stream->send(
-                http::compactJson({{"type", "message"}, {"message", messageJson(message)}}),
-                QByteArray::number(message.id));
-        if (page.size() < maxHistoryLimit)
-            break;
-        from = page.constLast().id;
+    // Every message after `after`, page by page as the client reads (a stream that stopped at
+    // one page would go live past the rest, and the client's Last-Event-ID would skip them for
+    // good), then live. The subscription starts now, but live messages wait for the catch-up to
+    // reach them: it reads them from the store, so none falls between, none is sent twice, and
+    // a client that does not read holds at most a page.
+    const auto caughtUpTo = std::make_shared<qint64>(*after);
+    if (const qint64 conversationId = chat->conversation.id) {
+        stream->feed([this, stream, conversationId, caughtUpTo] {
+            const QList<Message> page =
+                m_chat.store().messagesAfter(conversationId, *caughtUpTo, catchUpPageSize);
+            for (const Message &message : page)
+                stream->send(
+                    http::compactJson({{"type", "message"}, {"message", messageJson(message)}}),
+                    QByteArray::number(message.id));
+            if (!page.isEmpty())
+                *caughtUpTo = page.constLast().id;
+            return page.size() == catchUpPageSize;
+        });
     }
     m_hub.subscribe(sessionTopic(chat->session.id), stream,
-                    [stream](const QByteArray &event) { stream->sendEncoded(event); });
+                    [this, stream, caughtUpTo](const QByteArray &event) {
+                        if (m_publishingMessageId &&
+                            (stream->isFeeding() || m_publishingMessageId <= *caughtUpTo))
+                            return;
+                        stream->sendEncoded(event);
+                    });
     markOnlineWhileOpen(stream, chat->visitor, chat->session);
 }
 
@@ -596,11 +629,13 @@ void WidgetApi::onEvent(const DomainEvent &event)
     const bool fromStaff = event.actor.kind == ActorKind::Staff;
     if (event.kind == DomainEvent::Kind::MessagePosted) {
         // Encoded once for every open events stream of this session.
+        m_publishingMessageId = event.message.id;
         m_hub.publish(
             sessionTopic(event.conversation.widgetSessionId),
             SseStream::encode(
                 http::compactJson({{"type", "message"}, {"message", messageJson(event.message)}}),
                 QByteArray::number(event.message.id)));
+        m_publishingMessageId = 0;
         if (!fromStaff)
             return;
         // The first staff reply ends every stream waiting in this conversation.

@@ -3,7 +3,9 @@
 #include "api/widget/assistant.h"
 #include "chat/domainevent.h"
 #include "http/httpserver.h"
+#include "http/ratelimiter.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -26,6 +28,9 @@ struct WidgetConfig
     int handoffWaitMs = 60 * 1000; // how long a stream waits for staff after a handoff
     int chunkIntervalMs = 40;      // between streamed pieces of a reply
     AssistantThresholds thresholds;
+    // Visitors and sessions one client address may create (together): twice this at once, then
+    // this many a minute; past that 429 with Retry-After. 0: no limit.
+    int creationsPerMinute = 30;
     QString holdingMessage = QStringLiteral(
         "Thanks for your message! I have passed it to our team, and someone will reply here "
         "as soon as possible.");
@@ -60,6 +65,8 @@ private:
 
     // The site of the request's API key (X-API-Key or Bearer), or a 401 in `error`.
     std::optional<chat::ApiKey> apiKeyOf(const http::HttpRequest &request, http::HttpReply *error);
+    // A 429 when the client's address has created too many visitors and sessions lately.
+    std::optional<http::HttpReply> refuseTooManyCreations(const http::HttpRequest &request);
     std::optional<Turn> takeTurn(const http::HttpRequest &request, http::HttpReply *error);
     chat::Message postAssistant(const Turn &turn, const QString &text, bool *ok);
     // Streams `text` a few words per event; every event carries `each`, the last also `last`.
@@ -86,6 +93,9 @@ private:
         std::shared_ptr<const FaqAssistant> assistant;
     };
     QHash<qint64, CachedAssistant> m_assistants; // by site id
+    http::AddressRateLimiter m_creations;
+    QElapsedTimer m_clock;            // for m_creations
+    qint64 m_publishingMessageId = 0; // while a message event is published to events streams
 };
 
 } // namespace lobby::api::widget
