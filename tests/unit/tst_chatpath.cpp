@@ -23,9 +23,9 @@ class TestChatPath : public QObject
         Site site = db.site();
         Account staff = db.staff(site.id, QStringLiteral("desk@test.example"));
         Account customer =
-            db.customer(site.id, QStringLiteral("cust@test.example"), QStringLiteral("+100"));
+            db.customer(site.id, QStringLiteral("cust@test.example"), QStringLiteral("+15550100"));
         Account stranger =
-            db.customer(site.id, QStringLiteral("other@test.example"), QStringLiteral("+200"));
+            db.customer(site.id, QStringLiteral("other@test.example"), QStringLiteral("+15550200"));
         Conversation conversation = open();
         QList<Result<PostedMessage>> results;
 
