@@ -1,4 +1,4 @@
-// The fast paths of issue 8's benchmarks give the same answers as the plain code they replace:
+// The fast paths of the benchmarks (bench/) give the same answers as the plain code they replace:
 // the direct JSON writer against QJsonDocument, the page-bounded read receipts against all of a
 // conversation's receipts, the grouped unread counts against one count per conversation, and
 // the widget's cached FAQ index follows every change of the FAQ.
