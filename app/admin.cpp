@@ -8,9 +8,9 @@
 
 #include <QCommandLineParser>
 #include <QRandomGenerator>
+#include <QTextStream>
 
 #include <algorithm>
-#include <QTextStream>
 
 namespace lobby::app {
 
