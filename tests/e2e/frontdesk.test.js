@@ -128,12 +128,15 @@ const within = (what, promise) => Promise.race([promise, new Promise((_, reject)
   setTimeout(() => reject(new Error(`${what} did not stop`)), 15000).unref())]);
 
 after(async () => {
-  customer?.ws.terminate();
-  await within('Chromium', browser?.close());
-  const code = await within('lobby', lobby?.stop());
-  await within('Xvfb', xvfb?.stop());
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  assert.equal(code, 0, 'the console exits 0 on SIGTERM');
+  try {
+    customer?.ws.terminate();
+    await within('Chromium', browser?.close());
+    const code = await within('lobby', lobby?.stop());
+    assert.equal(code, 0, 'the console exits 0 on SIGTERM');
+  } finally {
+    await within('Xvfb', xvfb?.stop());
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 test('the console opens signed in; the customer coming online turns the dot green', async () => {
