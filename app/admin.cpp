@@ -10,6 +10,8 @@
 #include <QRandomGenerator>
 #include <QTextStream>
 
+#include <algorithm>
+
 namespace lobby::app {
 
 namespace {
@@ -31,7 +33,65 @@ Verbs:
                                     conversation; prints the new PIN last)
 
 --site names the site for the add-* verbs; it may be left out while there is one site.
+A phone number is an optional + and 6 to 15 digits (spaces, dashes, dots and parentheses
+are allowed and dropped). Exit codes: 0 done, 1 refused (the error says why), 2 a wrong
+command line.
 )";
+
+// Each verb with the options it needs and the ones it also takes (besides --data-dir,
+// --database and --site, which every verb takes).
+struct Verb
+{
+    const char *name;
+    std::initializer_list<const char *> required;
+    std::initializer_list<const char *> optional;
+};
+const Verb verbs[] = {
+    {"site", {"slug", "name"}, {"kind"}},
+    {"add-staff", {"email", "password", "name"}, {"role", "job-title"}},
+    {"add-customer", {"email", "phone", "password", "name"}, {}},
+    {"add-room", {"number", "pin"}, {}},
+    {"add-api-key", {"label"}, {}},
+    {"add-faq", {"question", "answer"}, {}},
+    {"check-out", {"number"}, {"pin"}},
+};
+const char *const verbOptions[] = {"slug",     "name",     "kind",      "email",  "phone",
+                                   "password", "role",     "job-title", "number", "pin",
+                                   "label",    "question", "answer"};
+
+const Verb *findVerb(const QString &name)
+{
+    for (const Verb &verb : verbs) {
+        if (name == QLatin1String(verb.name))
+            return &verb;
+    }
+    return nullptr;
+}
+
+// Why the command line does not fit `verb` (a missing option, or one the verb does not take);
+// empty when it does.
+QString commandLineProblem(const QCommandLineParser &parser, const Verb &verb)
+{
+    QStringList absent;
+    for (const char *name : verb.required) {
+        if (parser.value(QString::fromLatin1(name)).isEmpty())
+            absent << QStringLiteral("--") + QString::fromLatin1(name);
+    }
+    if (!absent.isEmpty())
+        return QStringLiteral("%1 needs %2")
+            .arg(QLatin1String(verb.name), absent.join(QStringLiteral(", ")));
+    for (const char *name : verbOptions) {
+        const auto takes = [name](std::initializer_list<const char *> names) {
+            return std::any_of(names.begin(), names.end(),
+                               [name](const char *n) { return qstrcmp(n, name) == 0; });
+        };
+        if (parser.isSet(QString::fromLatin1(name)) && !takes(verb.required) &&
+            !takes(verb.optional))
+            return QStringLiteral("%1 does not take --%2")
+                .arg(QLatin1String(verb.name), QLatin1String(name));
+    }
+    return {};
+}
 
 struct Admin
 {
@@ -49,17 +109,6 @@ struct Admin
     }
 
     int fail(const Error &error) { return fail(error.message); }
-
-    // Names the options a verb needs and are missing; empty when all are there.
-    QStringList missing(std::initializer_list<const char *> names) const
-    {
-        QStringList absent;
-        for (const char *name : names) {
-            if (option(name).isEmpty())
-                absent << QStringLiteral("--") + QString::fromLatin1(name);
-        }
-        return absent;
-    }
 
     std::optional<Site> site()
     {
@@ -96,20 +145,12 @@ struct Admin
             return addApiKey();
         if (verb == u"add-faq")
             return addFaq();
-        if (verb == u"check-out")
-            return checkOut();
-        return fail(QStringLiteral("unknown verb '%1'\n%2").arg(verb, QString::fromLatin1(usage)));
-    }
-
-    int needs(const QStringList &absent)
-    {
-        return fail(QStringLiteral("missing %1").arg(absent.join(QStringLiteral(", "))));
+        Q_ASSERT(verb == u"check-out"); // runAdmin checked the verb
+        return checkOut();
     }
 
     int createSite()
     {
-        if (const auto absent = missing({"slug", "name"}); !absent.isEmpty())
-            return needs(absent);
         const QString kindText =
             option("kind").isEmpty() ? QStringLiteral("hotel") : option("kind");
         const auto kind = siteKindFromString(kindText);
@@ -124,11 +165,6 @@ struct Admin
 
     int addAccount(AccountKind kind)
     {
-        const auto absent = kind == AccountKind::Staff
-                                ? missing({"email", "password", "name"})
-                                : missing({"email", "phone", "password", "name"});
-        if (!absent.isEmpty())
-            return needs(absent);
         if (!auth::isAcceptablePassword(option("password")))
             return fail(QStringLiteral("a password is 8 to 256 characters"));
         Account account;
@@ -160,8 +196,6 @@ struct Admin
 
     int addRoom()
     {
-        if (const auto absent = missing({"number", "pin"}); !absent.isEmpty())
-            return needs(absent);
         if (!auth::isValidPin(option("pin")))
             return fail(QStringLiteral("a PIN is 4 to 8 digits"));
         const auto owner = site();
@@ -176,8 +210,6 @@ struct Admin
 
     int addApiKey()
     {
-        if (const auto absent = missing({"label"}); !absent.isEmpty())
-            return needs(absent);
         const auto owner = site();
         if (!owner)
             return 1;
@@ -191,8 +223,6 @@ struct Admin
 
     int checkOut()
     {
-        if (const auto absent = missing({"number"}); !absent.isEmpty())
-            return needs(absent);
         QString pin = option("pin");
         if (!pin.isEmpty() && !auth::isValidPin(pin))
             return fail(QStringLiteral("a PIN is 4 to 8 digits"));
@@ -219,8 +249,6 @@ struct Admin
 
     int addFaq()
     {
-        if (const auto absent = missing({"question", "answer"}); !absent.isEmpty())
-            return needs(absent);
         const auto owner = site();
         if (!owner)
             return 1;
@@ -237,10 +265,8 @@ int runAdmin(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.addHelpOption();
-    const char *const names[] = {"site",  "slug",     "name",     "kind",      "email",
-                                 "phone", "password", "role",     "job-title", "number",
-                                 "pin",   "label",    "question", "answer"};
-    for (const char *name : names)
+    parser.addOption({QStringLiteral("site"), QString(), QStringLiteral("SLUG")});
+    for (const char *name : verbOptions)
         parser.addOption({QString::fromLatin1(name), QString(), QStringLiteral("VALUE")});
     parser.addOption(
         {QStringLiteral("data-dir"), QString(), QStringLiteral("DIR"), defaultDataDir()});
@@ -261,6 +287,17 @@ int runAdmin(const QStringList &arguments)
         err << "lobby admin: one verb at a time\n" << usage;
         return 2;
     }
+    // The command line is checked before the data folder is opened (or created).
+    const QString verbName = parser.positionalArguments().constFirst();
+    const Verb *verb = findVerb(verbName);
+    if (!verb) {
+        err << "lobby admin: unknown verb '" << verbName << "'\n" << usage;
+        return 2;
+    }
+    if (const QString problem = commandLineProblem(parser, *verb); !problem.isEmpty()) {
+        err << "lobby admin: " << problem << "\n" << usage;
+        return 2;
+    }
     store::Database database(QStringLiteral("lobby-admin"));
     QString error;
     const DataFolder data{parser.value(QStringLiteral("data-dir")),
@@ -276,7 +313,7 @@ int runAdmin(const QStringList &arguments)
     store::Store store(database);
     ChatService chat(store);
     Admin admin{parser, chat};
-    return admin.run(parser.positionalArguments().constFirst());
+    return admin.run(verbName);
 }
 
 } // namespace lobby::app

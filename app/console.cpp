@@ -2,6 +2,7 @@
 
 #include "chat/chatservice.h"
 #include "consolecontroller.h"
+#include "consoletranscript.h"
 #include "core.h"
 #include "demo.h"
 #include "qrcode.h"
@@ -148,6 +149,7 @@ bool Console::show(QString *error)
         m_stalls->watch(&m_controller->messageModel());
         m_stalls->start();
     }
+    startConsoleTranscript(*m_controller, qEnvironmentVariable("LOBBY_CONSOLE_TRANSCRIPT"));
     if (const QString account = qEnvironmentVariable("LOBBY_SIGN_IN"); !account.isEmpty())
         signInFromEnvironment(account);
     return true;

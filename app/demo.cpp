@@ -73,6 +73,52 @@ QString createDemoKey(ChatService &chat, qint64 siteId, const DataFolder &data, 
     return key.key;
 }
 
+// The demo's sign-ins that still work in a folder where the demo data was made earlier: a
+// password or PIN may have been changed since, and a hash only answers "is it still this one?".
+QStringList remainingCredentialLines(ChatService &chat, const Site &site, const QString &apiKey)
+{
+    const auto accountStillValid = [&](const char *email, const char *password) {
+        const auto account = chat.store().accountByEmail(QLatin1String(email));
+        return account && account->siteId == site.id &&
+               auth::verifyPassword(account->passwordHash, QLatin1String(password));
+    };
+    QStringList lines{QStringLiteral("Demo hotel: %1 (its demo data was made at an earlier "
+                                     "start; listed below is only what still signs in)")
+                          .arg(site.slug)};
+    int changed = 0;
+    const auto account = [&](const char *label, const char *email, const char *password,
+                             const QString &extra = {}) {
+        if (accountStillValid(email, password))
+            lines << QStringLiteral("  %1%2%3 / %4")
+                         .arg(QLatin1String(label), QLatin1String(email), extra,
+                              QLatin1String(password));
+        else
+            ++changed;
+    };
+    account("staff (admin): ", demo::adminEmail, demo::adminPassword);
+    account("staff:         ", demo::staffEmail, demo::staffPassword);
+    account("customer:      ", demo::customerEmail, demo::customerPassword,
+            QStringLiteral(" (phone %1)").arg(QLatin1String(demo::customerPhone)));
+    QStringList pins;
+    for (const DemoRoom &room : rooms) {
+        const auto stored = chat.store().roomByNumber(site.id, QLatin1String(room.number));
+        if (stored && auth::verifyPassword(stored->pinHash, QLatin1String(room.pin)))
+            pins << QStringLiteral("%1 -> %2")
+                        .arg(QLatin1String(room.number), QLatin1String(room.pin));
+        else
+            ++changed;
+    }
+    if (!pins.isEmpty())
+        lines << QStringLiteral("  room PINs:     ") + pins.join(QStringLiteral(", "));
+    if (changed > 0)
+        lines << QStringLiteral("  (%1 demo sign-in(s) or PIN(s) were changed since and are not "
+                                "shown)")
+                     .arg(changed);
+    if (!apiKey.isEmpty())
+        lines << QStringLiteral("  widget API key: %1").arg(apiKey);
+    return lines;
+}
+
 QStringList credentialLines(const QString &apiKey)
 {
     return {QStringLiteral("Demo hotel: %1").arg(QLatin1String(demo::siteSlug)),
@@ -92,10 +138,15 @@ QStringList credentialLines(const QString &apiKey)
 QStringList ensureDemoData(ChatService &chat, const DataFolder &data, QString *error)
 {
     if (!chat.store().sites().isEmpty()) {
-        const QString key = readDemoKey(data);
-        if (key.isEmpty() || !chat.store().siteBySlug(QLatin1String(demo::siteSlug)))
+        const auto site = chat.store().siteBySlug(QLatin1String(demo::siteSlug));
+        if (!site)
             return {QStringLiteral("--demo: this data folder is not new; no demo data added.")};
-        return credentialLines(key);
+        // The /demo/ page's key, made again if it was revoked, so the printed key works.
+        const api::pages::DemoPageConfig page = ensureDemoPageKey(chat, data, error);
+        if (!error->isEmpty())
+            return {};
+        return remainingCredentialLines(chat, *site,
+                                        page.siteId == site->id ? page.apiKey : QString());
     }
     auto fail = [error](const Error &e) {
         *error = QStringLiteral("cannot create the demo data: %1").arg(e.message);

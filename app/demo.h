@@ -26,7 +26,9 @@ inline constexpr const char *customerPassword = "lobby-customer";
 
 // Creates the demo hotel (site, staff, a customer, rooms with PINs, FAQ, an API key and a first
 // conversation) when the data folder has no site yet. Returns the lines to print: the
-// credentials, or why nothing was added. Empty only on failure, with `error` set.
+// credentials; in a folder where the demo was made earlier, only the sign-ins and PINs that
+// still work (and the /demo/ page's key); else why nothing was added. Empty only on failure,
+// with `error` set.
 QStringList ensureDemoData(chat::ChatService &chat, const DataFolder &data, QString *error);
 
 // The widget key the /demo/ page embeds: DATA/demo-api-key, made for the first site when it is

@@ -37,9 +37,18 @@ int main(int argc, char *argv[])
         return runAdmin(app.arguments());
     }
 
-    bool headless = false;
-    for (int i = 1; i < argc; ++i)
-        headless = headless || qstrcmp(argv[i], "--headless") == 0;
+    // The command line first: --help, --version and mistakes are answered before anything
+    // (a display connection, the data folder) is started.
+    describeApplication();
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    Options options;
+    int exitCode = 0;
+    if (!parseOptions(arguments, &options, &exitCode))
+        return exitCode;
+
+    bool headless = options.headless;
     QTextStream out(stdout);
     if (!headless && !hasDisplay()) {
         out << "No display found: running --headless (the server without the console).\n";
@@ -50,12 +59,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<QCoreApplication> app = headless
                                                 ? std::make_unique<QCoreApplication>(argc, argv)
                                                 : std::make_unique<QApplication>(argc, argv);
-    describeApplication();
 
-    Options options;
-    int exitCode = 0;
-    if (!parseOptions(app->arguments(), &options, &exitCode))
-        return exitCode;
     if (headless && !options.screenshot.isEmpty()) {
         QTextStream(stderr)
             << "lobby: --screenshot needs the console (try QT_QPA_PLATFORM=offscreen)\n";

@@ -99,7 +99,9 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
+        // Parsed before any QCoreApplication exists, the parser cannot name the program itself.
+        const QString help = parser.helpText();
+        QTextStream(stdout) << "Usage: lobby [options]\n" << help.mid(help.indexOf(u'\n') + 1);
         *exitCode = 0;
         return false;
     }

@@ -1,4 +1,4 @@
-# The full chat path (issue 8, benchmark 3): ChatService's group commit and the statements of a
+# The full chat path (benchmark 3, bench/chatpath): ChatService's group commit and the statements of a
 # post.
 lobby_test(tst_chatpath unit/tst_chatpath.cpp)
 # Again on PostgreSQL (savepoints and a deferred constraint there), see tests/postgres.cmake.

@@ -1,2 +1,2 @@
-# The guest page behind the room QR code (issue 7), in real headless Chromium.
+# The guest page behind the room QR code, in real headless Chromium.
 lobby_node_test(browser_guest guest.browser.test.js)

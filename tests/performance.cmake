@@ -1,4 +1,4 @@
-# Issue 8 (benchmarks): the fast paths behind the figures give the same answers as the plain
+# The benchmarks' fast paths (bench/): the fast paths behind the figures give the same answers as the plain
 # code (direct JSON writing, page-bounded read receipts, grouped unread counts, the cached FAQ
 # index, the console's stall report). Timing itself lives in bench/, never in tests.
 lobby_test(tst_fastpaths unit/tst_fastpaths.cpp)

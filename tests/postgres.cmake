@@ -1,4 +1,4 @@
-# PostgreSQL (issue 10): a real server from Debian's `postgresql` package in a temporary cluster
+# PostgreSQL: a real server from Debian's `postgresql` package in a temporary cluster
 # on a free loopback port (tests/postgres/cluster.sh), started once per ctest run. Its URL goes
 # to build/postgres/url, which LOBBY_TEST_DATABASE points the suites at (test::TestDatabase
 # then works in a fresh schema per database).

@@ -1,4 +1,4 @@
-# Reliability and security (issue 9): bad input, tenancy and auth, WebSocket protocol negatives;
+# Reliability and security: bad input, tenancy and auth, WebSocket protocol negatives;
 # bounded output and quotas (tst_streams).
 # Each suite runs one in-process LobbyServer over a demo-like world (tests/reliability/world.*).
 add_library(reliability_world STATIC reliability/world.h reliability/world.cpp)

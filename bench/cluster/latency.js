@@ -1,5 +1,5 @@
 'use strict';
-// Cross-instance delivery latency (issue 10), started by bench/cluster/run.sh:
+// Cross-instance delivery latency, started by bench/cluster/run.sh:
 //
 //   node latency.js URL_A URL_B [RATE] [SECONDS]        # defaults: 500 msg/s for 20 s
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cross-instance delivery latency (issue 10): two headless Lobby instances on one PostgreSQL.
+# Cross-instance delivery latency: two headless Lobby instances on one PostgreSQL.
 #
 #   bench/cluster/run.sh BUILD_DIR [RATE] [SECONDS]     # defaults: 500 msg/s for 20 s
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark 5 (issue 8): a storm of guest messages into a running console.
+# Benchmark 5: a storm of guest messages into a running console.
 #   bench/console/run.sh BUILD_DIR
 # Env: RATE (messages/s, default 1000), SECONDS_OF_LOAD (default 10), ROOMS (conversations,
 #      default 20), IN_FLIGHT (open requests at most, default 64).

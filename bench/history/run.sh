@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark 6 (issue 8): a history page of 50 and the time to ready at 1,000,000 messages.
+# Benchmark 6: a history page of 50 and the time to ready at 1,000,000 messages.
 #   bench/history/run.sh BUILD_DIR
 # Env: MESSAGES (default 1000000), CONVERSATIONS (default 10000), RUNS (starts timed, default 5),
 #      DURATION (s of sequential page requests per page, default 10), PLANS=1 prints the plans.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark 4 (issue 8): REST under wrk, Lobby against node's http module doing comparable work.
+# Benchmark 4: REST under wrk, Lobby against node's http module doing comparable work.
 #   bench/rest/run.sh BUILD_DIR
 # Env: DURATION (s per measured run, default 10), WARMUP (s, default 2), CONNECTIONS (default 8),
 #      SESSIONS (widget sessions the chat load rotates over, default 20),

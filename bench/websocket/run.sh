@@ -1,5 +1,5 @@
 #!/bin/bash
-# Benchmarks 1 and 2 of issue 8, Lobby and the npm `ws` relay in the same run:
+# Benchmarks 1 and 2 (bench/README.md), Lobby and the npm `ws` relay in the same run:
 #   connections: 2,000 and 10,000 WebSocket connections opened in bursts of 100
 #   fan-out:     N sockets joined to one conversation, one message in, time until all N have it
 # Usage: bench/websocket/run.sh [BUILD_DIR]   (a Release build: build-rel)

@@ -89,13 +89,18 @@ Result<Site> ChatService::createSite(const QString &slug, const QString &name, S
 Result<Account> ChatService::createAccount(Account account)
 {
     account.email = account.email.trimmed().toLower();
-    account.phone = account.phone.trimmed();
+    const QString phone = account.phone.trimmed();
+    account.phone = normalizedPhone(phone);
     if (!m_store.siteById(account.siteId))
         return notFound(QStringLiteral("no such site"));
-    if (account.email.isEmpty() && account.phone.isEmpty())
+    if (account.email.isEmpty() && phone.isEmpty())
         return invalid(QStringLiteral("an account needs an email or a phone number"));
-    if (!account.email.isEmpty() && !account.email.contains(QLatin1Char('@')))
+    if (!account.email.isEmpty() && !isValidEmail(account.email))
         return invalid(QStringLiteral("'%1' is not an email address").arg(account.email));
+    if (!phone.isEmpty() && account.phone.isEmpty())
+        return invalid(QStringLiteral("'%1' is not a phone number (an optional +, then 6 to 15 "
+                                      "digits; spaces, dashes and parentheses allowed)")
+                           .arg(phone));
     if (account.name.trimmed().isEmpty())
         return invalid(QStringLiteral("an account needs a name"));
     if (account.passwordHash.isEmpty())

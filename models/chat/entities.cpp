@@ -103,4 +103,42 @@ std::optional<MessageType> messageTypeFromString(const QString &text)
     return valueOf(messageTypes, text);
 }
 
+QString normalizedPhone(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    QString normalized;
+    for (qsizetype i = 0; i < trimmed.size(); ++i) {
+        const QChar c = trimmed.at(i);
+        if (c == u'+' && i == 0)
+            normalized += c;
+        else if (c >= u'0' && c <= u'9')
+            normalized += c;
+        else if (c != u' ' && c != u'-' && c != u'.' && c != u'(' && c != u')')
+            return {};
+    }
+    const qsizetype digits = normalized.size() - (normalized.startsWith(u'+') ? 1 : 0);
+    return digits >= 6 && digits <= 15 ? normalized : QString();
+}
+
+bool isValidEmail(const QString &text)
+{
+    const qsizetype at = text.indexOf(u'@');
+    if (text.size() > 254 || at <= 0 || at > 64 || text.indexOf(u'@', at + 1) >= 0)
+        return false;
+    for (qsizetype i = 0; i < at; ++i) {
+        if (text.at(i).isSpace() || text.at(i).category() == QChar::Other_Control)
+            return false;
+    }
+    const QStringList labels = text.mid(at + 1).split(u'.');
+    for (const QString &label : labels) {
+        if (label.isEmpty() || label.size() > 63 || label.startsWith(u'-') || label.endsWith(u'-'))
+            return false;
+        for (const QChar c : label) {
+            if (!c.isLetterOrNumber() && c != u'-')
+                return false;
+        }
+    }
+    return true;
+}
+
 } // namespace lobby::chat

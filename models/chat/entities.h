@@ -70,6 +70,15 @@ std::optional<ActorKind> actorKindFromString(const QString &text);
 std::optional<ConversationKind> conversationKindFromString(const QString &text);
 std::optional<MessageType> messageTypeFromString(const QString &text);
 
+// Contact details of accounts: one rule for every way an account is made or signed in to.
+// A phone number is E.164-like: an optional leading '+' and 6 to 15 digits; spaces, dashes,
+// dots and parentheses between them are allowed and dropped ("+1 (555) 010-0" -> "+15550100").
+// Empty when `text` is not a phone number.
+QString normalizedPhone(const QString &text);
+// An email address: one '@' between a local part (no spaces or control characters) and a
+// domain of letters, digits and dashes in dot-separated labels, 254 characters at most.
+bool isValidEmail(const QString &text);
+
 struct Actor
 {
     ActorKind kind = ActorKind::System;

@@ -21,8 +21,12 @@ LoginOutcome attemptLogin(chat::ChatService &chat, LoginName nameKind, const QSt
                           const QString &password, std::optional<chat::AccountKind> kind,
                           const QHostAddress &address, const LoginPolicy &policy)
 {
-    const QString normalized =
-        nameKind == LoginName::Email ? name.trimmed().toLower() : name.trimmed();
+    // The same normal form as stored (ChatService::createAccount); a name that is no phone
+    // number keeps its text, matches nobody and still costs the same work.
+    const QString phone = nameKind == LoginName::Phone ? chat::normalizedPhone(name) : QString();
+    const QString normalized = nameKind == LoginName::Email ? name.trimmed().toLower()
+                               : phone.isEmpty()            ? name.trimmed()
+                                                            : phone;
     // Hashed so that the lockout table holds no sign-in names.
     const QString nameScope = QStringLiteral("login:name:") + sha256Hex(normalized.toUtf8());
     const QString addressScope = QStringLiteral("login:address:") + addressKey(address);

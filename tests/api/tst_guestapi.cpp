@@ -275,7 +275,7 @@ private Q_SLOTS:
         m_maria = m_db->staff(m_site.id, QStringLiteral("maria@test"));
         m_otherStaff = m_db->staff(m_otherSite.id, QStringLiteral("other@test"));
         m_customer =
-            m_db->customer(m_site.id, QStringLiteral("alex@test"), QStringLiteral("+1555"));
+            m_db->customer(m_site.id, QStringLiteral("alex@test"), QStringLiteral("+15550123"));
         m_rooms.clear();
         for (const auto &[number, pin] :
              {std::pair{"101", "1111"}, std::pair{"102", "2222"}, std::pair{"103", "3333"}})

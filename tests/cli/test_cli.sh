@@ -17,7 +17,7 @@ last_line() { tail -n 1; }
 site_id=$(admin site --slug grand-hotel --name "Grand Hotel" | last_line)
 check "site prints its id" [ "$site_id" = 1 ]
 staff_id=$(admin add-staff --email desk@grand.example --password s3cret-pass --name "Desk" --role admin | last_line)
-customer_id=$(admin add-customer --email c@grand.example --phone +3531 --password s3cret-pass --name "Cus Tomer" | last_line)
+customer_id=$(admin add-customer --email c@grand.example --phone "+353 (1) 555-0100" --password s3cret-pass --name "Cus Tomer" | last_line)
 check "staff and customers share one id space" [ "$staff_id" != "$customer_id" ]
 check "customer id is a number" matches "$customer_id" ^[0-9]+$
 room_id=$(admin add-room --number 205 --pin 1234 | last_line)
@@ -35,8 +35,58 @@ admin add-room --number 300 --pin 12 >/dev/null 2>"$work/err"; rc=$?
 check "short PIN refused" [ $rc -ne 0 ]
 admin add-staff --email x@y.example --name X >/dev/null 2>"$work/err"; rc=$?
 check "missing option named" grep -q -- "--password" "$work/err"
-admin frobnicate >/dev/null 2>&1; rc=$?
-check "unknown verb fails" [ $rc -ne 0 ]
+check "phone stored without its spaces, dashes and parentheses" [ "$(sqlite3 "$work/data/lobby.sqlite3" "SELECT phone FROM accounts WHERE id = $customer_id")" = +35315550100 ]
+admin add-customer --email n@grand.example --phone "not a phone" --password s3cret-pass --name N >"$work/out" 2>"$work/err"; rc=$?
+check "a phone that is not one is refused (exit 1)" [ $rc -eq 1 ]
+check "phone error explains the form" grep -q "not a phone number" "$work/err"
+admin add-customer --email n@grand.example --phone "+353 12" --password s3cret-pass --name N >/dev/null 2>&1; rc=$?
+check "a phone of 5 digits is refused" [ $rc -eq 1 ]
+admin add-customer --email "not an email" --phone +15550123 --password s3cret-pass --name N >/dev/null 2>"$work/err"; rc=$?
+check "an email that is not one is refused" [ $rc -eq 1 ]
+check "email error names it" grep -q "not an email address" "$work/err"
+admin add-staff --email "desk@grand" --password s3cret-pass --name "Desk Two" >/dev/null; rc=$?
+check "an email without a dotted domain is an email" [ $rc -eq 0 ]
+check "refused accounts are not stored" [ "$(sqlite3 "$work/data/lobby.sqlite3" "SELECT COUNT(*) FROM accounts WHERE name = 'N'")" = 0 ]
+admin add-staff --email x@y.example --name X >/dev/null 2>"$work/err"; rc=$?
+check "missing option is a wrong command line (exit 2)" [ $rc -eq 2 ]
+admin frobnicate >"$work/out" 2>"$work/err"; rc=$?
+check "unknown verb exits 2" [ $rc -eq 2 ]
+check "unknown verb named on stderr" grep -q "unknown verb 'frobnicate'" "$work/err"
+check "unknown verb: usage on stderr" grep -q "^Usage: lobby admin" "$work/err"
+check "unknown verb: nothing on stdout" [ ! -s "$work/out" ]
+"$LOBBY" admin --data-dir "$work/never" frobnicate >/dev/null 2>&1
+check "unknown verb creates no data folder" [ ! -e "$work/never" ]
+admin add-room --number 301 --pin 1234 --bogus x >/dev/null 2>"$work/err"; rc=$?
+check "unknown option exits 2" [ $rc -eq 2 ]
+check "unknown option: usage on stderr" grep -q "^Usage: lobby admin" "$work/err"
+admin add-room --number 301 --pin 1234 --label x >/dev/null 2>"$work/err"; rc=$?
+check "an option the verb does not take exits 2" [ $rc -eq 2 ]
+check "the stray option is named" grep -q -- "add-room does not take --label" "$work/err"
+check "nothing was added by a wrong command line" [ "$(sqlite3 "$work/data/lobby.sqlite3" "SELECT COUNT(*) FROM rooms WHERE number = '301'")" = 0 ]
+admin >/dev/null 2>"$work/err"; rc=$?
+check "admin without a verb exits 2" [ $rc -eq 2 ]
+"$LOBBY" admin --help >"$work/out" 2>"$work/err"; rc=$?
+check "admin --help exits 0" [ $rc -eq 0 ]
+check "admin --help prints usage on stdout" grep -q "^Usage: lobby admin" "$work/out"
+check "admin --help documents phone numbers" grep -q "6 to 15 digits" "$work/out"
+
+# --help and --version answer and start nothing, with or without a display
+for display in "" ":0"; do
+    env -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM DISPLAY="$display" "$LOBBY" --help >"$work/out" 2>"$work/err"; rc=$?
+    check "--help exits 0 (DISPLAY='$display')" [ $rc -eq 0 ]
+    check "--help prints usage (DISPLAY='$display')" grep -q -- "--data-dir <DIR>" "$work/out"
+    check "--help names the program (DISPLAY='$display')" grep -q "^Usage: lobby \[options\]$" "$work/out"
+    check "--help starts no server (DISPLAY='$display')" bash -c '! grep -q "No display\|listening" "$0" "$1"' "$work/out" "$work/err"
+    env -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM DISPLAY="$display" "$LOBBY" --version >"$work/out" 2>"$work/err"; rc=$?
+    check "--version exits 0 (DISPLAY='$display')" [ $rc -eq 0 ]
+    check "--version prints the version (DISPLAY='$display')" matches "$(cat "$work/out")" "^lobby [0-9]+\.[0-9]+\.[0-9]+$"
+    check "--version prints nothing else (DISPLAY='$display')" [ ! -s "$work/err" ]
+done
+check "--version is the project's version" [ "$("$LOBBY" --version)" = "lobby $(sed -n 's/^project(Lobby VERSION \([0-9.]*\).*/\1/p' "$(dirname "$0")/../../CMakeLists.txt")" ]
+env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$LOBBY" --frobnicate >"$work/out" 2>"$work/err"; rc=$?
+check "an unknown option exits 2" [ $rc -eq 2 ]
+check "an unknown option is named on stderr" grep -q "frobnicate" "$work/err"
+check "an unknown option starts nothing" [ ! -s "$work/out" ]
 admin site --slug grand-hotel --name Again >/dev/null 2>&1; rc=$?
 check "duplicate slug fails" [ $rc -ne 0 ]
 admin site --slug second --name Second >/dev/null
@@ -66,11 +116,41 @@ kill -TERM $pid; wait $pid
 check "demo site exists" [ "$(sqlite3 "$work/demo/lobby.sqlite3" "SELECT slug FROM sites")" = hotel-killarney ]
 check "demo rooms exist" [ "$(sqlite3 "$work/demo/lobby.sqlite3" "SELECT COUNT(*) FROM rooms")" = 3 ]
 check "demo jwt secret is owner-only" [ "$(stat -c %a "$work/demo/jwt-secret")" = 600 ]
+demo_key=$(grep -o "widget API key: lobby_[A-Za-z0-9_-]*" "$work/demo.log" | grep -o "lobby_.*")
+# A phone login finds the account whichever way the number is written.
+"$LOBBY" --headless --data-dir "$work/demo" --listen 127.0.0.1:0 >"$work/demo-login.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q "Lobby listening on" "$work/demo-login.log" && break; sleep 0.1; done
+demo_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/demo-login.log")
+check "customer signs in with the phone written with spaces and dashes" bash -c 'curl -sf -H "content-type: application/json" -d "{\"phone\": \"+1 555-0100\", \"password\": \"lobby-customer\"}" "$0/api/v1/customer-auth/login" | grep -q access_token' "$demo_url"
+kill -TERM $pid; wait $pid
+# The demo's PINs and passwords change: a later --demo start prints only what still works.
+"$LOBBY" admin --data-dir "$work/demo" check-out --number 205 --pin 9876 >/dev/null
 "$LOBBY" --headless --demo --data-dir "$work/demo" --listen 127.0.0.1:0 >"$work/demo2.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q "Lobby listening on" "$work/demo2.log" && break; sleep 0.1; done
 kill -TERM $pid; wait $pid
 check "second demo start keeps one site" [ "$(sqlite3 "$work/demo/lobby.sqlite3" "SELECT COUNT(*) FROM sites")" = 1 ]
+check "second demo start says the demo data was made earlier" grep -q "made at an earlier start" "$work/demo2.log"
+check "a changed PIN is not printed" bash -c '! grep -q "205 -> 1234" "$0"' "$work/demo2.log"
+check "unchanged PINs still are" grep -q "101 -> 1111, 102 -> 2222" "$work/demo2.log"
+check "the change is mentioned" grep -q "1 demo sign-in(s) or PIN(s) were changed" "$work/demo2.log"
+check "unchanged passwords still are" grep -q "admin@lobby.demo / lobby-admin" "$work/demo2.log"
+check "the kept widget key is printed again" grep -q "widget API key: $demo_key" "$work/demo2.log"
+# The kept key revoked: the printed key is the new, working one.
+sqlite3 "$work/demo/lobby.sqlite3" "UPDATE api_keys SET revoked_at = 1"
+"$LOBBY" --headless --demo --data-dir "$work/demo" --listen 127.0.0.1:0 >"$work/demo3.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q "Lobby listening on" "$work/demo3.log" && break; sleep 0.1; done
+demo_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/demo3.log")
+new_key=$(grep -o "widget API key: lobby_[A-Za-z0-9_-]*" "$work/demo3.log" | grep -o "lobby_.*")
+check "a revoked widget key is not printed" [ -n "$new_key" ] && [ "$new_key" != "$demo_key" ]
+first_id() { grep -o '"id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/'; }
+visitor=$(curl -sf -X POST -H "content-type: application/json" -d '{}' "$demo_url/api/chats/visitors/" | first_id)
+session=$(curl -sf -H "content-type: application/json" -d "{\"visitor_id\": \"$visitor\"}" "$demo_url/api/chats/sessions/" | first_id)
+curl -s -H "X-API-Key: $new_key" -H "content-type: application/json" -d "{\"session_id\": \"$session\", \"visitor_id\": \"$visitor\", \"message\": \"hello\"}" "$demo_url/api/chats/messages/chat/" >"$work/out"
+check "the printed widget key works" grep -q '"success": *true' "$work/out"
+kill -TERM $pid; wait $pid
 
 # a database from a newer Lobby is refused with a clear message
 sqlite3 "$work/data/lobby.sqlite3" "INSERT INTO schema_migrations VALUES (999, 0)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash durability (issue 9), outside CI: under a sustained guest message load, kill -9 the
+# Crash durability, outside CI: under a sustained guest message load, kill -9 the
 # server KILLS times (default 20) at random moments and restart it; after every kill, each
 # acknowledged message (201 with its id) must be in lobby.sqlite3 and
 # `PRAGMA integrity_check` must say ok.

@@ -1,7 +1,7 @@
 'use strict';
 // One conversation, every family: a staff member answering over the app v1 WebSocket reaches a
 // hotel guest on Pusher and a website visitor on the widget's event stream, and what guests and
-// visitors write reaches the staff socket. (DESIGN.md: adapters translate, the domain decides.)
+// visitors write reaches the staff socket. (Adapters translate, the domain decides: README.md, "Architecture".)
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');

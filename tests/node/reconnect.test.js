@@ -1,11 +1,11 @@
 'use strict';
-// Issue 9, reconnect: messages sent while a client was away are all delivered by catch-up, in
-// every family, with the mechanism each family's client guide (../shared/spec/) documents:
+// Reconnect: messages sent while a client was away are all delivered by catch-up, in
+// every family, with the mechanism each family's clients use (README.md, per family):
 //
 // - app v1: reconnect, `join_chat`, then the REST history (`GET /chats/{id}/messages`, pages
 //   newest first) until the last message seen; live and history deduplicated by message id
-//   (the guide's "Deduplicate: use message IDs").
-// - direct chat: the guide has no ids and no history endpoint; its catch-up is the history
+//   (deduplicated by message id, as the apps do).
+// - direct chat: there are no message ids and no history endpoint; its catch-up is the history
 //   sent on connect (the last 500 messages, oldest first).
 // - hotel guest (pusher-js): resubscribe, then `GET .../messages/?after=<last id>` page by page
 //   (`has_more`, `last_id`).
@@ -137,7 +137,7 @@ test('app v1: after a reconnect, join_chat + REST history pages bring every miss
   // Live frames after the reconnect: each message sent during catch-up exactly once, no replay.
   assert.equal(customerWs.frames.filter((f) => f.type === 'message').length, 0);
   assert.deepEqual(live.map((m) => m.content), texts('during catch-up', 20));
-  // The client's view (seen + history + live, deduplicated by id as the guide says): everything
+  // The client's view (seen + history + live, deduplicated by id as the apps do): everything
   // once, in order.
   const view = new Map();
   for (const m of [...seen, ...history, ...live]) if (m.id >= seen[0].id) view.set(m.id, m.content);

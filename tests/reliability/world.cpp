@@ -89,10 +89,12 @@ void World::buildTenant(Tenant &t, const QString &slug, SiteKind kind, const QSt
     const QString domain = prefix + QStringLiteral(".test");
     t.admin = makeAccount(chat, t.site.id, AccountKind::Staff, "admin@" + domain, {});
     t.staff = makeAccount(chat, t.site.id, AccountKind::Staff, "maria@" + domain, {});
-    t.customer = makeAccount(chat, t.site.id, AccountKind::Customer, "alex@" + domain,
-                             "+1555" + QString::number(qHash(domain) % 100000));
-    t.customer2 = makeAccount(chat, t.site.id, AccountKind::Customer, "bea@" + domain,
-                              "+1556" + QString::number(qHash(domain) % 100000));
+    t.customer =
+        makeAccount(chat, t.site.id, AccountKind::Customer, "alex@" + domain,
+                    QStringLiteral("+1555%1").arg(qHash(domain) % 100000, 5, 10, QLatin1Char('0')));
+    t.customer2 =
+        makeAccount(chat, t.site.id, AccountKind::Customer, "bea@" + domain,
+                    QStringLiteral("+1556%1").arg(qHash(domain) % 100000, 5, 10, QLatin1Char('0')));
     const auto issue = [this](const Account &a) { return m_server->tokens().issue(a); };
     t.adminToken = issue(t.admin).access;
     t.adminRefresh = issue(t.admin).refresh;

@@ -1,5 +1,5 @@
 'use strict';
-// The soak load (issue 9), started by tests/soak/soak.sh against a running headless Lobby with
+// The soak load, started by tests/soak/soak.sh against a running headless Lobby with
 // the demo data:
 //
 //   node soak.js URL SERVER_PID DATA_DIR MINUTES CONNECTIONS

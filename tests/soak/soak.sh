@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak (issue 9): thousands of WebSocket connections with churn against one headless Lobby.
+# Soak: thousands of WebSocket connections with churn against one headless Lobby.
 #
 #   tests/soak/soak.sh [MINUTES] [CONNECTIONS]      # defaults: 10 minutes, 2000 connections
 #   LOBBY=build-rel/app/lobby tests/soak/soak.sh    # the binary (default build/app/lobby)

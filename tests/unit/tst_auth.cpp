@@ -220,7 +220,7 @@ private Q_SLOTS:
         lobby::test::TestDatabase db;
         const auto site = db.site();
         const auto customer =
-            db.customer(site.id, QStringLiteral("c@x.example"), QStringLiteral("+1"));
+            db.customer(site.id, QStringLiteral("c@x.example"), QStringLiteral("+15550001"));
         const auto staff = db.staff(site.id, QStringLiteral("s@x.example"));
         const TokenService tokens(secret);
         const IssuedTokens issued = tokens.issue(customer);

@@ -1,4 +1,4 @@
-// The full chat path (issue 8): ChatService's group commit (chatservice_batch.cpp) stores queued
+// The full chat path (bench/chatpath): ChatService's group commit (chatservice_batch.cpp) stores queued
 // posts in one transaction, announces them only after it committed and refuses them together
 // when it does not; the statements of a post use indexes.
 #include "store/rows.h"
@@ -23,9 +23,9 @@ class TestChatPath : public QObject
         Site site = db.site();
         Account staff = db.staff(site.id, QStringLiteral("desk@test.example"));
         Account customer =
-            db.customer(site.id, QStringLiteral("cust@test.example"), QStringLiteral("+100"));
+            db.customer(site.id, QStringLiteral("cust@test.example"), QStringLiteral("+15550100"));
         Account stranger =
-            db.customer(site.id, QStringLiteral("other@test.example"), QStringLiteral("+200"));
+            db.customer(site.id, QStringLiteral("other@test.example"), QStringLiteral("+15550200"));
         Conversation conversation = open();
         QList<Result<PostedMessage>> results;
 

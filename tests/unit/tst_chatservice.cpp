@@ -16,7 +16,7 @@ class TestChatService : public QObject
         Site site = db.site();
         Account staff = db.staff(site.id, QStringLiteral("desk@test.example"));
         Account customer =
-            db.customer(site.id, QStringLiteral("cust@test.example"), QStringLiteral("+100"));
+            db.customer(site.id, QStringLiteral("cust@test.example"), QStringLiteral("+15550100"));
         Conversation conversation = open();
 
         Conversation open()
@@ -134,8 +134,8 @@ private Q_SLOTS:
     void outsidersCannotPost()
     {
         Fixture f;
-        const Account stranger =
-            f.db.customer(f.site.id, QStringLiteral("other@test.example"), QStringLiteral("+200"));
+        const Account stranger = f.db.customer(f.site.id, QStringLiteral("other@test.example"),
+                                               QStringLiteral("+15550200"));
         const auto byStranger =
             f.db.chat().postMessage(f.conversation.id, stranger.actor(), text("hi"));
         QVERIFY(!byStranger);
@@ -270,6 +270,47 @@ private Q_SLOTS:
         QCOMPARE(
             db.chat().addFaqEntry(site.id, QStringLiteral(" "), QStringLiteral("a")).error().code,
             ErrorCode::Invalid);
+    }
+
+    // One rule for contact details, whoever makes the account (admin verbs, console, demo).
+    void phonesAndEmailsAreValidatedAndPhonesNormalized()
+    {
+        QCOMPARE(normalizedPhone(QStringLiteral(" +1 (555) 010-0123 ")), u"+15550100123");
+        QCOMPARE(normalizedPhone(QStringLiteral("0871234567")), u"0871234567");
+        QCOMPARE(normalizedPhone(QStringLiteral("+123456")), u"+123456");
+        QCOMPARE(normalizedPhone(QStringLiteral("+1234567890123456")), QString()); // 16 digits
+        QCOMPARE(normalizedPhone(QStringLiteral("+12345")), QString());
+        QCOMPARE(normalizedPhone(QStringLiteral("not a phone")), QString());
+        QCOMPARE(normalizedPhone(QStringLiteral("555 0100 ext 2")), QString());
+        QCOMPARE(normalizedPhone(QStringLiteral("1+5550100")), QString());
+        QVERIFY(isValidEmail(QStringLiteral("alex@hotel-killarney.ie")));
+        QVERIFY(isValidEmail(QStringLiteral("a.b+desk@x.example")));
+        for (const char *bad : {"nobody", "@x.example", "a@", "a@@x.example", "a b@x.example",
+                                "a@x..example", "a@-x.example", "a@x.example.", "a@x_y.example"})
+            QVERIFY2(!isValidEmail(QString::fromLatin1(bad)), bad);
+
+        TestDatabase db;
+        const Site site = db.site(QStringLiteral("inn"));
+        Account account;
+        account.siteId = site.id;
+        account.kind = AccountKind::Customer;
+        account.email = QStringLiteral("guest@inn.example");
+        account.name = QStringLiteral("Guest");
+        account.passwordHash = QStringLiteral("h");
+        account.phone = QStringLiteral("not a phone");
+        QCOMPARE(db.chat().createAccount(account).error().code, ErrorCode::Invalid);
+        account.phone = QStringLiteral("+353 (87) 123-4567");
+        account.email = QStringLiteral("guest at inn");
+        QCOMPARE(db.chat().createAccount(account).error().code, ErrorCode::Invalid);
+        QVERIFY(db.store().accountsOfSite(site.id, AccountKind::Customer).isEmpty());
+        account.email = QStringLiteral("guest@inn.example");
+        const auto created = db.chat().createAccount(account);
+        QVERIFY(created);
+        QCOMPARE(created->phone, u"+353871234567");
+        QCOMPARE(db.store().accountByPhone(QStringLiteral("+353871234567"))->id, created->id);
+        account.email = QStringLiteral("other@inn.example");
+        account.phone = QStringLiteral("+353 87 123 4567"); // the same number, written otherwise
+        QCOMPARE(db.chat().createAccount(account).error().code, ErrorCode::Conflict);
     }
 
     void typingExpiresWhenTheClientGoesQuiet()

@@ -28,7 +28,8 @@ struct Fixture
     lobby::chat::Site site = db.site();
     Account staff = db.staff(site.id, QStringLiteral("desk@x.example"));
     Account other = db.staff(site.id, QStringLiteral("maria@x.example"));
-    Account customer = db.customer(site.id, QStringLiteral("c@x.example"), QStringLiteral("+1"));
+    Account customer =
+        db.customer(site.id, QStringLiteral("c@x.example"), QStringLiteral("+15550001"));
 
     Conversation open(const QString &title, const Actor &who)
     {

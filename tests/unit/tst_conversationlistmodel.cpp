@@ -22,7 +22,7 @@ class TestConversationListModel : public QObject
         Site site = db.site();
         Account staff = db.staff(site.id, QStringLiteral("desk@x.example"));
         Account customer =
-            db.customer(site.id, QStringLiteral("c@x.example"), QStringLiteral("+1"));
+            db.customer(site.id, QStringLiteral("c@x.example"), QStringLiteral("+15550001"));
         ConversationListModel model;
         QAbstractItemModelTester tester{&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest};

@@ -1,4 +1,4 @@
-// The fast paths of issue 8's benchmarks give the same answers as the plain code they replace:
+// The fast paths of the benchmarks (bench/) give the same answers as the plain code they replace:
 // the direct JSON writer against QJsonDocument, the page-bounded read receipts against all of a
 // conversation's receipts, the grouped unread counts against one count per conversation, and
 // the widget's cached FAQ index follows every change of the FAQ.
@@ -121,7 +121,7 @@ private Q_SLOTS:
         const Site site = db.site();
         const Account staff = db.staff(site.id, QStringLiteral("maria@hotel.example"));
         const Account customer =
-            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+1555"));
+            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+15550123"));
         Upload upload;
         upload.siteId = site.id;
         upload.owner = customer.actor();
@@ -199,7 +199,7 @@ private Q_SLOTS:
         const Account staff = db.staff(site.id, QStringLiteral("maria@hotel.example"));
         const Account other = db.staff(site.id, QStringLiteral("john@hotel.example"));
         const Account customer =
-            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+1555"));
+            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+15550123"));
         NewConversation request;
         request.siteId = site.id;
         request.kind = ConversationKind::App;
@@ -303,7 +303,7 @@ private Q_SLOTS:
         const Account me = db.staff(site.id, QStringLiteral("me@hotel.example"));
         const Account colleague = db.staff(site.id, QStringLiteral("col@hotel.example"));
         const Account customer =
-            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+1555"));
+            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+15550123"));
         const Account stranger = db.staff(otherSite.id, QStringLiteral("x@other.example"));
         auto open = [&](qint64 siteId, QList<Actor> participants) {
             NewConversation request;
@@ -433,7 +433,7 @@ private Q_SLOTS:
         const Site site = db.site();
         const Account me = db.staff(site.id, QStringLiteral("me@hotel.example"));
         const Account customer =
-            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+1555"));
+            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+15550123"));
         ui::ConversationListModel inbox;
         inbox.setViewer(site.id, me.actor());
         ui::ConversationFilterModel filtered;
@@ -499,7 +499,7 @@ private Q_SLOTS:
         const Site site = db.site();
         const Account me = db.staff(site.id, QStringLiteral("me@hotel.example"));
         const Account customer =
-            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+1555"));
+            db.customer(site.id, QStringLiteral("alex@mail.example"), QStringLiteral("+15550123"));
         QList<qint64> ids;
         for (int i = 0; i < 8; ++i) {
             NewConversation request;
