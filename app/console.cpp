@@ -218,15 +218,6 @@ void Console::takeScreenshot(const QString &path)
             return;
         poll->stop();
         delete clock;
-        // The other side starts typing, so the picture shows the typing line too.
-        const qint64 conversationId = c.currentConversationId();
-        m_core.post([conversationId](CoreRuntime &runtime) {
-            for (const chat::Participant &p : runtime.chat().store().participants(conversationId)) {
-                if (p.actor.kind == chat::ActorKind::Guest ||
-                    p.actor.kind == chat::ActorKind::Visitor)
-                    runtime.chat().setTyping(conversationId, p.actor, true);
-            }
-        });
         // A few frames for the views to lay out the new rows.
         QTimer::singleShot(700, m_controller.get(), [this, path] {
             const QImage image = m_window ? m_window->grabWindow() : QImage();

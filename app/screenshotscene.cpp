@@ -1,5 +1,6 @@
 #include "screenshotscene.h"
 
+#include "auth/crypto.h"
 #include "chat/chatservice.h"
 #include "demo.h"
 #include "store/store.h"
@@ -18,17 +19,17 @@ void addScreenshotScene(ChatService &chat)
     if (!admin || !maria)
         return;
 
-    auto open = [&](ConversationKind kind, const QString &title, const QString &room,
-                    const Actor &other) -> qint64 {
-        NewConversation request;
-        request.siteId = site->id;
-        request.kind = kind;
-        request.title = title;
-        if (const auto r = chat.store().roomByNumber(site->id, room))
-            request.roomId = r->id;
-        request.participants = {other};
-        const auto conversation = chat.openConversation(request);
-        return conversation ? conversation->id : 0;
+    // Real stays and a real visitor, as the guest page and the widget would start them; nobody
+    // holds their tokens, so no one can write through them. Presence and typing are left to
+    // clients really connected.
+    const QDateTime stayEnds = QDateTime::currentDateTimeUtc().addDays(7);
+    auto stay = [&](const QString &number) -> std::optional<GuestSessionStart> {
+        const auto room = chat.store().roomByNumber(site->id, number);
+        if (!room)
+            return std::nullopt;
+        const auto started = chat.startGuestSession(
+            room->id, auth::sha256Hex(auth::randomToken().toUtf8()), stayEnds);
+        return started ? std::optional(started.value()) : std::nullopt;
     };
     auto say = [&](qint64 conversationId, const Actor &sender, const char *text,
                    qint64 replyTo = 0) -> qint64 {
@@ -39,20 +40,28 @@ void addScreenshotScene(ChatService &chat)
         return posted ? posted->message.id : 0;
     };
 
-    const Actor guest102{ActorKind::Guest, 102};
-    const qint64 room102 =
-        open(ConversationKind::Room, QStringLiteral("Room 102"), QStringLiteral("102"), guest102);
+    const auto stay102 = stay(QStringLiteral("102"));
+    const auto stay205 = stay(QStringLiteral("205"));
+    const auto visitor = chat.createVisitor({{"name", "Emma Walsh"}});
+    if (!stay102 || !stay205 || !visitor)
+        return;
+    const auto visit = chat.createWidgetSession(visitor->publicId, QString(), {}, 24 * 3600);
+    if (!visit)
+        return;
+    const auto website = chat.openWidgetChat(visit->publicId, visitor->publicId, site->id);
+    if (!website)
+        return;
+    const Actor guest102 = ChatService::guestActor(stay102->session);
+    const qint64 room102 = stay102->conversation.id;
     say(room102, guest102, "What time is check-out on Sunday?");
     say(room102, {ActorKind::Assistant, 0},
         "Check-out is at 11:00. Late check-out until 13:00 can be arranged at the front desk.");
 
-    const Actor visitor{ActorKind::Visitor, 1};
-    const qint64 website = open(ConversationKind::Widget, QString(), QString(), visitor);
-    say(website, visitor, "Hello, do you have a double room free this Saturday night?");
+    say(website->conversation.id, {ActorKind::Visitor, visitor->id},
+        "Hello, do you have a double room free this Saturday night?");
 
-    const Actor guest205{ActorKind::Guest, 205};
-    const qint64 room205 =
-        open(ConversationKind::Room, QStringLiteral("Room 205"), QStringLiteral("205"), guest205);
+    const Actor guest205 = ChatService::guestActor(stay205->session);
+    const qint64 room205 = stay205->conversation.id;
     say(room205, guest205,
         "Hi! We just arrived. Could we get two extra pillows and a kettle, please?");
     say(room205, admin->actor(),
@@ -66,7 +75,6 @@ void addScreenshotScene(ChatService &chat)
                               question);
     chat.markRead(room205, guest205, answer);
     say(room205, guest205, "Perfect, see you at breakfast then.");
-    // No presence here: dots turn green only for clients really connected to this server.
 }
 
 } // namespace lobby::app
