@@ -3,6 +3,9 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QTcpSocket>
+#include <QTimer>
+
+#include <algorithm>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -38,9 +41,11 @@ QByteArray methodName(Method method)
     }
 }
 
-bool isWebSocketUpgrade(const QHttpServerRequest &request)
+// Qt 6.4 ends the HTTP connection after any request asking for WebSocket (whether it is a
+// handshake or not is handleUpgrade()'s to judge).
+bool asksForWebSocket(const QHttpServerRequest &request)
 {
-    return request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
+    return http::asksForWebSocket(request.value("upgrade"));
 }
 
 // Qt 6.4 warns "WebSocket received but no slots connected..." each time handleRequest() declines
@@ -58,27 +63,55 @@ void quietUpgradeWarnings(QLoggingCategory *category)
 
 } // namespace
 
-// Counts a socket for as long as it lives. A child object rather than a `destroyed`
-// connection, because Qt 6.4 disconnects every signal of a socket it upgrades to WebSocket.
+struct ConnectionCounts
+{
+    int total = 0;
+    QHash<QHostAddress, int> perAddress;
+    qint64 refused = 0;
+};
+
+// Counts a connection against its client address for as long as it lives. A child object
+// rather than a `destroyed` connection, because Qt 6.4 disconnects every signal of a socket it
+// upgrades to WebSocket; the upgraded WebSocket gets its own tracker.
 class ConnectionTracker : public QObject
 {
 public:
-    ConnectionTracker(QObject *socket, std::shared_ptr<int> counter)
-        : QObject(socket), m_counter(std::move(counter))
+    ConnectionTracker(QObject *connection, std::shared_ptr<ConnectionCounts> counts,
+                      QHostAddress address)
+        : QObject(connection), m_counts(std::move(counts)), m_address(std::move(address))
     {
-        ++*m_counter;
+        ++m_counts->total;
+        ++m_counts->perAddress[m_address];
     }
-    ~ConnectionTracker() override { --*m_counter; }
+    ~ConnectionTracker() override
+    {
+        --m_counts->total;
+        const auto it = m_counts->perAddress.find(m_address);
+        if (it != m_counts->perAddress.end() && --*it <= 0)
+            m_counts->perAddress.erase(it);
+    }
 
 private:
-    std::shared_ptr<int> m_counter;
+    std::shared_ptr<ConnectionCounts> m_counts;
+    QHostAddress m_address;
 };
 
-// Owns each accepted socket long enough to put a RequestGuard in front of QHttpServer.
+// Owns each accepted socket long enough to put a RequestGuard in front of QHttpServer, refuses
+// connections over the per-address cap, and keeps the listener draining when the process is
+// out of file descriptors.
 class HttpServer::GuardedTcpServer : public QTcpServer
 {
 public:
-    explicit GuardedTcpServer(HttpServer *server) : QTcpServer(server), m_server(server) {}
+    explicit GuardedTcpServer(HttpServer *server) : QTcpServer(server), m_server(server)
+    {
+        reserveSpareDescriptor();
+        connect(this, &QTcpServer::acceptError, this, &GuardedTcpServer::onAcceptError);
+    }
+    ~GuardedTcpServer() override
+    {
+        if (m_spareDescriptor >= 0)
+            ::close(m_spareDescriptor);
+    }
 
 protected:
     void incomingConnection(qintptr descriptor) override
@@ -88,17 +121,81 @@ protected:
             delete socket;
             return;
         }
-        new RequestGuard(socket, m_server->m_limits.requests, m_server);
-        new ConnectionTracker(socket, m_server->m_openConnections);
+        const int cap = m_server->m_limits.maxConnectionsPerAddress;
+        ConnectionCounts &counts = *m_server->m_connections;
+        if (cap > 0 && counts.perAddress.value(socket->peerAddress()) >= cap) {
+            ++counts.refused;
+            refuse(socket);
+            return;
+        }
+        auto *guard = new RequestGuard(
+            socket, m_server->m_limits.requests, m_server,
+            [server = m_server](const QString &path) { return server->isWebSocketPath(path); });
+        new ConnectionTracker(socket, m_server->m_connections, socket->peerAddress());
         addPendingConnection(socket);
+        // Qt 6.4 takes the socket (and connects to its readyRead) within addPendingConnection.
+        Q_ASSERT(!hasPendingConnections());
+        guard->followServerReads();
     }
 
 private:
+    static void refuse(QTcpSocket *socket)
+    {
+        socket->write(rawResponse(
+            503,
+            errorBody(ApiFamily::Plain, QStringLiteral("Too many connections from your address.")),
+            {{"Retry-After", "10"}}));
+        socket->disconnectFromHost();
+        if (socket->state() == QAbstractSocket::UnconnectedState) {
+            socket->deleteLater();
+            return;
+        }
+        QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(5000, socket, &QTcpSocket::abort);
+    }
+
+    void reserveSpareDescriptor()
+    {
+        if (m_spareDescriptor < 0)
+            m_spareDescriptor = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+
+    // QTcpServer stops accepting for good when accept() fails with EMFILE/ENFILE, and the
+    // waiting connection would make the listener ready forever. So: give back the spare
+    // descriptor, accept that connection and close it (the client sees it end instead of
+    // hanging), take the spare again and go on; each turn sheds one waiting connection.
+    void onAcceptError(QAbstractSocket::SocketError error)
+    {
+        if (error == QAbstractSocket::SocketResourceError) {
+            if (m_spareDescriptor >= 0) {
+                ::close(m_spareDescriptor);
+                m_spareDescriptor = -1;
+            }
+            const int shed = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC);
+            if (shed >= 0) {
+                ::close(shed);
+                ++m_server->m_connections->refused;
+            }
+            reserveSpareDescriptor();
+            if (shed >= 0 && m_spareDescriptor >= 0) {
+                resumeAccepting();
+                return;
+            }
+        }
+        // Nothing could be shed (or another error): try again shortly rather than spin.
+        QTimer::singleShot(100, this, [this] {
+            reserveSpareDescriptor();
+            resumeAccepting();
+        });
+    }
+
     HttpServer *m_server;
+    int m_spareDescriptor = -1;
 };
 
 HttpServer::HttpServer(ServerLimits limits, QObject *parent)
-    : QAbstractHttpServer(parent), m_limits(std::move(limits))
+    : QAbstractHttpServer(parent), m_limits(std::move(limits)),
+      m_connections(std::make_shared<ConnectionCounts>())
 {
     // Qt offers handleRequest() the upgrades only while this signal is connected; no socket
     // ever reaches QtWebSockets (handleUpgrade()), so nothing is emitted.
@@ -124,6 +221,24 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     m_tcpServer = tcpServer;
     bind(tcpServer);
     return true;
+}
+
+int HttpServer::openConnections() const
+{
+    return m_connections->total;
+}
+
+qint64 HttpServer::refusedConnections() const
+{
+    return m_connections->refused;
+}
+
+bool HttpServer::isWebSocketPath(const QString &path) const
+{
+    return std::any_of(m_routes.cbegin(), m_routes.cend(), [&path](const auto &route) {
+        return route->webSocketHandler && path.startsWith(route->prefix) &&
+               route->pattern.match(path).hasMatch();
+    });
 }
 
 quint16 HttpServer::port() const
@@ -202,7 +317,7 @@ const HttpServer::Route *HttpServer::match(const QString &path, Method method,
 
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    if (isWebSocketUpgrade(request))
+    if (asksForWebSocket(request))
         return handleUpgrade(request, socket);
 
     const QString path = request.url().path();
@@ -237,6 +352,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         reply.headers = {{"Upgrade", "websocket"}};
         writeReply(responder, request, std::move(reply));
     } else if (route->streamHandler) {
+        if (auto *guard = socket->findChild<RequestGuard *>(QString(), Qt::FindDirectChildrenOnly))
+            guard->streamStarted();
         route->streamHandler(httpRequest, std::move(responder));
     } else {
         writeReply(responder, request, route->handler(httpRequest));
@@ -247,7 +364,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     // Qt 6.4 lands here after every upgrade, which handleUpgrade() has dealt with already.
-    if (isWebSocketUpgrade(request))
+    if (asksForWebSocket(request))
         return;
     QHttpServerResponder responder = makeResponder(request, socket);
     writeReply(
@@ -284,7 +401,12 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
         return false;
     }
     const QByteArray handshake = WebSocket::handshakeResponse(request.value("sec-websocket-key"));
-    if (handshake.isEmpty() || request.method() != Method::Get) {
+    const QByteArray contentLength = request.value("content-length");
+    const bool hasBody = (!contentLength.isEmpty() && contentLength != "0") ||
+                         !request.value("transfer-encoding").isEmpty();
+    if (handshake.isEmpty() ||
+        !isWebSocketHandshake(methodName(request.method()), request.value("upgrade"),
+                              request.value("connection"), hasBody)) {
         socket->write(rawResponse(400, errorBody(family, QStringLiteral("Invalid upgrade."))));
         return false;
     }
@@ -312,7 +434,7 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
     }
     auto webSocket =
         std::make_unique<WebSocket>(descriptor, socket->peerAddress(), m_limits.webSockets);
-    new ConnectionTracker(webSocket.get(), m_openConnections);
+    new ConnectionTracker(webSocket.get(), m_connections, socket->peerAddress());
     route->webSocketHandler(std::move(webSocket), decision.context);
     return false;
 }

@@ -13,6 +13,7 @@ struct RequestGuardFuzzAccess
     static bool stopped(const RequestGuard &guard)
     {
         return guard.m_phase == RequestGuard::Phase::Rejected ||
+               guard.m_phase == RequestGuard::Phase::Refusing ||
                guard.m_phase == RequestGuard::Phase::Passthrough;
     }
 };
