@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QSocketNotifier>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -40,6 +41,8 @@ QByteArray methodName(Method method)
         return "OTHER";
     }
 }
+
+constexpr int refusedLingerMs = 1000;
 
 // Qt 6.4 ends the HTTP connection after any request asking for WebSocket (whether it is a
 // handshake or not is handleUpgrade()'s to judge).
@@ -105,7 +108,21 @@ public:
     explicit GuardedTcpServer(HttpServer *server) : QTcpServer(server), m_server(server)
     {
         reserveSpareDescriptor();
-        connect(this, &QTcpServer::acceptError, this, &GuardedTcpServer::onAcceptError);
+    }
+
+    // Accepts with its own notifier instead of QTcpServer's: Qt 6.4 takes EMFILE for a
+    // temporary error and retries at once, forever, while the connection waits.
+    void acceptOnOwn()
+    {
+        pauseAccepting();
+        m_notifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
+        connect(m_notifier, &QSocketNotifier::activated, this, &GuardedTcpServer::acceptWaiting);
+    }
+
+    void stop()
+    {
+        delete m_notifier;
+        close();
     }
     ~GuardedTcpServer() override
     {
@@ -133,25 +150,34 @@ protected:
             [server = m_server](const QString &path) { return server->isWebSocketPath(path); });
         new ConnectionTracker(socket, m_server->m_connections, socket->peerAddress());
         addPendingConnection(socket);
-        // Qt 6.4 takes the socket (and connects to its readyRead) within addPendingConnection.
+        // Qt 6.4 takes the socket (and connects to its readyRead) within addPendingConnection,
+        // and nextPendingConnection() switches QTcpServer's own accepting back on.
         Q_ASSERT(!hasPendingConnections());
+        pauseAccepting();
         guard->followServerReads();
     }
 
 private:
+    // Answers 503 and closes; what the client sent meanwhile is read and dropped for a moment,
+    // so the answer is not lost to a reset.
     static void refuse(QTcpSocket *socket)
     {
         socket->write(rawResponse(
             503,
             errorBody(ApiFamily::Plain, QStringLiteral("Too many connections from your address.")),
             {{"Retry-After", "10"}}));
-        socket->disconnectFromHost();
-        if (socket->state() == QAbstractSocket::UnconnectedState) {
-            socket->deleteLater();
-            return;
-        }
+        socket->flush();
+        if (socket->bytesToWrite() == 0)
+            ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+        else
+            socket->disconnectFromHost();
+        QObject::connect(socket, &QTcpSocket::readyRead, socket,
+                         [socket] { socket->skip(socket->bytesAvailable()); });
         QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        QTimer::singleShot(5000, socket, &QTcpSocket::abort);
+        QTimer::singleShot(refusedLingerMs, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
     }
 
     void reserveSpareDescriptor()
@@ -160,36 +186,51 @@ private:
             m_spareDescriptor = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     }
 
-    // QTcpServer stops accepting for good when accept() fails with EMFILE/ENFILE, and the
-    // waiting connection would make the listener ready forever. So: give back the spare
-    // descriptor, accept that connection and close it (the client sees it end instead of
-    // hanging), take the spare again and go on; each turn sheds one waiting connection.
-    void onAcceptError(QAbstractSocket::SocketError error)
+    void acceptWaiting()
     {
-        if (error == QAbstractSocket::SocketResourceError) {
-            if (m_spareDescriptor >= 0) {
-                ::close(m_spareDescriptor);
-                m_spareDescriptor = -1;
-            }
-            const int shed = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC);
-            if (shed >= 0) {
-                ::close(shed);
-                ++m_server->m_connections->refused;
-            }
-            reserveSpareDescriptor();
-            if (shed >= 0 && m_spareDescriptor >= 0) {
-                resumeAccepting();
-                return;
+        const int listener = int(socketDescriptor());
+        for (int turn = 0; turn < maxAcceptsPerTurn; ++turn) {
+            const int descriptor = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+            if (descriptor >= 0) {
+                incomingConnection(descriptor);
+            } else if (errno == EMFILE || errno == ENFILE) {
+                if (!shedOne())
+                    return;
+            } else if (errno != EINTR && errno != ECONNABORTED) {
+                return; // EAGAIN: nobody is waiting
             }
         }
-        // Nothing could be shed (or another error): try again shortly rather than spin.
-        QTimer::singleShot(100, this, [this] {
-            reserveSpareDescriptor();
-            resumeAccepting();
-        });
     }
 
+    // Out of descriptors, a waiting connection keeps the listener ready forever. So: give
+    // back the spare descriptor, accept that connection and close it (the client sees it end
+    // instead of hanging), and take the spare again. False when nothing could be shed: then
+    // accepting pauses for a moment rather than spin.
+    bool shedOne()
+    {
+        if (m_spareDescriptor >= 0) {
+            ::close(m_spareDescriptor);
+            m_spareDescriptor = -1;
+        }
+        const int shed = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC);
+        if (shed >= 0) {
+            ::close(shed);
+            ++m_server->m_connections->refused;
+        }
+        reserveSpareDescriptor();
+        if (shed >= 0 && m_spareDescriptor >= 0)
+            return true;
+        m_notifier->setEnabled(false);
+        QTimer::singleShot(100, m_notifier, [notifier = m_notifier, this] {
+            reserveSpareDescriptor();
+            notifier->setEnabled(true);
+        });
+        return false;
+    }
+
+    static constexpr int maxAcceptsPerTurn = 64;
     HttpServer *m_server;
+    QPointer<QSocketNotifier> m_notifier;
     int m_spareDescriptor = -1;
 };
 
@@ -220,6 +261,7 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     }
     m_tcpServer = tcpServer;
     bind(tcpServer);
+    tcpServer->acceptOnOwn();
     return true;
 }
 
@@ -254,7 +296,7 @@ QHostAddress HttpServer::address() const
 void HttpServer::stopListening()
 {
     if (m_tcpServer)
-        m_tcpServer->close();
+        m_tcpServer->stop();
 }
 
 void HttpServer::addRoute(Route route, const QString &pattern)

@@ -51,13 +51,14 @@ Account makeAccount(ChatService &chat, qint64 siteId, AccountKind kind, const QS
 
 } // namespace
 
-World::World()
+World::World(const http::ServerLimits &limits)
 {
     m_db = std::make_unique<test::TestDatabase>();
     m_secret = QByteArray(48, 'r');
     m_pusherApp = {QStringLiteral("4242424"), QStringLiteral("0123456789abcdef0123"),
                    QByteArray("reliability-pusher-secret-0123456789")};
     ServerConfig config;
+    config.limits = limits;
     config.jwtSecret = m_secret;
     config.uploadsDir = uploadsDir();
     config.maxUploadBytes = 256 << 10;

@@ -44,7 +44,7 @@ struct Tenant
 class World
 {
 public:
-    World();
+    explicit World(const http::ServerLimits &limits = {});
     ~World();
 
     quint16 port() const { return m_port; }
