@@ -75,6 +75,7 @@ int main(int argc, char *argv[])
     config.demo = options.demo;
     config.handoffWaitSeconds = options.handoffWaitSeconds;
     config.guestSessionDays = options.guestSessionDays;
+    config.limits.maxConnectionsPerAddress = options.maxConnectionsPerAddress;
     Core core;
     QString error;
     if (!core.start(config, &error)) {

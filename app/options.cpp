@@ -80,8 +80,13 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
         QStringLiteral("PostgreSQL instead of SQLite: postgresql://USER:PASSWORD@HOST:PORT/DB "
                        "(default: DIR/lobby.ini [database] url, else DIR/lobby.sqlite3)."),
         QStringLiteral("URL"));
-    parser.addOptions(
-        {headless, listen, dataDir, database, demo, handoffWait, screenshot, guestSessionDays});
+    const QCommandLineOption maxConnectionsPerAddress(
+        QStringLiteral("max-connections-per-address"),
+        QStringLiteral("Open connections one client address may hold, WebSockets and event "
+                       "streams included (0 = no cap, default 256)."),
+        QStringLiteral("N"), QStringLiteral("256"));
+    parser.addOptions({headless, listen, dataDir, database, demo, handoffWait, screenshot,
+                       guestSessionDays, maxConnectionsPerAddress});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -121,6 +126,14 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     if (!daysOk || options->guestSessionDays < 1 || options->guestSessionDays > 365) {
         err << "--guest-session-days wants 1 to 365, got '" << parser.value(guestSessionDays)
             << "'\n";
+        *exitCode = 2;
+        return false;
+    }
+    bool capOk = false;
+    options->maxConnectionsPerAddress = parser.value(maxConnectionsPerAddress).toInt(&capOk);
+    if (!capOk || options->maxConnectionsPerAddress < 0) {
+        err << "--max-connections-per-address wants 0 or more, got '"
+            << parser.value(maxConnectionsPerAddress) << "'\n";
         *exitCode = 2;
         return false;
     }

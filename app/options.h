@@ -18,6 +18,7 @@ struct Options
     int handoffWaitSeconds = 60;
     QString screenshot;       // --screenshot FILE.png: render the console, save it, exit
     int guestSessionDays = 7; // how long a hotel guest's session lasts
+    int maxConnectionsPerAddress = 256; // 0: no cap
 };
 
 // Parses arguments; on failure prints to stderr and returns false with `exitCode` set.
