@@ -119,6 +119,21 @@ public:
         connect(m_notifier, &QSocketNotifier::activated, this, &GuardedTcpServer::acceptWaiting);
     }
 
+    // QTcpServer switches its own notifier on the listener back on here. One descriptor may
+    // have only one read notifier (QEventDispatcherUNIX drops the other), so m_notifier steps
+    // aside while it does.
+    QTcpSocket *nextPendingConnection() override
+    {
+        const bool accepting = m_notifier && m_notifier->isEnabled();
+        if (accepting)
+            m_notifier->setEnabled(false);
+        QTcpSocket *socket = QTcpServer::nextPendingConnection();
+        pauseAccepting();
+        if (accepting)
+            m_notifier->setEnabled(true);
+        return socket;
+    }
+
     void stop()
     {
         delete m_notifier;
@@ -150,10 +165,8 @@ protected:
             [server = m_server](const QString &path) { return server->isWebSocketPath(path); });
         new ConnectionTracker(socket, m_server->m_connections, socket->peerAddress());
         addPendingConnection(socket);
-        // Qt 6.4 takes the socket (and connects to its readyRead) within addPendingConnection,
-        // and nextPendingConnection() switches QTcpServer's own accepting back on.
+        // Qt 6.4 takes the socket (and connects to its readyRead) within addPendingConnection.
         Q_ASSERT(!hasPendingConnections());
-        pauseAccepting();
         guard->followServerReads();
     }
 
