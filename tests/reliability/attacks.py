@@ -77,7 +77,7 @@ def exchange(pieces, seconds=5.0, body=0):
 class Probe(threading.Thread):
     def __init__(self):
         super().__init__(daemon=True)
-        self.worst, self.failures, self.count, self.stop = 0.0, 0, 0, False
+        self.times, self.failures, self.stop = [], 0, False
 
     def run(self):
         while not self.stop:
@@ -97,8 +97,7 @@ class Probe(threading.Thread):
                     self.failures += 1
             except OSError:
                 self.failures += 1
-            self.worst = max(self.worst, time.time() - start)
-            self.count += 1
+            self.times.append(time.time() - start)
             time.sleep(0.05)
 
 
@@ -174,8 +173,7 @@ def slowloris(count=300, seconds=40):
     for s in held:
         s.setblocking(False)
         try:
-            data = s.recv(4096)
-            alive += 0 if data == b"" or b"408" in data else 1
+            s.recv(4096)  # a 408 (head timeout) or 503 (per-address cap), or closed
         except BlockingIOError:
             alive += 1
         except OSError:
@@ -218,9 +216,11 @@ for name in sys.argv[3:] or ATTACKS:
     probe = Probe()
     probe.start()
     before = rss_mb()
-    result, sent = ATTACKS[name]()
+    result, _ = ATTACKS[name]()
     probe.stop = True
     probe.join()
-    print(f"{name:22} {str(result):40} sent {sent / 2**20:7.1f} MiB  RSS +{rss_mb() - before:6.1f} MB  "
-          f"/healthz worst {probe.worst * 1000:6.1f} ms over {probe.count} probes, {probe.failures} failed",
+    times = sorted(probe.times)
+    p = lambda q: times[min(len(times) - 1, int(q * len(times)))] * 1000
+    print(f"{name:20} {str(result):38} RSS +{rss_mb() - before:6.1f} MB  /healthz median {p(0.5):5.1f} "
+          f"p99 {p(0.99):6.1f} max {times[-1] * 1000:6.1f} ms, {len(times)} probes, {probe.failures} failed",
           flush=True)
