@@ -42,8 +42,6 @@ QByteArray methodName(Method method)
     }
 }
 
-constexpr int refusedLingerMs = 1000;
-
 // Qt 6.4 ends the HTTP connection after any request asking for WebSocket (whether it is a
 // handshake or not is handleUpgrade()'s to judge).
 bool asksForWebSocket(const QHttpServerRequest &request)
@@ -171,8 +169,9 @@ protected:
     }
 
 private:
-    // Answers 503 and closes; what the client sent meanwhile is read and dropped for a moment,
-    // so the answer is not lost to a reset.
+    // Answers 503 and closes at once: a refused connection must not hold a descriptor (many
+    // of them arrive together). What the client sent already is read first, so the close is a
+    // FIN after the answer rather than a reset.
     static void refuse(QTcpSocket *socket)
     {
         socket->write(rawResponse(
@@ -180,17 +179,17 @@ private:
             errorBody(ApiFamily::Plain, QStringLiteral("Too many connections from your address.")),
             {{"Retry-After", "10"}}));
         socket->flush();
-        if (socket->bytesToWrite() == 0)
-            ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
-        else
-            socket->disconnectFromHost();
-        QObject::connect(socket, &QTcpSocket::readyRead, socket,
-                         [socket] { socket->skip(socket->bytesAvailable()); });
-        QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        QTimer::singleShot(refusedLingerMs, socket, [socket] {
+        socket->skip(socket->bytesAvailable());
+        char unread[4096];
+        while (::recv(int(socket->socketDescriptor()), unread, sizeof unread, MSG_DONTWAIT) > 0) {
+        }
+        if (socket->bytesToWrite() == 0) {
             socket->abort();
             socket->deleteLater();
-        });
+            return;
+        }
+        QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        socket->disconnectFromHost();
     }
 
     void reserveSpareDescriptor()
