@@ -16,8 +16,8 @@ struct Options
     QString dataDir;
     QString databaseUrl; // --database postgresql://...; empty: SQLite in the data folder
     int handoffWaitSeconds = 60;
-    QString screenshot;       // --screenshot FILE.png: render the console, save it, exit
-    int guestSessionDays = 7; // how long a hotel guest's session lasts
+    QString screenshot;                 // --screenshot FILE.png: render the console, save it, exit
+    int guestSessionDays = 7;           // how long a hotel guest's session lasts
     int maxConnectionsPerAddress = 256; // 0: no cap
 };
 
