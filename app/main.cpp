@@ -81,6 +81,7 @@ int main(int argc, char *argv[])
     config.guestSessionDays = options.guestSessionDays;
     config.widgetCreationsPerMinute = options.widgetCreationsPerMinute;
     config.uploadQuotaMib = options.uploadQuotaMib;
+    config.limits.maxConnectionsPerAddress = options.maxConnectionsPerAddress;
     Core core;
     QString error;
     if (!core.start(config, &error)) {

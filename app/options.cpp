@@ -90,8 +90,14 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
         QStringLiteral("What one account may upload through the app API per UTC day (MiB, "
                        "default 200, 0 for no quota)."),
         QStringLiteral("MIB"), QStringLiteral("200"));
+    const QCommandLineOption maxConnectionsPerAddress(
+        QStringLiteral("max-connections-per-address"),
+        QStringLiteral("Open connections one client address may hold, WebSockets and event "
+                       "streams included (0 = no cap, default 256)."),
+        QStringLiteral("N"), QStringLiteral("256"));
     parser.addOptions({headless, listen, dataDir, database, demo, handoffWait, screenshot,
-                       guestSessionDays, widgetCreations, uploadQuota});
+                       guestSessionDays, widgetCreations, uploadQuota,
+                       maxConnectionsPerAddress});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -149,6 +155,14 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
     options->uploadQuotaMib = parser.value(uploadQuota).toInt(&quotaOk);
     if (!quotaOk || options->uploadQuotaMib < 0 || options->uploadQuotaMib > 1'000'000) {
         err << "--upload-quota-mib wants 0 to 1000000, got '" << parser.value(uploadQuota) << "'\n";
+        *exitCode = 2;
+        return false;
+    }
+    bool capOk = false;
+    options->maxConnectionsPerAddress = parser.value(maxConnectionsPerAddress).toInt(&capOk);
+    if (!capOk || options->maxConnectionsPerAddress < 0) {
+        err << "--max-connections-per-address wants 0 or more, got '"
+            << parser.value(maxConnectionsPerAddress) << "'\n";
         *exitCode = 2;
         return false;
     }

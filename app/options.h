@@ -16,10 +16,11 @@ struct Options
     QString dataDir;
     QString databaseUrl; // --database postgresql://...; empty: SQLite in the data folder
     int handoffWaitSeconds = 60;
-    QString screenshot;                // --screenshot FILE.png: render the console, save it, exit
-    int guestSessionDays = 7;          // how long a hotel guest's session lasts
-    int widgetCreationsPerMinute = 30; // widget visitors + sessions per client address; 0: off
-    int uploadQuotaMib = 200;          // app API uploads per account and UTC day; 0: off
+    QString screenshot;                 // --screenshot FILE.png: render the console, save it, exit
+    int guestSessionDays = 7;           // how long a hotel guest's session lasts
+    int widgetCreationsPerMinute = 30;  // widget visitors + sessions per client address; 0: off
+    int uploadQuotaMib = 200;           // app API uploads per account and UTC day; 0: off
+    int maxConnectionsPerAddress = 256; // 0: no cap
 };
 
 // Parses arguments; on failure prints to stderr and returns false with `exitCode` set.

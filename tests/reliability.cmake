@@ -1,9 +1,9 @@
-# Reliability and security: bad input, tenancy and auth, WebSocket protocol negatives;
-# bounded output and quotas (tst_streams).
+# Reliability and security: bad input, tenancy and auth, WebSocket protocol negatives; bounded
+# output and quotas (tst_streams); HTTP framing and connection limits (tst_framing).
 # Each suite runs one in-process LobbyServer over a demo-like world (tests/reliability/world.*).
 add_library(reliability_world STATIC reliability/world.h reliability/world.cpp)
 target_link_libraries(reliability_world PUBLIC testsupport Qt6::Gui)
-foreach(suite badinput tenancy wsprotocol streams)
+foreach(suite badinput tenancy wsprotocol streams framing)
     lobby_test(tst_${suite} reliability/tst_${suite}.cpp)
     target_link_libraries(tst_${suite} PRIVATE reliability_world)
 endforeach()

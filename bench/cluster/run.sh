@@ -55,7 +55,7 @@ database="$server?options=-csearch_path%3D$schema"
 
 start_lobby() { # name, extra args...; sets $started_url (not in a $(...) subshell: pids must stay)
     local name=$1; shift
-    "$lobby" --headless --data-dir "$work/data" --database "$database" --listen 127.0.0.1:0 "$@" \
+    "$lobby" --headless --data-dir "$work/data" --database "$database" --listen 127.0.0.1:0 --max-connections-per-address 0 "$@" \
         >"$work/$name.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 300); do

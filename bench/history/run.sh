@@ -29,7 +29,7 @@ cleanup() {
 trap cleanup EXIT
 DATA="$WORK/data"
 DB="$DATA/lobby.sqlite3"
-ARGS=(--headless --data-dir "$DATA" --listen 127.0.0.1:0)
+ARGS=(--headless --data-dir "$DATA" --listen 127.0.0.1:0 --max-connections-per-address 0)
 
 start_lobby() {
     "$LOBBY" "${ARGS[@]}" "$@" >"$WORK/log" 2>&1 &

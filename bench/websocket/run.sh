@@ -16,7 +16,7 @@ trap cleanup EXIT
 
 start_lobby() { # -> LOBBY_PID LOBBY_PORT TOKEN
     rm -rf "$WORK/data"
-    "$BUILD/app/lobby" --headless --demo --data-dir "$WORK/data" --listen 127.0.0.1:0 > "$WORK/lobby.log" 2>&1 &
+    "$BUILD/app/lobby" --headless --demo --data-dir "$WORK/data" --listen 127.0.0.1:0 --max-connections-per-address 0 > "$WORK/lobby.log" 2>&1 &
     LOBBY_PID=$!; PIDS+=("$LOBBY_PID")
     for _ in $(seq 100); do grep -q "listening on" "$WORK/lobby.log" && break; sleep 0.1; done
     grep -q "listening on" "$WORK/lobby.log" || { echo "lobby did not start:" >&2; cat "$WORK/lobby.log" >&2; exit 1; }

@@ -2,7 +2,11 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QSocketNotifier>
 #include <QTcpSocket>
+#include <QTimer>
+
+#include <algorithm>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -38,9 +42,11 @@ QByteArray methodName(Method method)
     }
 }
 
-bool isWebSocketUpgrade(const QHttpServerRequest &request)
+// Qt 6.4 ends the HTTP connection after any request asking for WebSocket (whether it is a
+// handshake or not is handleUpgrade()'s to judge).
+bool asksForWebSocket(const QHttpServerRequest &request)
 {
-    return request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
+    return http::asksForWebSocket(request.value("upgrade"));
 }
 
 // Qt 6.4 warns "WebSocket received but no slots connected..." each time handleRequest() declines
@@ -58,27 +64,84 @@ void quietUpgradeWarnings(QLoggingCategory *category)
 
 } // namespace
 
-// Counts a socket for as long as it lives. A child object rather than a `destroyed`
-// connection, because Qt 6.4 disconnects every signal of a socket it upgrades to WebSocket.
+struct ConnectionCounts
+{
+    int total = 0;
+    QHash<QHostAddress, int> perAddress;
+    qint64 refused = 0;
+};
+
+// Counts a connection against its client address for as long as it lives. A child object
+// rather than a `destroyed` connection, because Qt 6.4 disconnects every signal of a socket it
+// upgrades to WebSocket; the upgraded WebSocket gets its own tracker.
 class ConnectionTracker : public QObject
 {
 public:
-    ConnectionTracker(QObject *socket, std::shared_ptr<int> counter)
-        : QObject(socket), m_counter(std::move(counter))
+    ConnectionTracker(QObject *connection, std::shared_ptr<ConnectionCounts> counts,
+                      QHostAddress address)
+        : QObject(connection), m_counts(std::move(counts)), m_address(std::move(address))
     {
-        ++*m_counter;
+        ++m_counts->total;
+        ++m_counts->perAddress[m_address];
     }
-    ~ConnectionTracker() override { --*m_counter; }
+    ~ConnectionTracker() override
+    {
+        --m_counts->total;
+        const auto it = m_counts->perAddress.find(m_address);
+        if (it != m_counts->perAddress.end() && --*it <= 0)
+            m_counts->perAddress.erase(it);
+    }
 
 private:
-    std::shared_ptr<int> m_counter;
+    std::shared_ptr<ConnectionCounts> m_counts;
+    QHostAddress m_address;
 };
 
-// Owns each accepted socket long enough to put a RequestGuard in front of QHttpServer.
+// Owns each accepted socket long enough to put a RequestGuard in front of QHttpServer, refuses
+// connections over the per-address cap, and keeps the listener draining when the process is
+// out of file descriptors.
 class HttpServer::GuardedTcpServer : public QTcpServer
 {
 public:
-    explicit GuardedTcpServer(HttpServer *server) : QTcpServer(server), m_server(server) {}
+    explicit GuardedTcpServer(HttpServer *server) : QTcpServer(server), m_server(server)
+    {
+        reserveSpareDescriptor();
+    }
+
+    // Accepts with its own notifier instead of QTcpServer's: Qt 6.4 takes EMFILE for a
+    // temporary error and retries at once, forever, while the connection waits.
+    void acceptOnOwn()
+    {
+        pauseAccepting();
+        m_notifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
+        connect(m_notifier, &QSocketNotifier::activated, this, &GuardedTcpServer::acceptWaiting);
+    }
+
+    // QTcpServer switches its own notifier on the listener back on here. One descriptor may
+    // have only one read notifier (QEventDispatcherUNIX drops the other), so m_notifier steps
+    // aside while it does.
+    QTcpSocket *nextPendingConnection() override
+    {
+        const bool accepting = m_notifier && m_notifier->isEnabled();
+        if (accepting)
+            m_notifier->setEnabled(false);
+        QTcpSocket *socket = QTcpServer::nextPendingConnection();
+        pauseAccepting();
+        if (accepting)
+            m_notifier->setEnabled(true);
+        return socket;
+    }
+
+    void stop()
+    {
+        delete m_notifier;
+        close();
+    }
+    ~GuardedTcpServer() override
+    {
+        if (m_spareDescriptor >= 0)
+            ::close(m_spareDescriptor);
+    }
 
 protected:
     void incomingConnection(qintptr descriptor) override
@@ -88,17 +151,104 @@ protected:
             delete socket;
             return;
         }
-        new RequestGuard(socket, m_server->m_limits.requests, m_server);
-        new ConnectionTracker(socket, m_server->m_openConnections);
+        const int cap = m_server->m_limits.maxConnectionsPerAddress;
+        ConnectionCounts &counts = *m_server->m_connections;
+        if (cap > 0 && counts.perAddress.value(socket->peerAddress()) >= cap) {
+            ++counts.refused;
+            refuse(socket);
+            return;
+        }
+        auto *guard = new RequestGuard(
+            socket, m_server->m_limits.requests, m_server,
+            [server = m_server](const QString &path) { return server->isWebSocketPath(path); });
+        new ConnectionTracker(socket, m_server->m_connections, socket->peerAddress());
         addPendingConnection(socket);
+        // Qt 6.4 takes the socket (and connects to its readyRead) within addPendingConnection.
+        Q_ASSERT(!hasPendingConnections());
+        guard->followServerReads();
     }
 
 private:
+    // Answers 503 and closes at once: a refused connection must not hold a descriptor (many
+    // of them arrive together). What the client sent already is read first, so the close is a
+    // FIN after the answer rather than a reset.
+    static void refuse(QTcpSocket *socket)
+    {
+        socket->write(rawResponse(
+            503,
+            errorBody(ApiFamily::Plain, QStringLiteral("Too many connections from your address.")),
+            {{"Retry-After", "10"}}));
+        socket->flush();
+        socket->skip(socket->bytesAvailable());
+        char unread[4096];
+        while (::recv(int(socket->socketDescriptor()), unread, sizeof unread, MSG_DONTWAIT) > 0) {
+        }
+        if (socket->bytesToWrite() == 0) {
+            socket->abort();
+            socket->deleteLater();
+            return;
+        }
+        QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        socket->disconnectFromHost();
+    }
+
+    void reserveSpareDescriptor()
+    {
+        if (m_spareDescriptor < 0)
+            m_spareDescriptor = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+
+    void acceptWaiting()
+    {
+        const int listener = int(socketDescriptor());
+        for (int turn = 0; turn < maxAcceptsPerTurn; ++turn) {
+            const int descriptor = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+            if (descriptor >= 0) {
+                incomingConnection(descriptor);
+            } else if (errno == EMFILE || errno == ENFILE) {
+                if (!shedOne())
+                    return;
+            } else if (errno != EINTR && errno != ECONNABORTED) {
+                return; // EAGAIN: nobody is waiting
+            }
+        }
+    }
+
+    // Out of descriptors, a waiting connection keeps the listener ready forever. So: give
+    // back the spare descriptor, accept that connection and close it (the client sees it end
+    // instead of hanging), and take the spare again. False when nothing could be shed: then
+    // accepting pauses for a moment rather than spin.
+    bool shedOne()
+    {
+        if (m_spareDescriptor >= 0) {
+            ::close(m_spareDescriptor);
+            m_spareDescriptor = -1;
+        }
+        const int shed = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC);
+        if (shed >= 0) {
+            ::close(shed);
+            ++m_server->m_connections->refused;
+        }
+        reserveSpareDescriptor();
+        if (shed >= 0 && m_spareDescriptor >= 0)
+            return true;
+        m_notifier->setEnabled(false);
+        QTimer::singleShot(100, m_notifier, [notifier = m_notifier, this] {
+            reserveSpareDescriptor();
+            notifier->setEnabled(true);
+        });
+        return false;
+    }
+
+    static constexpr int maxAcceptsPerTurn = 64;
     HttpServer *m_server;
+    QPointer<QSocketNotifier> m_notifier;
+    int m_spareDescriptor = -1;
 };
 
 HttpServer::HttpServer(ServerLimits limits, QObject *parent)
-    : QAbstractHttpServer(parent), m_limits(std::move(limits))
+    : QAbstractHttpServer(parent), m_limits(std::move(limits)),
+      m_connections(std::make_shared<ConnectionCounts>())
 {
     // Qt offers handleRequest() the upgrades only while this signal is connected; no socket
     // ever reaches QtWebSockets (handleUpgrade()), so nothing is emitted.
@@ -123,7 +273,26 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     }
     m_tcpServer = tcpServer;
     bind(tcpServer);
+    tcpServer->acceptOnOwn();
     return true;
+}
+
+int HttpServer::openConnections() const
+{
+    return m_connections->total;
+}
+
+qint64 HttpServer::refusedConnections() const
+{
+    return m_connections->refused;
+}
+
+bool HttpServer::isWebSocketPath(const QString &path) const
+{
+    return std::any_of(m_routes.cbegin(), m_routes.cend(), [&path](const auto &route) {
+        return route->webSocketHandler && path.startsWith(route->prefix) &&
+               route->pattern.match(path).hasMatch();
+    });
 }
 
 quint16 HttpServer::port() const
@@ -139,7 +308,7 @@ QHostAddress HttpServer::address() const
 void HttpServer::stopListening()
 {
     if (m_tcpServer)
-        m_tcpServer->close();
+        m_tcpServer->stop();
 }
 
 void HttpServer::addRoute(Route route, const QString &pattern)
@@ -202,7 +371,7 @@ const HttpServer::Route *HttpServer::match(const QString &path, Method method,
 
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    if (isWebSocketUpgrade(request))
+    if (asksForWebSocket(request))
         return handleUpgrade(request, socket);
 
     const QString path = request.url().path();
@@ -237,6 +406,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         reply.headers = {{"Upgrade", "websocket"}};
         writeReply(responder, request, std::move(reply));
     } else if (route->streamHandler) {
+        if (auto *guard = socket->findChild<RequestGuard *>(QString(), Qt::FindDirectChildrenOnly))
+            guard->streamStarted();
         route->streamHandler(httpRequest, std::move(responder));
     } else {
         writeReply(responder, request, route->handler(httpRequest));
@@ -247,7 +418,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     // Qt 6.4 lands here after every upgrade, which handleUpgrade() has dealt with already.
-    if (isWebSocketUpgrade(request))
+    if (asksForWebSocket(request))
         return;
     QHttpServerResponder responder = makeResponder(request, socket);
     writeReply(
@@ -284,7 +455,12 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
         return false;
     }
     const QByteArray handshake = WebSocket::handshakeResponse(request.value("sec-websocket-key"));
-    if (handshake.isEmpty() || request.method() != Method::Get) {
+    const QByteArray contentLength = request.value("content-length");
+    const bool hasBody = (!contentLength.isEmpty() && contentLength != "0") ||
+                         !request.value("transfer-encoding").isEmpty();
+    if (handshake.isEmpty() ||
+        !isWebSocketHandshake(methodName(request.method()), request.value("upgrade"),
+                              request.value("connection"), hasBody)) {
         socket->write(rawResponse(400, errorBody(family, QStringLiteral("Invalid upgrade."))));
         return false;
     }
@@ -312,7 +488,7 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
     }
     auto webSocket =
         std::make_unique<WebSocket>(descriptor, socket->peerAddress(), m_limits.webSockets);
-    new ConnectionTracker(webSocket.get(), m_openConnections);
+    new ConnectionTracker(webSocket.get(), m_connections, socket->peerAddress());
     route->webSocketHandler(std::move(webSocket), decision.context);
     return false;
 }

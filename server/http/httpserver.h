@@ -22,6 +22,9 @@ struct ServerLimits
     RequestLimits requests;
     WebSocketLimits webSockets;
     int listenBacklog = 4096; // Qt's default of 50 drops bursts of connects
+    // Open connections from one client address (HTTP, SSE and WebSocket alike); the next one
+    // is answered 503 and closed. 0: no cap.
+    int maxConnectionsPerAddress = 256;
     QStringList corsOrigins = {QStringLiteral("*")};
 };
 
@@ -50,6 +53,8 @@ struct UpgradeDecision
 };
 using UpgradeVerifier = std::function<UpgradeDecision(const HttpRequest &)>;
 using WebSocketHandler = std::function<void(std::unique_ptr<WebSocket>, const QVariant &context)>;
+
+struct ConnectionCounts; // per client address, see httpserver.cpp
 
 // HTTP, Server-Sent Events and WebSocket on one port. Routes are patterns like
 // "/api/chats/visitors/{id}/validate/" (a trailing slash is part of the path); "{*rest}" takes
@@ -82,7 +87,10 @@ public:
     void writeReply(QHttpServerResponder &responder, const QHttpServerRequest &request,
                     HttpReply reply) const;
     QList<Header> corsHeaders(const QHttpServerRequest &request, ApiFamily family) const;
-    int openConnections() const { return *m_openConnections; }
+    int openConnections() const;
+    // Connections refused for the per-address cap, and shed while out of file descriptors.
+    qint64 refusedConnections() const;
+    bool isWebSocketPath(const QString &path) const;
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -108,7 +116,7 @@ private:
     ServerLimits m_limits;
     QPointer<GuardedTcpServer> m_tcpServer;
     std::vector<std::unique_ptr<Route>> m_routes;
-    std::shared_ptr<int> m_openConnections = std::make_shared<int>(0);
+    std::shared_ptr<ConnectionCounts> m_connections;
 };
 
 } // namespace lobby::http

@@ -40,7 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$lobby" --headless --demo --data-dir "$work/data" --listen 127.0.0.1:0 >"$work/lobby.log" 2>&1 &
+"$lobby" --headless --demo --data-dir "$work/data" --listen 127.0.0.1:0 --max-connections-per-address 0 >"$work/lobby.log" 2>&1 &
 pid=$!
 for _ in $(seq 300); do
     grep -q "Lobby listening on" "$work/lobby.log" && break
