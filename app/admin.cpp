@@ -29,6 +29,8 @@ Verbs:
   check-out --number R [--pin NEWPIN]
                                    (new PIN, ends the room's guest sessions, archives its
                                     conversation; prints the new PIN last)
+  set-webhook --url U              (Pusher webhooks of the site's channels go to U)
+  remove-webhook
 
 --site names the site for the add-* verbs; it may be left out while there is one site.
 )";
@@ -98,6 +100,10 @@ struct Admin
             return addFaq();
         if (verb == u"check-out")
             return checkOut();
+        if (verb == u"set-webhook")
+            return setWebhook();
+        if (verb == u"remove-webhook")
+            return removeWebhook();
         return fail(QStringLiteral("unknown verb '%1'\n%2").arg(verb, QString::fromLatin1(usage)));
     }
 
@@ -217,6 +223,33 @@ struct Admin
         return 0;
     }
 
+    int setWebhook()
+    {
+        if (const auto absent = missing({"url"}); !absent.isEmpty())
+            return needs(absent);
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        const auto stored = chat.setWebhook(owner->id, option("url"));
+        if (!stored)
+            return fail(stored.error());
+        out << "Webhook of " << owner->slug << ": " << stored->url << "\n";
+        return 0;
+    }
+
+    int removeWebhook()
+    {
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        const auto removed = chat.removeWebhook(owner->id);
+        if (!removed)
+            return fail(removed.error());
+        out << (removed.value() ? "Removed the webhook of " : "No webhook at ") << owner->slug
+            << "\n";
+        return 0;
+    }
+
     int addFaq()
     {
         if (const auto absent = missing({"question", "answer"}); !absent.isEmpty())
@@ -239,7 +272,7 @@ int runAdmin(const QStringList &arguments)
     parser.addHelpOption();
     const char *const names[] = {"site",  "slug",     "name",     "kind",      "email",
                                  "phone", "password", "role",     "job-title", "number",
-                                 "pin",   "label",    "question", "answer"};
+                                 "pin",   "label",    "question", "answer",    "url"};
     for (const char *name : names)
         parser.addOption({QString::fromLatin1(name), QString(), QStringLiteral("VALUE")});
     parser.addOption(

@@ -273,6 +273,8 @@ test('user sign-in: Lobby signs guests and staff, sendToUser reaches them, termi
   const closed = new Promise((resolve) => guestPusher.connection.bind('state_change', ({ current }) => {
     if (current !== 'connected') resolve(current);
   }));
+  // (pusher-js's WebSocket keeps a 30 s close timer after a server-side close: the process
+  // lingers that long after the last test.)
   await sdk.terminateUserConnections(guestUser.id);
   await closed;
   assert.equal(staffPusher.connection.state, 'connected');

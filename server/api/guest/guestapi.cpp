@@ -1,6 +1,7 @@
 #include "api/guest/guestapi.h"
 
 #include "api/errorreply.h"
+#include "api/pusher/pusherwebhooks.h"
 #include "auth/crypto.h"
 #include "auth/passwords.h"
 #include "chat/chatservice.h"
@@ -83,6 +84,7 @@ GuestApi::GuestApi(LobbyServer &server, const ServerConfig &config)
         app = pusher::generateApp();
     m_pusher =
         new pusher::PusherServer(server.http(), server.hub(), app, config.pusherOptions, this);
+    new pusher::PusherWebhooks(*m_pusher, m_chat, {}, this);
     connect(&m_chat, &ChatService::event, this, &GuestApi::onEvent);
     connect(m_pusher, &pusher::PusherServer::memberAdded, this,
             [this](const QString &channel, const QString &userId) {
