@@ -1,13 +1,18 @@
 #include "api/pusher/pusherapp.h"
 #include "api/pusher/pusherhttpapi.h"
+#include "api/pusher/pusherserver.h"
+#include "http/httpserver.h"
+#include "realtime/hub.h"
 
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
 
 using namespace lobby::api::pusher;
 
@@ -150,6 +155,68 @@ private Q_SLOTS:
         QCOMPARE(toUser.data, QByteArray("5"));
         QVERIFY(parseTriggerEvent({{"name", "a"}, {"channel", "#other"}, {"data", 5}}, limits,
                                   &toUser));
+    }
+
+    // Cache channels over a real socket, with the server's clock pinned: the last event is
+    // replayed for 30 minutes, and only the newest channels are kept past the count bound.
+    void cacheChannelsExpireAndStayBounded()
+    {
+        qint64 clock = 1000000;
+        lobby::http::HttpServer http;
+        lobby::realtime::Hub hub;
+        PusherApp app = example;
+        app.limits.cacheChannels = 2;
+        PusherOptions options;
+        options.clock = [&clock] { return clock; };
+        PusherServer pusher(http, hub, app, options);
+        QString error;
+        QVERIFY2(http.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+
+        // What a new subscriber of `channel` gets after subscription_succeeded.
+        auto replayed = [&](const QString &channel) {
+            QWebSocket socket;
+            QStringList events;
+            connect(&socket, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
+                const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
+                events << message.value("event").toString();
+                if (events.size() == 1) {
+                    socket.sendTextMessage(QString::fromUtf8(
+                        QJsonDocument(QJsonObject{{"event", "pusher:subscribe"},
+                                                  {"data", QJsonObject{{"channel", channel}}}})
+                            .toJson(QJsonDocument::Compact)));
+                    // The pong marks the end of what the subscription brought.
+                    socket.sendTextMessage(QStringLiteral("{\"event\":\"pusher:ping\"}"));
+                }
+            });
+            socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/app/%2?protocol=7")
+                                 .arg(http.port())
+                                 .arg(example.key)));
+            if (!QTest::qWaitFor([&] { return events.size() >= 3; }, 5000))
+                return QStringLiteral("timeout: ") + events.join(u',');
+            if (events.at(1) != u"pusher_internal:subscription_succeeded")
+                return QStringLiteral("not after subscription_succeeded: ") + events.join(u',');
+            return events.at(2);
+        };
+
+        pusher.trigger(QStringLiteral("cache-a"), QStringLiteral("first"), "{}");
+        pusher.trigger(QStringLiteral("cache-a"), QStringLiteral("second"), "{}");
+        QCOMPARE(replayed(QStringLiteral("cache-a")), QStringLiteral("second"));
+        QCOMPARE(replayed(QStringLiteral("cache-none")), QStringLiteral("pusher:cache_miss"));
+        clock += 30 * 60 - 1;
+        QCOMPARE(replayed(QStringLiteral("cache-a")), QStringLiteral("second"));
+        clock += 1;
+        QCOMPARE(replayed(QStringLiteral("cache-a")), QStringLiteral("pusher:cache_miss"));
+
+        for (const char *name : {"cache-1", "cache-2", "cache-3"}) {
+            ++clock;
+            pusher.trigger(QString::fromLatin1(name), QStringLiteral("kept"), "{}");
+        }
+        QCOMPARE(replayed(QStringLiteral("cache-1")), QStringLiteral("pusher:cache_miss"));
+        QCOMPARE(replayed(QStringLiteral("cache-2")), QStringLiteral("kept"));
+        QCOMPARE(replayed(QStringLiteral("cache-3")), QStringLiteral("kept"));
+        // A plain channel keeps nothing and says nothing more.
+        pusher.trigger(QStringLiteral("plain"), QStringLiteral("gone"), "{}");
+        QCOMPARE(replayed(QStringLiteral("plain")), QStringLiteral("pusher:pong"));
     }
 
     void channelNames()

@@ -328,6 +328,9 @@ void PusherServer::signIn(PusherConnection *connection, const QJsonObject &data)
                                          "of up to 164 characters A-Z a-z 0-9 _ - = @ , . ;"));
         return;
     }
+    // Signed in as someone else now: the previous user's channel is not this socket's any more.
+    if (!connection->userId.isEmpty() && connection->userId != id.toString())
+        unsubscribe(connection, QStringLiteral("#server-to-user-") + connection->userId);
     connection->userId = id.toString();
     connection->send(compact(
         QJsonObject{{"event", "pusher:signin_success"},
