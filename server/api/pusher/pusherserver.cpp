@@ -36,6 +36,14 @@ enum CloseCode
     ClientEventRejected = 4301,
 };
 
+// What the upgrade request said, for the socket's first answer.
+struct UpgradeContext
+{
+    QString key;
+    QString protocol;
+    bool protocolGiven = false;
+};
+
 QString topicOf(const QString &channel)
 {
     return QStringLiteral("pusher/") + channel;
@@ -67,6 +75,11 @@ QString userIdText(const QJsonValue &value)
 }
 
 } // namespace
+} // namespace lobby::api::pusher
+
+Q_DECLARE_METATYPE(lobby::api::pusher::UpgradeContext)
+
+namespace lobby::api::pusher {
 
 // One WebSocket client. Owns its socket; lives until the socket disconnects.
 class PusherConnection : public QObject
@@ -176,21 +189,19 @@ void PusherServer::registerRoutes(http::HttpServer &http)
         [](const HttpRequest &request) {
             // Accepted whatever the key and version: pusher-js understands a refusal only as a
             // pusher:error and a close code on an open socket.
-            return http::UpgradeDecision::accept(QVariantList{
+            return http::UpgradeDecision::accept(QVariant::fromValue(UpgradeContext{
                 request.param(QStringLiteral("key")), request.query(QStringLiteral("protocol")),
-                request.raw().query().hasQueryItem(QStringLiteral("protocol"))});
+                request.raw().query().hasQueryItem(QStringLiteral("protocol"))}));
         },
         [this](std::unique_ptr<http::WebSocket> socket, const QVariant &context) {
-            const QVariantList values = context.toList();
+            const auto [key, protocol, protocolGiven] = context.value<UpgradeContext>();
             auto *connection = new PusherConnection(socket.release(), newSocketId(), this);
-            const QString key = values.value(0).toString();
-            const QString protocol = values.value(1).toString();
             bool numeric = false;
             const int version = protocol.toInt(&numeric);
             if (key != m_app.key) {
                 connection->fail(AppDoesNotExist,
                                  QStringLiteral("App key %1 does not exist").arg(key));
-            } else if (!values.value(2).toBool() || protocol.isEmpty()) {
+            } else if (!protocolGiven || protocol.isEmpty()) {
                 connection->fail(NoProtocolVersion, QStringLiteral("No protocol version supplied"));
             } else if (!numeric) {
                 connection->fail(InvalidVersionString,
