@@ -31,6 +31,8 @@ Verbs:
   check-out --number R [--pin NEWPIN]
                                    (new PIN, ends the room's guest sessions, archives its
                                     conversation; prints the new PIN last)
+  set-webhook --url U              (Pusher webhooks of the site's channels go to U)
+  remove-webhook
 
 --site names the site for the add-* verbs; it may be left out while there is one site.
 A phone number is an optional + and 6 to 15 digits (spaces, dashes, dots and parentheses
@@ -54,10 +56,12 @@ const Verb verbs[] = {
     {"add-api-key", {"label"}, {}},
     {"add-faq", {"question", "answer"}, {}},
     {"check-out", {"number"}, {"pin"}},
+    {"set-webhook", {"url"}, {}},
+    {"remove-webhook", {}, {}},
 };
 const char *const verbOptions[] = {"slug",     "name",     "kind",      "email",  "phone",
                                    "password", "role",     "job-title", "number", "pin",
-                                   "label",    "question", "answer"};
+                                   "label",    "question", "answer",    "url"};
 
 const Verb *findVerb(const QString &name)
 {
@@ -145,8 +149,12 @@ struct Admin
             return addApiKey();
         if (verb == u"add-faq")
             return addFaq();
-        Q_ASSERT(verb == u"check-out"); // runAdmin checked the verb
-        return checkOut();
+        if (verb == u"check-out")
+            return checkOut();
+        if (verb == u"set-webhook")
+            return setWebhook();
+        Q_ASSERT(verb == u"remove-webhook"); // runAdmin checked the verb
+        return removeWebhook();
     }
 
     int createSite()
@@ -244,6 +252,31 @@ struct Admin
         out << "Checked out room " << room->number << ": guest sessions ended, "
             << result->archived.size() << " conversation(s) archived. New PIN:\n"
             << pin << "\n";
+        return 0;
+    }
+
+    int setWebhook()
+    {
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        const auto stored = chat.setWebhook(owner->id, option("url"));
+        if (!stored)
+            return fail(stored.error());
+        out << "Webhook of " << owner->slug << ": " << stored->url << "\n";
+        return 0;
+    }
+
+    int removeWebhook()
+    {
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        const auto removed = chat.removeWebhook(owner->id);
+        if (!removed)
+            return fail(removed.error());
+        out << (removed.value() ? "Removed the webhook of " : "No webhook at ") << owner->slug
+            << "\n";
         return 0;
     }
 

@@ -244,6 +244,23 @@ public:
     // Reads used by every family.
     QList<ConversationSummary> conversationSummaries(qint64 siteId, const Actor &viewer);
 
+    // ---- Pusher webhooks (chatservice_webhooks.cpp): one http(s) target per site and a
+    // durable outbox, so a receiver that is down gets every batch once it answers again.
+    static constexpr int maxWebhookUrlLength = 2000;
+    Result<Webhook> setWebhook(qint64 siteId, const QString &url);
+    // Also drops the site's undelivered batches.
+    Result<bool> removeWebhook(qint64 siteId);
+    QList<Webhook> webhooks();
+    std::optional<Webhook> webhookOfSite(qint64 siteId);
+    Result<qint64> enqueueWebhook(qint64 siteId, const QByteArray &body);
+    QList<WebhookDelivery> dueWebhookDeliveries(int limit);
+    // Takes a due batch for `leaseSeconds` (another instance skips it meanwhile); false when
+    // another instance took it first.
+    bool claimWebhookDelivery(const WebhookDelivery &delivery, int leaseSeconds);
+    bool webhookDelivered(qint64 deliveryId);
+    bool webhookFailed(const WebhookDelivery &delivery, const QDateTime &nextAttempt,
+                       const QString &error);
+
     // ---- Group commit (chatservice_batch.cpp): durable before acknowledged, one commit for many.
     // Posts like postMessage(), but together with every other message queued before control
     // returns to the event loop: one transaction and one durable commit for all of them (each

@@ -171,6 +171,27 @@ struct ApiKey
     QDateTime revokedAt;
 };
 
+// Where a site's Pusher webhooks go (an http:// or https:// URL).
+struct Webhook
+{
+    qint64 siteId = 0;
+    QString siteSlug;
+    QString url;
+    QDateTime createdAt;
+};
+
+// One signed webhook batch in the outbox, waiting for its receiver to answer 2xx.
+struct WebhookDelivery
+{
+    qint64 id = 0;
+    qint64 siteId = 0;
+    QString url; // the site's current webhook
+    QByteArray body;
+    int attempts = 0;
+    QDateTime createdAt;
+    QDateTime nextAttemptAt;
+};
+
 struct FaqEntry
 {
     qint64 id = 0;

@@ -168,6 +168,24 @@ const char *const version5[] = {
     "CREATE INDEX uploads_by_owner ON uploads (owner_kind, owner_id, created_at)",
 };
 
+// Pusher webhooks: one target per site, and a durable outbox of signed batches still to be
+// delivered (the receiver's URL is read at delivery time, so a corrected URL gets the backlog).
+const char *const version6[] = {
+    R"(CREATE TABLE webhooks (
+        site_id BIGINT NOT NULL PRIMARY KEY REFERENCES sites(id),
+        url TEXT NOT NULL,
+        created_at BIGINT NOT NULL))",
+    R"(CREATE TABLE webhook_outbox (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        body TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        last_error TEXT NOT NULL DEFAULT ''))",
+    "CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at)",
+};
+
 struct Migration
 {
     const char *const *begin;
@@ -177,7 +195,7 @@ struct Migration
 const Migration migrations[] = {
     {std::begin(version1), std::end(version1)}, {std::begin(version2), std::end(version2)},
     {std::begin(version3), std::end(version3)}, {std::begin(version4), std::end(version4)},
-    {std::begin(version5), std::end(version5)},
+    {std::begin(version5), std::end(version5)}, {std::begin(version6), std::end(version6)},
 };
 
 // pg_advisory_lock key of the migrations ("LOBBYMIG" would not fit; any constant does).

@@ -180,6 +180,22 @@ public:
     // Messages after the guest's last-read pointer that the hotel sent (anyone but guests).
     qint64 unreadForGuest(qint64 conversationId, const chat::Actor &guest);
 
+    // ---- Pusher webhooks (store_webhooks.cpp)
+    bool upsertWebhook(const chat::Webhook &webhook);
+    bool deleteWebhook(qint64 siteId);
+    std::optional<chat::Webhook> webhookOfSite(qint64 siteId);
+    QList<chat::Webhook> webhooks();
+    std::optional<qint64> insertWebhookDelivery(const chat::WebhookDelivery &delivery);
+    // The oldest batch of each site that still has a webhook, when it is due at `at` (a site's
+    // batches go out in order: a newer one waits for the one before it).
+    QList<chat::WebhookDelivery> dueWebhookDeliveries(const QDateTime &at, int limit);
+    // Moves next_attempt_at from what was read to `until` unless another instance did first.
+    bool claimWebhookDelivery(const chat::WebhookDelivery &delivery, const QDateTime &until);
+    bool rescheduleWebhookDelivery(qint64 id, int attempts, const QDateTime &next,
+                                   const QString &error);
+    bool deleteWebhookDelivery(qint64 id);
+    bool deleteWebhookDeliveriesOfSite(qint64 siteId);
+
     // ---- Several instances on one PostgreSQL (store.cpp). No-ops on SQLite.
     // NOTIFY channel, payload (at most 8000 bytes) once the current transaction commits.
     bool notify(const QString &channel, const QString &payload);

@@ -1,11 +1,18 @@
 #include "api/pusher/pusherapp.h"
+#include "api/pusher/pusherhttpapi.h"
+#include "api/pusher/pusherserver.h"
+#include "http/httpserver.h"
+#include "realtime/hub.h"
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
 
 using namespace lobby::api::pusher;
 
@@ -86,6 +93,132 @@ private Q_SLOTS:
                  QByteArray("da454824c97ba181a32ccc17a72625ba02771f50b50e1e7430e47a1f3f457e6c"));
     }
 
+    void userAuthMatchesPushersServerSdk()
+    {
+        // As the `pusher` npm SDK's authenticateUser signs the same socket and user data.
+        const QString userData =
+            QStringLiteral("{\"id\":\"12345\",\"user_info\":{\"name\":\"Mr. Channels\"}}");
+        const QString expected =
+            QStringLiteral("278d425bdf160c739803:"
+                           "abe963eb4a43a3393065608e9b0a2b9a57fb808546d6cdfe9b62511684afb82f");
+        QCOMPARE(userAuth(example, QStringLiteral("1234.1234"), userData), expected);
+        QVERIFY(verifyUserAuth(example, expected, QStringLiteral("1234.1234"), userData));
+        QVERIFY(!verifyUserAuth(example, expected, QStringLiteral("1234.1235"), userData));
+        QVERIFY(!verifyUserAuth(example, expected, QStringLiteral("1234.1234"),
+                                QStringLiteral("{\"id\":\"1\"}")));
+        // A channel signature is no sign-in.
+        QVERIFY(!verifyUserAuth(
+            example,
+            channelAuth(example, QStringLiteral("1234.1234"), QStringLiteral("private-foobar")),
+            QStringLiteral("1234.1234"), userData));
+    }
+
+    void encryptedChannelSecretMatchesPushersServerSdk()
+    {
+        PusherApp app = example;
+        app.encryptionMasterKey = QByteArray(32, '\x07');
+        // The SDK's authorizeChannel(...).shared_secret for this master key.
+        QCOMPARE(encryptedChannelSecret(app, QStringLiteral("private-encrypted-foo")),
+                 QByteArray("UsGxKqmP9IdrlCW682IBqbcjk77iOZBrEYVv/cexvcM="));
+        QVERIFY(encryptedChannelSecret(app, QStringLiteral("private-encrypted-bar")) !=
+                encryptedChannelSecret(app, QStringLiteral("private-encrypted-foo")));
+    }
+
+    void triggerEventsAreRefusedWithTypedErrors()
+    {
+        const PusherLimits limits;
+        TriggerEvent event;
+        QVERIFY(!parseTriggerEvent(
+            {{"name", "a"}, {"channel", "x"}, {"data", QString(10 * 1024, u'd')}}, limits, &event));
+        auto error = parseTriggerEvent(
+            {{"name", "a"}, {"channel", "x"}, {"data", QString(10 * 1024 + 1, u'd')}}, limits,
+            &event);
+        QVERIFY(error);
+        QCOMPARE(error->status, 413);
+        QJsonArray channels;
+        for (int i = 0; i < 101; ++i)
+            channels.append(QStringLiteral("c%1").arg(i));
+        error = parseTriggerEvent({{"name", "a"}, {"channels", channels}, {"data", "{}"}}, limits,
+                                  &event);
+        QVERIFY(error);
+        QCOMPARE(error->status, 400);
+        error = parseTriggerEvent({{"name", "pusher:x"}, {"channel", "x"}, {"data", "{}"}}, limits,
+                                  &event);
+        QVERIFY(error);
+        error = parseTriggerEvent(
+            {{"name", "a"}, {"channel", "x"}, {"data", "{}"}, {"info", "user_count"}}, limits,
+            &event);
+        QVERIFY(error); // user_count is a presence notion
+        TriggerEvent toUser;
+        QVERIFY(!parseTriggerEvent(
+            {{"name", "a"}, {"channel", "#server-to-user-guest-1"}, {"data", 5}}, limits, &toUser));
+        QCOMPARE(toUser.data, QByteArray("5"));
+        QVERIFY(parseTriggerEvent({{"name", "a"}, {"channel", "#other"}, {"data", 5}}, limits,
+                                  &toUser));
+    }
+
+    // Cache channels over a real socket, with the server's clock pinned: the last event is
+    // replayed for 30 minutes, and only the newest channels are kept past the count bound.
+    void cacheChannelsExpireAndStayBounded()
+    {
+        qint64 clock = 1000000;
+        lobby::http::HttpServer http;
+        lobby::realtime::Hub hub;
+        PusherApp app = example;
+        app.limits.cacheChannels = 2;
+        PusherOptions options;
+        options.clock = [&clock] { return clock; };
+        PusherServer pusher(http, hub, app, options);
+        QString error;
+        QVERIFY2(http.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+
+        // What a new subscriber of `channel` gets after subscription_succeeded.
+        auto replayed = [&](const QString &channel) {
+            QWebSocket socket;
+            QStringList events;
+            connect(&socket, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
+                const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
+                events << message.value("event").toString();
+                if (events.size() == 1) {
+                    socket.sendTextMessage(QString::fromUtf8(
+                        QJsonDocument(QJsonObject{{"event", "pusher:subscribe"},
+                                                  {"data", QJsonObject{{"channel", channel}}}})
+                            .toJson(QJsonDocument::Compact)));
+                    // The pong marks the end of what the subscription brought.
+                    socket.sendTextMessage(QStringLiteral("{\"event\":\"pusher:ping\"}"));
+                }
+            });
+            socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/app/%2?protocol=7")
+                                 .arg(http.port())
+                                 .arg(example.key)));
+            if (!QTest::qWaitFor([&] { return events.size() >= 3; }, 5000))
+                return QStringLiteral("timeout: ") + events.join(u',');
+            if (events.at(1) != u"pusher_internal:subscription_succeeded")
+                return QStringLiteral("not after subscription_succeeded: ") + events.join(u',');
+            return events.at(2);
+        };
+
+        pusher.trigger(QStringLiteral("cache-a"), QStringLiteral("first"), "{}");
+        pusher.trigger(QStringLiteral("cache-a"), QStringLiteral("second"), "{}");
+        QCOMPARE(replayed(QStringLiteral("cache-a")), QStringLiteral("second"));
+        QCOMPARE(replayed(QStringLiteral("cache-none")), QStringLiteral("pusher:cache_miss"));
+        clock += 30 * 60 - 1;
+        QCOMPARE(replayed(QStringLiteral("cache-a")), QStringLiteral("second"));
+        clock += 1;
+        QCOMPARE(replayed(QStringLiteral("cache-a")), QStringLiteral("pusher:cache_miss"));
+
+        for (const char *name : {"cache-1", "cache-2", "cache-3"}) {
+            ++clock;
+            pusher.trigger(QString::fromLatin1(name), QStringLiteral("kept"), "{}");
+        }
+        QCOMPARE(replayed(QStringLiteral("cache-1")), QStringLiteral("pusher:cache_miss"));
+        QCOMPARE(replayed(QStringLiteral("cache-2")), QStringLiteral("kept"));
+        QCOMPARE(replayed(QStringLiteral("cache-3")), QStringLiteral("kept"));
+        // A plain channel keeps nothing and says nothing more.
+        pusher.trigger(QStringLiteral("plain"), QStringLiteral("gone"), "{}");
+        QCOMPARE(replayed(QStringLiteral("plain")), QStringLiteral("pusher:pong"));
+    }
+
     void channelNames()
     {
         QVERIFY(isValidChannelName(QStringLiteral("private-hotel-killarney-room-205-chat")));
@@ -98,6 +231,17 @@ private Q_SLOTS:
         QVERIFY(!isPrivateChannel(QStringLiteral("presence-x")));
         QVERIFY(isPresenceChannel(QStringLiteral("presence-x")));
         QVERIFY(!isPresenceChannel(QStringLiteral("x-presence-")));
+        QVERIFY(isEncryptedChannel(QStringLiteral("private-encrypted-x")));
+        QVERIFY(isPrivateChannel(QStringLiteral("private-encrypted-x")));
+        QVERIFY(isCacheChannel(QStringLiteral("cache-x")));
+        QVERIFY(isCacheChannel(QStringLiteral("private-cache-x")));
+        QVERIFY(isCacheChannel(QStringLiteral("presence-cache-x")));
+        QVERIFY(!isCacheChannel(QStringLiteral("x-cache-")));
+        QCOMPARE(serverToUserId(QStringLiteral("#server-to-user-staff-1")),
+                 QStringLiteral("staff-1"));
+        QCOMPARE(serverToUserId(QStringLiteral("#server-to-user-")), QString());
+        QCOMPARE(serverToUserId(QStringLiteral("#server-to-user-a b")), QString());
+        QCOMPARE(serverToUserId(QStringLiteral("private-x")), QString());
     }
 
     void appIsCreatedOnceOwnerOnlyAndKept()
@@ -120,6 +264,25 @@ private Q_SLOTS:
         QCOMPARE(again->key, created->key);
         QCOMPARE(again->secret, created->secret);
         QVERIFY(generateApp().key != created->key);
+        QCOMPARE(created->encryptionMasterKey.size(), 32);
+        QCOMPARE(again->encryptionMasterKey, created->encryptionMasterKey);
+
+        // A file from before encrypted channels gets a master key, kept from then on; limits
+        // are read from it.
+        QFile old(dir.filePath(QStringLiteral("old")));
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("{\"app_id\":\"1\",\"key\":\"k\",\"secret\":\"0123456789abcdef\","
+                  "\"limits\":{\"max_presence_members\":5,\"client_events_per_second\":3}}");
+        old.close();
+        const auto upgraded = loadOrCreateApp(old.fileName(), &error);
+        QVERIFY2(upgraded, qPrintable(error));
+        QCOMPARE(upgraded->secret, QByteArray("0123456789abcdef"));
+        QCOMPARE(upgraded->encryptionMasterKey.size(), 32);
+        QCOMPARE(upgraded->limits.maxPresenceMembers, 5);
+        QCOMPARE(upgraded->limits.clientEventsPerSecond, 3);
+        QCOMPARE(upgraded->limits.maxPresenceUserInfoBytes, 1024);
+        QCOMPARE(loadOrCreateApp(old.fileName(), &error)->encryptionMasterKey,
+                 upgraded->encryptionMasterKey);
 
         QFile broken(dir.filePath(QStringLiteral("broken")));
         QVERIFY(broken.open(QIODevice::WriteOnly));

@@ -1,6 +1,7 @@
 #include "api/guest/guestapi.h"
 
 #include "api/errorreply.h"
+#include "api/pusher/pusherwebhooks.h"
 #include "auth/crypto.h"
 #include "auth/passwords.h"
 #include "chat/chatservice.h"
@@ -83,6 +84,7 @@ GuestApi::GuestApi(LobbyServer &server, const ServerConfig &config)
         app = pusher::generateApp();
     m_pusher =
         new pusher::PusherServer(server.http(), server.hub(), app, config.pusherOptions, this);
+    new pusher::PusherWebhooks(*m_pusher, m_chat, {}, this);
     connect(&m_chat, &ChatService::event, this, &GuestApi::onEvent);
     connect(m_pusher, &pusher::PusherServer::memberAdded, this,
             [this](const QString &channel, const QString &userId) {
@@ -123,6 +125,8 @@ void GuestApi::registerRoutes()
                bind(&GuestApi::history));
     http.route(Method::Post, QStringLiteral("/api/chat/pusher/auth/"),
                bind(&GuestApi::authorizeChannel));
+    http.route(Method::Post, QStringLiteral("/api/chat/pusher/user-auth/"),
+               bind(&GuestApi::authorizeUser));
 }
 
 // ---- sessions
@@ -461,16 +465,16 @@ HttpReply GuestApi::history(const HttpRequest &request)
 
 // ---- Pusher channel authorization
 
-HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
+std::optional<QHash<QString, QString>> GuestApi::authFields(const HttpRequest &request,
+                                                            HttpReply *reply)
 {
     // pusher-js posts a form (socket_id, channel_name and any params); JSON is accepted too.
     QHash<QString, QString> fields;
     const QByteArray body = request.raw().body();
     if (request.header("content-type").startsWith("application/json")) {
-        HttpReply reply;
-        const auto object = request.jsonObject(&reply);
+        const auto object = request.jsonObject(reply);
         if (!object)
-            return reply;
+            return std::nullopt;
         for (auto it = object->constBegin(); it != object->constEnd(); ++it)
             fields.insert(it.key(), it.value().toString());
     } else {
@@ -478,6 +482,56 @@ HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
         for (const auto &item : form.queryItems(QUrl::FullyDecoded))
             fields.insert(item.first, item.second);
     }
+    return fields;
+}
+
+HttpReply GuestApi::authorizeUser(const HttpRequest &request)
+{
+    HttpReply reply;
+    const auto fields = authFields(request, &reply);
+    if (!fields)
+        return reply;
+    const QString socketId = fields->value(QStringLiteral("socket_id"));
+    const QString bearer = request.bearerToken();
+    const QString token =
+        !bearer.isEmpty() ? bearer : fields->value(QStringLiteral("session_token"));
+    if (token.isEmpty())
+        return detail(401, QStringLiteral("Authentication credentials were not provided."));
+    QString why;
+    QJsonObject user;
+    if (isGuestToken(token)) {
+        const auto guest = guestByToken(token, &why);
+        if (!guest)
+            return detail(401, why);
+        user = {
+            {"id", QStringLiteral("guest-%1").arg(guest->session.id)},
+            {"user_info", QJsonObject{{"name", QStringLiteral("Room %1").arg(guest->room.number)},
+                                      {"hotel_slug", guest->site.slug},
+                                      {"room_number", guest->room.number}}}};
+    } else {
+        const auto staff = auth::authenticate(m_server.tokens(), m_store, token, {}, &why);
+        if (!staff)
+            return detail(401, why);
+        if (staff->account.kind != AccountKind::Staff)
+            return detail(403, QStringLiteral("Only staff and guests sign in here."));
+        user = {{"id", QStringLiteral("staff-%1").arg(staff->account.id)},
+                {"user_info", staffInfo(staff->account.id)}};
+    }
+    const QString userData = QString::fromUtf8(http::compactJson(user));
+    const QString auth = m_pusher->authorizeUser(socketId, userData);
+    if (auth.isEmpty())
+        return detail(400,
+                      QStringLiteral("No connection has socket_id %1.").arg(socketId.left(40)));
+    return HttpReply::json(200, QJsonObject{{"auth", auth}, {"user_data", userData}});
+}
+
+HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
+{
+    HttpReply reply;
+    const auto parsed = authFields(request, &reply);
+    if (!parsed)
+        return reply;
+    const QHash<QString, QString> &fields = *parsed;
     const QString socketId = fields.value(QStringLiteral("socket_id"));
     const QString channel = fields.value(QStringLiteral("channel_name"));
     const QString bearer = request.bearerToken();
@@ -492,6 +546,10 @@ HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
         (!pusher::isPrivateChannel(channel) && !pusher::isPresenceChannel(channel)))
         return detail(400, QStringLiteral("channel_name must be a private or presence channel."));
 
+    // An encrypted channel is open to whoever may read its plain twin.
+    const QString readable = pusher::isEncryptedChannel(channel)
+                                 ? QStringLiteral("private-") + channel.mid(18)
+                                 : channel;
     QString why;
     pusher::Grant grant;
     QString channelData;
@@ -499,7 +557,7 @@ HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
         const auto guest = guestByToken(token, &why);
         if (!guest)
             return detail(401, why);
-        if (channel != roomChannel(guest->site.slug, guest->room.number))
+        if (readable != roomChannel(guest->site.slug, guest->room.number))
             return detail(403,
                           QStringLiteral("This guest session may not read '%1'.").arg(channel));
         grant = {QStringLiteral("guest:%1").arg(guest->session.id), guest->conversation.id,
@@ -513,11 +571,11 @@ HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
         const auto site = m_store.siteById(staff->account.siteId);
         if (!site)
             return detail(401, QStringLiteral("The account of this token no longer exists."));
-        bool allowed = channel == staffChannel(site->slug, staff->account.id);
+        bool allowed = readable == staffChannel(site->slug, staff->account.id);
         const QString roomPrefix = QStringLiteral("private-%1-room-").arg(site->slug);
-        if (!allowed && channel.startsWith(roomPrefix) && channel.endsWith(u"-chat")) {
+        if (!allowed && readable.startsWith(roomPrefix) && readable.endsWith(u"-chat")) {
             const QString number =
-                channel.mid(roomPrefix.size(), channel.size() - roomPrefix.size() - 5);
+                readable.mid(roomPrefix.size(), readable.size() - roomPrefix.size() - 5);
             allowed = m_store.roomByNumber(site->id, number).has_value();
         }
         if (!allowed && channel == staffPresenceChannel(site->slug)) {
@@ -537,6 +595,10 @@ HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
     QJsonObject answer{{"auth", auth}};
     if (!channelData.isEmpty())
         answer.insert(QStringLiteral("channel_data"), channelData);
+    if (pusher::isEncryptedChannel(channel))
+        answer.insert(
+            QStringLiteral("shared_secret"),
+            QString::fromLatin1(pusher::encryptedChannelSecret(m_pusher->app(), channel)));
     return HttpReply::json(200, answer);
 }
 

@@ -66,6 +66,10 @@ private:
     http::HttpReply send(const http::HttpRequest &request);
     http::HttpReply history(const http::HttpRequest &request);
     http::HttpReply authorizeChannel(const http::HttpRequest &request);
+    http::HttpReply authorizeUser(const http::HttpRequest &request);
+    // The fields of a pusher-js auth request (form or JSON); std::nullopt and the 400 in `reply`.
+    std::optional<QHash<QString, QString>> authFields(const http::HttpRequest &request,
+                                                      http::HttpReply *reply);
 
     QJsonObject sessionJson(const Guest &guest, const http::HttpRequest &request);
     QJsonValue staffInfo(qint64 accountId);

@@ -1,17 +1,16 @@
 #include "api/pusher/pusherserver.h"
 
-#include "auth/crypto.h"
+#include "api/pusher/pusherhttpapi.h"
+
 #include "http/httpserver.h"
 #include "realtime/hub.h"
 
 #include "http/websocket.h"
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QTimer>
-#include <QUrlQuery>
 
 namespace lobby::api::pusher {
 
@@ -29,8 +28,20 @@ enum CloseCode
     InvalidVersionString = 4006,
     UnsupportedProtocol = 4007,
     NoProtocolVersion = 4008,
+    ConnectionUnauthorized = 4009,
+    OverCapacity = 4100,
     PongNotReceived = 4201,
-    ClientEventRateLimit = 4301,
+    // 4300-4399 "any other error": Lobby answers every refused client event with 4301, as the
+    // rate limit Pusher documents under that code, so an app can tell them from other errors.
+    ClientEventRejected = 4301,
+};
+
+// What the upgrade request said, for the socket's first answer.
+struct UpgradeContext
+{
+    QString key;
+    QString protocol;
+    bool protocolGiven = false;
 };
 
 QString topicOf(const QString &channel)
@@ -49,18 +60,26 @@ QByteArray compact(const QJsonValue &value)
     return wrapped.mid(1, wrapped.size() - 2);
 }
 
+// A presence user id's text, the key that makes 2 and "2" one member. Empty unless a string or a
+// whole number.
 QString userIdText(const QJsonValue &value)
 {
     if (value.isString())
         return value.toString();
     if (value.isDouble()) {
         const double d = value.toDouble(); // range first: the conversion is UB outside it
-        return d >= -9e15 && d <= 9e15 ? QString::number(qint64(d)) : QString();
+        return d >= -9e15 && d <= 9e15 && d == double(qint64(d)) ? QString::number(qint64(d))
+                                                                 : QString();
     }
     return {};
 }
 
 } // namespace
+} // namespace lobby::api::pusher
+
+Q_DECLARE_METATYPE(lobby::api::pusher::UpgradeContext)
+
+namespace lobby::api::pusher {
 
 // One WebSocket client. Owns its socket; lives until the socket disconnects.
 class PusherConnection : public QObject
@@ -69,7 +88,8 @@ public:
     struct Subscription
     {
         Grant grant;
-        QString userId; // presence channels
+        QString userKey;   // presence channels: the member's id as text
+        QJsonValue userId; // and as signed
     };
 
     PusherConnection(http::WebSocket *socket, QString socketId, QObject *parent)
@@ -90,10 +110,11 @@ public:
         send(compact(message));
     }
 
-    void error(int code, const QString &message)
+    void error(int code, const QString &message, const QString &channel = {})
     {
         sendObject(QStringLiteral("pusher:error"),
-                   {{"code", code ? QJsonValue(code) : QJsonValue()}, {"message", message}});
+                   {{"code", code ? QJsonValue(code) : QJsonValue()}, {"message", message}},
+                   channel);
     }
 
     void fail(int code, const QString &message)
@@ -110,6 +131,7 @@ public:
     bool awaitingPong = false;
     qint64 rateSecond = 0;
     int rateCount = 0;
+    QString userId; // signed in with pusher:signin
 };
 
 PusherServer::PusherServer(http::HttpServer &http, realtime::Hub &hub, PusherApp app,
@@ -167,21 +189,19 @@ void PusherServer::registerRoutes(http::HttpServer &http)
         [](const HttpRequest &request) {
             // Accepted whatever the key and version: pusher-js understands a refusal only as a
             // pusher:error and a close code on an open socket.
-            return http::UpgradeDecision::accept(QVariantList{
+            return http::UpgradeDecision::accept(QVariant::fromValue(UpgradeContext{
                 request.param(QStringLiteral("key")), request.query(QStringLiteral("protocol")),
-                request.raw().query().hasQueryItem(QStringLiteral("protocol"))});
+                request.raw().query().hasQueryItem(QStringLiteral("protocol"))}));
         },
         [this](std::unique_ptr<http::WebSocket> socket, const QVariant &context) {
-            const QVariantList values = context.toList();
+            const auto [key, protocol, protocolGiven] = context.value<UpgradeContext>();
             auto *connection = new PusherConnection(socket.release(), newSocketId(), this);
-            const QString key = values.value(0).toString();
-            const QString protocol = values.value(1).toString();
             bool numeric = false;
             const int version = protocol.toInt(&numeric);
             if (key != m_app.key) {
                 connection->fail(AppDoesNotExist,
                                  QStringLiteral("App key %1 does not exist").arg(key));
-            } else if (!values.value(2).toBool() || protocol.isEmpty()) {
+            } else if (!protocolGiven || protocol.isEmpty()) {
                 connection->fail(NoProtocolVersion, QStringLiteral("No protocol version supplied"));
             } else if (!numeric) {
                 connection->fail(InvalidVersionString,
@@ -197,120 +217,7 @@ void PusherServer::registerRoutes(http::HttpServer &http)
                     &QObject::deleteLater);
         });
 
-    auto trigger = [this](const HttpRequest &request, bool batch) -> HttpReply {
-        if (request.param(QStringLiteral("app_id")) != m_app.appId)
-            return request.error(404, QStringLiteral("Unknown app."));
-        // Signature first, so nothing about the body is told to an unauthenticated caller.
-        const QByteArray body = request.raw().body();
-        QList<QPair<QString, QString>> parameters =
-            request.raw().query().queryItems(QUrl::FullyDecoded);
-        QHash<QString, QString> values;
-        for (const auto &parameter : std::as_const(parameters)) {
-            if (values.contains(parameter.first.toLower()))
-                return request.error(
-                    400, QStringLiteral("Repeated query parameter %1.").arg(parameter.first));
-            values.insert(parameter.first.toLower(), parameter.second);
-        }
-        if (values.value(QStringLiteral("auth_key")) != m_app.key)
-            return request.error(401, QStringLiteral("Unknown auth_key."));
-        if (values.value(QStringLiteral("auth_version")) != u"1.0")
-            return request.error(401, QStringLiteral("auth_version must be 1.0."));
-        bool ok = false;
-        const qint64 timestamp = values.value(QStringLiteral("auth_timestamp")).toLongLong(&ok);
-        if (!ok || qAbs(now() - timestamp) > m_options.timestampToleranceSeconds)
-            return request.error(401, QStringLiteral("Timestamp expired: auth_timestamp must be "
-                                                     "within %1 seconds of the server's time.")
-                                          .arg(m_options.timestampToleranceSeconds));
-        if (!body.isEmpty() && !auth::constantTimeEquals(
-                                   values.value(QStringLiteral("body_md5")).toLatin1(),
-                                   QCryptographicHash::hash(body, QCryptographicHash::Md5).toHex()))
-            return request.error(401, QStringLiteral("body_md5 does not match the body."));
-        const QByteArray signedText = requestStringToSign("POST", request.path(), parameters);
-        if (!auth::constantTimeEquals(values.value(QStringLiteral("auth_signature")).toLatin1(),
-                                      hmacHex(m_app.secret, signedText)))
-            return request.error(401,
-                                 QStringLiteral("Invalid signature: expected the HMAC-SHA256 "
-                                                "hex digest of '%1'.")
-                                     .arg(QString::fromUtf8(signedText)
-                                              .replace(QLatin1Char('\n'), QLatin1String("\\n"))));
-
-        HttpReply reply;
-        const auto object = request.jsonObject(&reply);
-        if (!object)
-            return reply;
-        struct Event
-        {
-            QStringList channels;
-            QString name;
-            QByteArray data;
-            QString socketId;
-        };
-        QList<Event> events;
-        auto parse = [&](const QJsonObject &o, QString *problem) {
-            Event event;
-            event.name = o.value(QStringLiteral("name")).toString();
-            if (event.name.isEmpty() || event.name.size() > 200 ||
-                event.name.startsWith(u"pusher")) {
-                *problem = QStringLiteral("name must be 1-200 characters, not starting with "
-                                          "'pusher'.");
-                return false;
-            }
-            const QJsonValue data = o.value(QStringLiteral("data"));
-            if (data.isUndefined()) {
-                *problem = QStringLiteral("data is required.");
-                return false;
-            }
-            event.data = data.isString() ? data.toString().toUtf8() : compact(data);
-            if (event.data.size() > m_options.maxEventDataBytes) {
-                *problem = QStringLiteral("413");
-                return false;
-            }
-            if (o.value(QStringLiteral("channels")).isArray()) {
-                for (const QJsonValue &channel : o.value(QStringLiteral("channels")).toArray())
-                    event.channels << channel.toString();
-            } else if (o.value(QStringLiteral("channel")).isString()) {
-                event.channels << o.value(QStringLiteral("channel")).toString();
-            }
-            if (event.channels.isEmpty() || event.channels.size() > 100) {
-                *problem = QStringLiteral("channels must name 1 to 100 channels.");
-                return false;
-            }
-            for (const QString &channel : std::as_const(event.channels)) {
-                if (!isValidChannelName(channel)) {
-                    *problem = QStringLiteral("Invalid channel name '%1'.").arg(channel);
-                    return false;
-                }
-            }
-            event.socketId = o.value(QStringLiteral("socket_id")).toString();
-            events << event;
-            return true;
-        };
-        QString problem;
-        bool valid = true;
-        if (batch) {
-            const QJsonArray list = object->value(QStringLiteral("batch")).toArray();
-            if (list.isEmpty() || list.size() > 10)
-                return request.error(400, QStringLiteral("batch must hold 1 to 10 events."));
-            for (const QJsonValue &item : list)
-                valid = valid && parse(item.toObject(), &problem);
-        } else {
-            valid = parse(*object, &problem);
-        }
-        if (!valid && problem == u"413")
-            return request.error(413, QStringLiteral("Event data is larger than %1 bytes.")
-                                          .arg(m_options.maxEventDataBytes));
-        if (!valid)
-            return request.error(400, problem);
-        for (const Event &event : std::as_const(events)) {
-            for (const QString &channel : event.channels)
-                this->trigger(channel, event.name, event.data, event.socketId);
-        }
-        return HttpReply::json(200, QJsonObject{});
-    };
-    http.route(Method::Post, QStringLiteral("/apps/{app_id}/events"),
-               [trigger](const HttpRequest &request) { return trigger(request, false); });
-    http.route(Method::Post, QStringLiteral("/apps/{app_id}/batch_events"),
-               [trigger](const HttpRequest &request) { return trigger(request, true); });
+    m_httpApi = std::make_unique<PusherHttpApi>(*this, http);
 }
 
 void PusherServer::accept(PusherConnection *connection)
@@ -365,6 +272,8 @@ void PusherServer::accept(PusherConnection *connection)
             } else if (event == u"pusher:unsubscribe") {
                 unsubscribe(connection,
                             data.toObject().value(QStringLiteral("channel")).toString());
+            } else if (event == u"pusher:signin") {
+                signIn(connection, data.toObject());
             } else if (event.startsWith(u"client-")) {
                 clientEvent(connection, event, message.value(QStringLiteral("channel")).toString(),
                             data);
@@ -400,9 +309,56 @@ QString PusherServer::authorize(const QString &socketId, const QString &channel,
     if (!connection)
         return {};
     // Bounded: a connection keeps at most one pending grant per channel, 100 channels.
-    if (connection->grants.size() < 100 || connection->grants.contains(channel))
+    if (connection->grants.size() < limits().maxSubscriptionsPerConnection ||
+        connection->grants.contains(channel))
         connection->grants.insert(channel, grant);
     return channelAuth(m_app, socketId, channel, channelData);
+}
+
+QString PusherServer::authorizeUser(const QString &socketId, const QString &userData)
+{
+    if (!m_connections.contains(socketId))
+        return {};
+    return userAuth(m_app, socketId, userData);
+}
+
+void PusherServer::signIn(PusherConnection *connection, const QJsonObject &data)
+{
+    const QString userData = data.value(QStringLiteral("user_data")).toString();
+    if (!verifyUserAuth(m_app, data.value(QStringLiteral("auth")).toString(), connection->socketId,
+                        userData)) {
+        connection->error(ConnectionUnauthorized,
+                          QStringLiteral("Invalid signature for pusher:signin"));
+        return;
+    }
+    const QJsonValue id =
+        QJsonDocument::fromJson(userData.toUtf8()).object().value(QStringLiteral("id"));
+    if (!id.isString() || !isValidChannelName(id.toString())) {
+        connection->error(ConnectionUnauthorized,
+                          QStringLiteral("user_data must be a JSON object whose id is a string "
+                                         "of up to 164 characters A-Z a-z 0-9 _ - = @ , . ;"));
+        return;
+    }
+    // Signed in as someone else now: the previous user's channel is not this socket's any more.
+    if (!connection->userId.isEmpty() && connection->userId != id.toString())
+        unsubscribe(connection, QStringLiteral("#server-to-user-") + connection->userId);
+    connection->userId = id.toString();
+    connection->send(compact(
+        QJsonObject{{"event", "pusher:signin_success"},
+                    {"data", QString::fromUtf8(compact(QJsonObject{{"user_data", userData}}))}}));
+}
+
+int PusherServer::terminateUserConnections(const QString &userId)
+{
+    QList<PusherConnection *> ended;
+    for (PusherConnection *connection : std::as_const(m_connections)) {
+        if (!userId.isEmpty() && connection->userId == userId)
+            ended << connection;
+    }
+    for (PusherConnection *connection : std::as_const(ended))
+        connection->fail(ConnectionUnauthorized,
+                         QStringLiteral("Connection terminated by the app"));
+    return int(ended.size());
 }
 
 void PusherServer::subscribe(PusherConnection *connection, const QJsonObject &data)
@@ -412,18 +368,25 @@ void PusherServer::subscribe(PusherConnection *connection, const QJsonObject &da
         connection->sendObject(QStringLiteral("pusher:subscription_error"),
                                {{"type", type}, {"error", message}, {"status", status}}, channel);
     };
-    if (!isValidChannelName(channel))
+    const QString ownUser = serverToUserId(channel);
+    if (!ownUser.isEmpty()) {
+        // Sent by pusher-js after pusher:signin; only the signed-in user's own channel.
+        if (ownUser != connection->userId)
+            return refuse(401, QStringLiteral("AuthError"),
+                          QStringLiteral("Sign in as this user first"));
+    } else if (!isValidChannelName(channel)) {
         return refuse(400, QStringLiteral("InvalidChannel"),
                       QStringLiteral("Invalid channel name"));
-    if (channel.startsWith(u"private-encrypted-"))
-        return refuse(400, QStringLiteral("InvalidChannel"),
-                      QStringLiteral("Encrypted channels are not supported"));
-    if (connection->subscriptions.size() >= 100 && !connection->subscriptions.contains(channel))
+    }
+    if (connection->subscriptions.size() >= limits().maxSubscriptionsPerConnection &&
+        !connection->subscriptions.contains(channel))
         return refuse(400, QStringLiteral("LimitReached"),
-                      QStringLiteral("A connection may subscribe to at most 100 channels"));
+                      QStringLiteral("A connection may subscribe to at most %1 channels")
+                          .arg(limits().maxSubscriptionsPerConnection));
 
     const bool presence = isPresenceChannel(channel);
-    QString userId;
+    QString userKey;
+    QJsonValue userId;
     QJsonObject userInfo;
     if (isPrivateChannel(channel) || presence) {
         const QJsonValue channelDataValue = data.value(QStringLiteral("channel_data"));
@@ -436,28 +399,52 @@ void PusherServer::subscribe(PusherConnection *connection, const QJsonObject &da
                           QStringLiteral("Invalid signature for channel '%1'").arg(channel));
         if (presence) {
             const QJsonObject member = QJsonDocument::fromJson(channelData.toUtf8()).object();
-            userId = userIdText(member.value(QStringLiteral("user_id")));
+            userId = member.value(QStringLiteral("user_id"));
+            userKey = userIdText(userId);
             userInfo = member.value(QStringLiteral("user_info")).toObject();
-            if (userId.isEmpty())
+            if (userKey.isEmpty())
                 return refuse(400, QStringLiteral("AuthError"),
-                              QStringLiteral("channel_data must carry a user_id"));
+                              QStringLiteral("channel_data must carry a user_id (a string or a "
+                                             "whole number)"));
+            if (userKey.size() > limits().maxPresenceUserIdLength)
+                return refuse(ClientEventRejected, QStringLiteral("LimitReached"),
+                              QStringLiteral("A presence user_id may be at most %1 characters")
+                                  .arg(limits().maxPresenceUserIdLength));
+            if (compact(member.value(QStringLiteral("user_info"))).size() >
+                limits().maxPresenceUserInfoBytes)
+                return refuse(ClientEventRejected, QStringLiteral("LimitReached"),
+                              QStringLiteral("A presence member's user_info may be at most %1 "
+                                             "bytes")
+                                  .arg(limits().maxPresenceUserInfoBytes));
+            const auto members = m_presence.constFind(channel);
+            if (members != m_presence.constEnd() && !members->contains(userKey) &&
+                members->size() >= limits().maxPresenceMembers)
+                return refuse(OverCapacity, QStringLiteral("LimitReached"),
+                              QStringLiteral("Presence channel '%1' has its %2 members")
+                                  .arg(channel)
+                                  .arg(limits().maxPresenceMembers));
         }
     }
 
     const bool already = connection->subscriptions.contains(channel);
     if (!already) {
-        connection->subscriptions.insert(channel, {connection->grants.take(channel), userId});
-        m_channels[channel].insert(connection);
+        connection->subscriptions.insert(channel,
+                                         {connection->grants.take(channel), userKey, userId});
+        QSet<PusherConnection *> &subscribers = m_channels[channel];
+        subscribers.insert(connection);
         if (m_hub)
             m_hub->subscribe(topicOf(channel), connection,
                              [connection](const QByteArray &frame) { connection->send(frame); });
         Q_EMIT subscribed(channel, connection->subscriptions.value(channel).grant);
+        if (subscribers.size() == 1)
+            Q_EMIT channelOccupied(channel);
     }
     QByteArray succeeded = "{}";
     if (presence) {
         auto &members = m_presence[channel];
         if (!already) {
-            Member &member = members[userId];
+            Member &member = members[userKey];
+            member.id = userId;
             member.info = userInfo;
             if (++member.subscriptions == 1) {
                 if (m_hub)
@@ -466,20 +453,26 @@ void PusherServer::subscribe(PusherConnection *connection, const QJsonObject &da
                         frame(QStringLiteral("pusher_internal:member_added"), channel,
                               compact(QJsonObject{{"user_id", userId}, {"user_info", userInfo}})),
                         connection);
-                Q_EMIT memberAdded(channel, userId, userInfo);
+                Q_EMIT memberAdded(channel, userKey, userInfo);
             }
         }
         QJsonArray ids;
         QJsonObject hash;
         for (auto it = members.cbegin(); it != members.cend(); ++it) {
-            ids.append(it.key());
-            hash.insert(it.key(), it.value().info);
+            ids.append(it->id);
+            hash.insert(it.key(), it->info);
         }
         succeeded = compact(QJsonObject{
             {"presence", QJsonObject{{"ids", ids}, {"hash", hash}, {"count", ids.size()}}}});
     }
     connection->send(
         frame(QStringLiteral("pusher_internal:subscription_succeeded"), channel, succeeded));
+    if (isCacheChannel(channel)) {
+        const QByteArray cached = cachedFrame(channel);
+        connection->send(!cached.isEmpty() ? cached
+                                           : compact(QJsonObject{{"event", "pusher:cache_miss"},
+                                                                 {"channel", channel}}));
+    }
 }
 
 void PusherServer::unsubscribe(PusherConnection *connection, const QString &channel)
@@ -487,63 +480,147 @@ void PusherServer::unsubscribe(PusherConnection *connection, const QString &chan
     const auto it = connection->subscriptions.constFind(channel);
     if (it == connection->subscriptions.constEnd())
         return;
-    const QString userId = it->userId;
+    const QString userKey = it->userKey;
     const Grant grant = it->grant;
     connection->subscriptions.erase(it);
-    if (auto subscribers = m_channels.find(channel); subscribers != m_channels.end()) {
-        subscribers->remove(connection);
-        if (subscribers->isEmpty())
-            m_channels.erase(subscribers);
-    }
     if (m_hub)
         m_hub->unsubscribe(topicOf(channel), connection);
     Q_EMIT unsubscribed(channel, grant);
-    if (!isPresenceChannel(channel))
-        return;
+    if (isPresenceChannel(channel))
+        leavePresence(channel, userKey);
+    if (auto subscribers = m_channels.find(channel); subscribers != m_channels.end()) {
+        subscribers->remove(connection);
+        if (subscribers->isEmpty()) {
+            m_channels.erase(subscribers);
+            Q_EMIT channelVacated(channel);
+        }
+    }
+}
+
+void PusherServer::leavePresence(const QString &channel, const QString &userKey)
+{
     auto members = m_presence.find(channel);
     if (members == m_presence.end())
         return;
-    auto member = members->find(userId);
+    auto member = members->find(userKey);
     if (member == members->end() || --member->subscriptions > 0)
         return;
+    const QJsonValue userId = member->id;
     members->erase(member);
     if (members->isEmpty())
         m_presence.erase(members);
     if (m_hub)
         m_hub->publish(topicOf(channel), frame(QStringLiteral("pusher_internal:member_removed"),
                                                channel, compact(QJsonObject{{"user_id", userId}})));
-    Q_EMIT memberRemoved(channel, userId);
+    Q_EMIT memberRemoved(channel, userKey);
 }
 
 void PusherServer::clientEvent(PusherConnection *connection, const QString &event,
                                const QString &channel, const QJsonValue &data)
 {
+    auto reject = [connection, &channel](const QString &why) {
+        connection->error(ClientEventRejected, QStringLiteral("Client event rejected - ") + why,
+                          channel);
+    };
     if (!isPrivateChannel(channel) && !isPresenceChannel(channel))
-        return connection->error(0, QStringLiteral("Client event rejected - only supported on "
-                                                   "private and presence channels"));
+        return reject(QStringLiteral("only supported on private and presence channels"));
+    if (isEncryptedChannel(channel))
+        return reject(QStringLiteral("not supported on encrypted channels"));
     const auto subscription = connection->subscriptions.constFind(channel);
     if (subscription == connection->subscriptions.constEnd())
-        return connection->error(
-            0,
-            QStringLiteral("Client event rejected - not subscribed to channel '%1'").arg(channel));
-    if (event.size() > 200)
-        return connection->error(0, QStringLiteral("Client event rejected - name too long"));
+        return reject(QStringLiteral("not subscribed to channel '%1'").arg(channel));
+    if (event.size() > limits().maxEventNameLength)
+        return reject(
+            QStringLiteral("name longer than %1 characters").arg(limits().maxEventNameLength));
+    if (compact(data).size() > limits().maxEventDataBytes)
+        return reject(QStringLiteral("data over %1 bytes").arg(limits().maxEventDataBytes));
+    // Only valid events count towards the rate.
     const qint64 second = now();
     if (second != connection->rateSecond) {
         connection->rateSecond = second;
         connection->rateCount = 0;
     }
-    if (++connection->rateCount > m_options.clientEventsPerSecond)
-        return connection->error(ClientEventRateLimit,
-                                 QStringLiteral("Client event rejected due to rate limit"));
+    if (++connection->rateCount > limits().clientEventsPerSecond)
+        return connection->error(ClientEventRejected,
+                                 QStringLiteral("Client event rejected due to rate limit (%1 per "
+                                                "second)")
+                                     .arg(limits().clientEventsPerSecond),
+                                 channel);
     QJsonObject message{{"event", event}, {"channel", channel}, {"data", data}};
-    if (compact(data).size() > m_options.maxEventDataBytes)
-        return connection->error(0, QStringLiteral("Client event rejected - data over %1 bytes")
-                                        .arg(m_options.maxEventDataBytes));
-    if (!subscription->userId.isEmpty())
+    if (!subscription->userKey.isEmpty())
         message.insert(QStringLiteral("user_id"), subscription->userId);
+    const QByteArray encoded = compact(message);
+    if (isCacheChannel(channel))
+        remember(channel, encoded);
     if (m_hub)
-        m_hub->publish(topicOf(channel), compact(message), connection);
+        m_hub->publish(topicOf(channel), encoded, connection);
+    Q_EMIT clientEventSent(channel, event, data, connection->socketId, subscription->userKey);
+}
+
+// ---- cache channels
+
+void PusherServer::remember(const QString &channel, const QByteArray &frame)
+{
+    const PusherLimits &limit = limits();
+    if (frame.size() > limit.cacheBytes)
+        return;
+    if (auto old = m_cache.find(channel); old != m_cache.end()) {
+        m_cacheBytes -= old->frame.size();
+        m_cache.erase(old);
+    }
+    // Over a bound, the oldest entries go (expired ones are the oldest).
+    const qint64 at = now();
+    while (!m_cache.isEmpty() && (m_cache.size() >= limit.cacheChannels ||
+                                  m_cacheBytes + frame.size() > limit.cacheBytes)) {
+        auto oldest = m_cache.begin();
+        for (auto it = m_cache.begin(); it != m_cache.end(); ++it) {
+            if (it->storedAt < oldest->storedAt)
+                oldest = it;
+        }
+        m_cacheBytes -= oldest->frame.size();
+        m_cache.erase(oldest);
+    }
+    m_cache.insert(channel, {frame, at});
+    m_cacheBytes += frame.size();
+}
+
+QByteArray PusherServer::cachedFrame(const QString &channel)
+{
+    const auto it = m_cache.find(channel);
+    if (it == m_cache.end())
+        return {};
+    if (now() - it->storedAt >= limits().cacheSeconds) {
+        m_cacheBytes -= it->frame.size();
+        m_cache.erase(it);
+        return {};
+    }
+    return it->frame;
+}
+
+// ---- channel information
+
+QMap<QString, ChannelInfo> PusherServer::channels(const QString &prefix) const
+{
+    QMap<QString, ChannelInfo> result;
+    for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it) {
+        if (it.key().startsWith(prefix) && !it.key().startsWith(QLatin1Char('#')))
+            result.insert(it.key(), channelInfo(it.key()));
+    }
+    return result;
+}
+
+ChannelInfo PusherServer::channelInfo(const QString &channel) const
+{
+    return {int(m_channels.value(channel).size()), int(m_presence.value(channel).size())};
+}
+
+QList<QJsonValue> PusherServer::presenceUserIds(const QString &channel) const
+{
+    QList<QJsonValue> ids;
+    const auto members = m_presence.value(channel);
+    for (const Member &member : members)
+        ids << member.id;
+    return ids;
 }
 
 // ---- publishing
@@ -551,10 +628,12 @@ void PusherServer::clientEvent(PusherConnection *connection, const QString &even
 int PusherServer::trigger(const QString &channel, const QString &event, const QByteArray &data,
                           const QString &exceptSocketId)
 {
+    const QByteArray encoded = frame(event, channel, data);
+    if (isCacheChannel(channel))
+        remember(channel, encoded);
     if (!m_hub)
         return 0;
-    return m_hub->publish(topicOf(channel), frame(event, channel, data),
-                          m_connections.value(exceptSocketId));
+    return m_hub->publish(topicOf(channel), encoded, m_connections.value(exceptSocketId));
 }
 
 int PusherServer::revoke(const QString &channel, const std::function<bool(const Grant &)> &matches,

@@ -4,11 +4,14 @@
 
 #include <QHash>
 #include <QJsonObject>
+#include <QJsonValue>
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 #include <QSet>
 
 #include <functional>
+#include <memory>
 
 namespace lobby::http {
 class HttpServer;
@@ -24,9 +27,14 @@ struct PusherOptions
     int activityTimeoutSeconds = 120;    // sent in connection_established; ping after this silence
     int pongTimeoutSeconds = 30;         // then close with 4201 when no answer came
     int timestampToleranceSeconds = 600; // HTTP API auth_timestamp
-    int maxEventDataBytes = 10 * 1024;   // Pusher's limit for event data
-    int clientEventsPerSecond = 10;      // per connection, as Pusher does
     std::function<qint64()> clock;       // seconds since the epoch; tests may pin it
+};
+
+// What the channel information API tells of one channel (on this instance).
+struct ChannelInfo
+{
+    int subscriptionCount = 0; // connections subscribed
+    int userCount = 0;         // presence channels: distinct members
 };
 
 // Who obtained a channel signature, recorded by the authorizer when it signs and attached to the
@@ -42,6 +50,7 @@ struct Grant
 };
 
 class PusherConnection;
+class PusherHttpApi;
 
 // The Pusher Channels protocol v7 on Lobby's port (ws://HOST:PORT/app/{key}) and the HTTP API
 // (POST /apps/{app_id}/events and batch_events) that Pusher's server SDKs call. Channels map to
@@ -57,16 +66,28 @@ public:
     ~PusherServer() override;
 
     const PusherApp &app() const { return m_app; }
+    const PusherLimits &limits() const { return m_app.limits; }
     const PusherOptions &options() const { return m_options; }
+    qint64 now() const;
 
     bool isConnected(const QString &socketId) const { return m_connections.contains(socketId); }
     int connectionCount() const { return int(m_connections.size()); }
     int subscriberCount(const QString &channel) const;
 
+    // Occupied channels (at least one subscription on this instance), by name.
+    QMap<QString, ChannelInfo> channels(const QString &prefix = {}) const;
+    ChannelInfo channelInfo(const QString &channel) const;
+    // A presence channel's members' ids, each with the JSON type it was signed with.
+    QList<QJsonValue> presenceUserIds(const QString &channel) const;
+    // Closes every connection signed in (pusher:signin) as `userId`; how many.
+    int terminateUserConnections(const QString &userId);
+
     // Signs a subscription for a connected socket and records who asked for it. Returns the
     // "auth" value (empty when the socket is not connected).
     QString authorize(const QString &socketId, const QString &channel, const QString &channelData,
                       const Grant &grant);
+    // Signs pusher:signin for a connected socket (empty when it is not connected).
+    QString authorizeUser(const QString &socketId, const QString &userData);
 
     // Sends `event` with `data` (JSON text, sent as a string as Pusher does) to the channel's
     // subscribers, except the connection `exceptSocketId`. Returns how many got it.
@@ -89,6 +110,12 @@ Q_SIGNALS:
     // (unsubscribed, revoked, or the connection gone), with the grant it was signed for.
     void subscribed(const QString &channel, const lobby::api::pusher::Grant &grant);
     void unsubscribed(const QString &channel, const lobby::api::pusher::Grant &grant);
+    // The first subscription to a channel on this instance, and the end of its last one.
+    void channelOccupied(const QString &channel);
+    void channelVacated(const QString &channel);
+    // A client event relayed (user id empty outside presence channels).
+    void clientEventSent(const QString &channel, const QString &event, const QJsonValue &data,
+                         const QString &socketId, const QString &userId);
 
 private:
     friend class PusherConnection;
@@ -98,15 +125,25 @@ private:
     void forget(PusherConnection *connection);
     void subscribe(PusherConnection *connection, const QJsonObject &data);
     void unsubscribe(PusherConnection *connection, const QString &channel);
+    void leavePresence(const QString &channel, const QString &userKey);
     void clientEvent(PusherConnection *connection, const QString &event, const QString &channel,
                      const QJsonValue &data);
-    qint64 now() const;
+    void signIn(PusherConnection *connection, const QJsonObject &data);
+    // Cache channels: keeps `frame` as the channel's last event.
+    void remember(const QString &channel, const QByteArray &frame);
+    QByteArray cachedFrame(const QString &channel);
     QString newSocketId() const;
 
     struct Member
     {
+        QJsonValue id; // as signed: a number stays a number
         QJsonObject info;
         int subscriptions = 0;
+    };
+    struct CachedEvent
+    {
+        QByteArray frame;
+        qint64 storedAt = 0;
     };
 
     QPointer<realtime::Hub> m_hub;
@@ -115,6 +152,9 @@ private:
     QHash<QString, PusherConnection *> m_connections;
     QHash<QString, QHash<QString, Member>> m_presence;   // channel -> user id -> member
     QHash<QString, QSet<PusherConnection *>> m_channels; // channel -> its subscribers
+    QHash<QString, CachedEvent> m_cache;                 // cache channel -> its last event
+    qint64 m_cacheBytes = 0;
+    std::unique_ptr<PusherHttpApi> m_httpApi;
     bool m_closing = false;
 };
 

@@ -1,0 +1,109 @@
+#include "api/pusher/pusherwebhooks.h"
+#include "chat/chatservice.h"
+#include "testsupport.h"
+
+#include <QTest>
+
+using namespace lobby;
+using namespace lobby::api::pusher;
+
+// The webhook outbox as ChatService keeps it (on SQLite, and on PostgreSQL as
+// tst_pusherwebhooks_pg), and the routing and back-off rules of the delivery.
+class TestPusherWebhooks : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void onlyHttpUrlsWithAHostAreTargets()
+    {
+        test::TestDatabase db;
+        const chat::Site site = db.site();
+        for (const char *bad : {"ftp://example.test/x", "http://", "not a url", "javascript:x",
+                                "http://host/#fragment", "file:///etc/passwd"})
+            QVERIFY2(!db.chat().setWebhook(site.id, QString::fromLatin1(bad)), bad);
+        QVERIFY(!db.chat().setWebhook(site.id, QStringLiteral("http://h/") + QString(2000, u'a')));
+        QVERIFY(!db.chat().setWebhook(site.id + 100, QStringLiteral("http://127.0.0.1/")));
+        const auto set = db.chat().setWebhook(site.id, QStringLiteral("https://127.0.0.1:8443/h"));
+        QVERIFY(set);
+        QCOMPARE(db.chat().webhookOfSite(site.id)->url, QStringLiteral("https://127.0.0.1:8443/h"));
+        QVERIFY(db.chat().setWebhook(site.id, QStringLiteral("http://127.0.0.1/other")));
+        QCOMPARE(db.chat().webhooks().size(), 1);
+        QCOMPARE(db.chat().webhooks().constFirst().url, QStringLiteral("http://127.0.0.1/other"));
+        QCOMPARE(db.chat().webhooks().constFirst().siteSlug, site.slug);
+    }
+
+    void outboxDeliversOldestFirstOncePerClaimAndForgetsRemovedSites()
+    {
+        test::TestDatabase db;
+        chat::ChatService &chat = db.chat();
+        const chat::Site site = db.site();
+        const chat::Site other = db.site(QStringLiteral("other-hotel"));
+        QVERIFY(chat.setWebhook(site.id, QStringLiteral("http://127.0.0.1:1/a")));
+        const auto first = chat.enqueueWebhook(site.id, "{\"n\":1}");
+        const auto second = chat.enqueueWebhook(site.id, "{\"n\":2}");
+        QVERIFY(first && second);
+        QVERIFY(chat.enqueueWebhook(other.id, "{\"n\":3}")); // no webhook: not due anywhere
+
+        // A site's batches go in order: only the oldest is due.
+        QList<chat::WebhookDelivery> due = chat.dueWebhookDeliveries(10);
+        QCOMPARE(due.size(), 1);
+        QCOMPARE(due.constFirst().id, first.value());
+        QCOMPARE(due.constFirst().body, QByteArray("{\"n\":1}"));
+        QCOMPARE(due.constFirst().url, QStringLiteral("http://127.0.0.1:1/a"));
+
+        // One claim wins (another instance that read the same row loses it).
+        QVERIFY(chat.claimWebhookDelivery(due.constFirst(), 30));
+        QVERIFY(!chat.claimWebhookDelivery(due.constFirst(), 30));
+        QVERIFY(chat.dueWebhookDeliveries(10).isEmpty());
+
+        // Failed: due again after the back-off, with the attempt counted.
+        QVERIFY(chat.webhookFailed(due.constFirst(), QDateTime::currentDateTimeUtc().addSecs(-1),
+                                   QStringLiteral("HTTP 503")));
+        due = chat.dueWebhookDeliveries(10);
+        QCOMPARE(due.size(), 1);
+        QCOMPARE(due.constFirst().attempts, 1);
+        QVERIFY(chat.webhookDelivered(due.constFirst().id));
+        due = chat.dueWebhookDeliveries(10);
+        QCOMPARE(due.size(), 1);
+        QCOMPARE(due.constFirst().id, second.value());
+
+        // Removing the webhook drops what was still to go.
+        const auto removed = chat.removeWebhook(site.id);
+        QVERIFY(removed && removed.value());
+        QVERIFY(chat.setWebhook(site.id, QStringLiteral("http://127.0.0.1:1/a")));
+        QVERIFY(chat.dueWebhookDeliveries(10).isEmpty());
+        QVERIFY(!chat.removeWebhook(other.id).value());
+    }
+
+    void channelsBelongToTheSiteTheyName()
+    {
+        const QStringList slugs{QStringLiteral("grand"), QStringLiteral("grand-hotel"),
+                                QStringLiteral("hotel-killarney")};
+        QCOMPARE(PusherWebhooks::siteSlugOfChannel("private-hotel-killarney-room-1-chat", slugs),
+                 QStringLiteral("hotel-killarney"));
+        QCOMPARE(PusherWebhooks::siteSlugOfChannel("presence-grand-hotel-staff", slugs),
+                 QStringLiteral("grand-hotel"));
+        QCOMPARE(PusherWebhooks::siteSlugOfChannel("presence-grand-lobby", slugs),
+                 QStringLiteral("grand"));
+        QCOMPARE(PusherWebhooks::siteSlugOfChannel("private-encrypted-grand-x", slugs),
+                 QStringLiteral("grand"));
+        QCOMPARE(PusherWebhooks::siteSlugOfChannel("presence-cache-grand", slugs),
+                 QStringLiteral("grand"));
+        QCOMPARE(PusherWebhooks::siteSlugOfChannel("grand-news", slugs), QStringLiteral("grand"));
+        QCOMPARE(PusherWebhooks::siteSlugOfChannel("presence-grandiose", slugs), QString());
+        QCOMPARE(PusherWebhooks::siteSlugOfChannel("presence-elsewhere", slugs), QString());
+        QCOMPARE(PusherWebhooks::siteSlugOfChannel("private-x-grand", slugs), QString());
+    }
+
+    void backoffDoublesUpToItsCap()
+    {
+        QCOMPARE(PusherWebhooks::backoffSeconds(1, 300), 1);
+        QCOMPARE(PusherWebhooks::backoffSeconds(2, 300), 2);
+        QCOMPARE(PusherWebhooks::backoffSeconds(5, 300), 16);
+        QCOMPARE(PusherWebhooks::backoffSeconds(10, 300), 300);
+        QCOMPARE(PusherWebhooks::backoffSeconds(1000, 300), 300);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPusherWebhooks)
+#include "tst_pusherwebhooks.moc"
