@@ -96,8 +96,7 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
                        "streams included (0 = no cap, default 256)."),
         QStringLiteral("N"), QStringLiteral("256"));
     parser.addOptions({headless, listen, dataDir, database, demo, handoffWait, screenshot,
-                       guestSessionDays, widgetCreations, uploadQuota,
-                       maxConnectionsPerAddress});
+                       guestSessionDays, widgetCreations, uploadQuota, maxConnectionsPerAddress});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -127,45 +126,23 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
         *exitCode = 2;
         return false;
     }
-    bool waitOk = false;
-    options->handoffWaitSeconds = parser.value(handoffWait).toInt(&waitOk);
-    if (!waitOk || options->handoffWaitSeconds < 0 || options->handoffWaitSeconds > 3600) {
-        err << "--handoff-wait wants 0 to 3600 seconds\n";
+    // Every numeric option is a whole number in a range; anything else is a wrong command line.
+    const auto readNumber = [&](const QCommandLineOption &option, int min, int max, int *value) {
+        bool ok = false;
+        *value = parser.value(option).toInt(&ok);
+        if (ok && *value >= min && *value <= max)
+            return true;
+        err << "--" << option.names().constFirst() << " wants " << min << " to " << max << ", got '"
+            << parser.value(option) << "'\n";
         *exitCode = 2;
         return false;
-    }
-    bool daysOk = false;
-    options->guestSessionDays = parser.value(guestSessionDays).toInt(&daysOk);
-    if (!daysOk || options->guestSessionDays < 1 || options->guestSessionDays > 365) {
-        err << "--guest-session-days wants 1 to 365, got '" << parser.value(guestSessionDays)
-            << "'\n";
-        *exitCode = 2;
+    };
+    if (!readNumber(handoffWait, 0, 3600, &options->handoffWaitSeconds) ||
+        !readNumber(guestSessionDays, 1, 365, &options->guestSessionDays) ||
+        !readNumber(widgetCreations, 0, 1'000'000, &options->widgetCreationsPerMinute) ||
+        !readNumber(uploadQuota, 0, 1'000'000, &options->uploadQuotaMib) ||
+        !readNumber(maxConnectionsPerAddress, 0, 1'000'000, &options->maxConnectionsPerAddress))
         return false;
-    }
-    bool creationsOk = false;
-    options->widgetCreationsPerMinute = parser.value(widgetCreations).toInt(&creationsOk);
-    if (!creationsOk || options->widgetCreationsPerMinute < 0 ||
-        options->widgetCreationsPerMinute > 1'000'000) {
-        err << "--widget-creations-per-minute wants 0 to 1000000, got '"
-            << parser.value(widgetCreations) << "'\n";
-        *exitCode = 2;
-        return false;
-    }
-    bool quotaOk = false;
-    options->uploadQuotaMib = parser.value(uploadQuota).toInt(&quotaOk);
-    if (!quotaOk || options->uploadQuotaMib < 0 || options->uploadQuotaMib > 1'000'000) {
-        err << "--upload-quota-mib wants 0 to 1000000, got '" << parser.value(uploadQuota) << "'\n";
-        *exitCode = 2;
-        return false;
-    }
-    bool capOk = false;
-    options->maxConnectionsPerAddress = parser.value(maxConnectionsPerAddress).toInt(&capOk);
-    if (!capOk || options->maxConnectionsPerAddress < 0) {
-        err << "--max-connections-per-address wants 0 or more, got '"
-            << parser.value(maxConnectionsPerAddress) << "'\n";
-        *exitCode = 2;
-        return false;
-    }
     options->headless = parser.isSet(headless);
     options->demo = parser.isSet(demo);
     options->screenshot = parser.value(screenshot);
