@@ -1,5 +1,7 @@
 #include "http/httpserver.h"
 
+#include "http/ratelimiter.h"
+
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
@@ -67,34 +69,34 @@ void quietUpgradeWarnings(QLoggingCategory *category)
 struct ConnectionCounts
 {
     int total = 0;
-    QHash<QHostAddress, int> perAddress;
+    QHash<QByteArray, int> perAddress; // by clientKey(): an IPv6 /64 is one client
     qint64 refused = 0;
 };
 
-// Counts a connection against its client address for as long as it lives. A child object
+// Counts a connection against its client (clientKey()) for as long as it lives. A child object
 // rather than a `destroyed` connection, because Qt 6.4 disconnects every signal of a socket it
 // upgrades to WebSocket; the upgraded WebSocket gets its own tracker.
 class ConnectionTracker : public QObject
 {
 public:
     ConnectionTracker(QObject *connection, std::shared_ptr<ConnectionCounts> counts,
-                      QHostAddress address)
-        : QObject(connection), m_counts(std::move(counts)), m_address(std::move(address))
+                      const QHostAddress &address)
+        : QObject(connection), m_counts(std::move(counts)), m_client(clientKey(address))
     {
         ++m_counts->total;
-        ++m_counts->perAddress[m_address];
+        ++m_counts->perAddress[m_client];
     }
     ~ConnectionTracker() override
     {
         --m_counts->total;
-        const auto it = m_counts->perAddress.find(m_address);
+        const auto it = m_counts->perAddress.find(m_client);
         if (it != m_counts->perAddress.end() && --*it <= 0)
             m_counts->perAddress.erase(it);
     }
 
 private:
     std::shared_ptr<ConnectionCounts> m_counts;
-    QHostAddress m_address;
+    QByteArray m_client;
 };
 
 // Owns each accepted socket long enough to put a RequestGuard in front of QHttpServer, refuses
@@ -149,11 +151,12 @@ protected:
         auto *socket = new QTcpSocket(this);
         if (!socket->setSocketDescriptor(descriptor)) {
             delete socket;
+            ::close(int(descriptor)); // accepted by acceptWaiting(), so ours to close
             return;
         }
         const int cap = m_server->m_limits.maxConnectionsPerAddress;
         ConnectionCounts &counts = *m_server->m_connections;
-        if (cap > 0 && counts.perAddress.value(socket->peerAddress()) >= cap) {
+        if (cap > 0 && counts.perAddress.value(clientKey(socket->peerAddress())) >= cap) {
             ++counts.refused;
             refuse(socket);
             return;
@@ -406,8 +409,6 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         reply.headers = {{"Upgrade", "websocket"}};
         writeReply(responder, request, std::move(reply));
     } else if (route->streamHandler) {
-        if (auto *guard = socket->findChild<RequestGuard *>(QString(), Qt::FindDirectChildrenOnly))
-            guard->streamStarted();
         route->streamHandler(httpRequest, std::move(responder));
     } else {
         writeReply(responder, request, route->handler(httpRequest));

@@ -9,7 +9,7 @@ AddressRateLimiter::AddressRateLimiter(int perMinute, int burst)
     : m_perMinute(std::max(0, perMinute)), m_burst(std::max(1, burst))
 {}
 
-QByteArray AddressRateLimiter::keyOf(const QHostAddress &address)
+QByteArray clientKey(const QHostAddress &address)
 {
     bool isV4 = false;
     const quint32 v4 = address.toIPv4Address(&isV4); // also an IPv4-mapped IPv6 address
@@ -24,7 +24,7 @@ int AddressRateLimiter::take(const QHostAddress &address, qint64 nowMs)
     if (!isLimited())
         return 0;
     const double perMs = m_perMinute / 60000.0;
-    const QByteArray key = keyOf(address);
+    const QByteArray key = clientKey(address);
     auto it = m_buckets.find(key);
     if (it == m_buckets.end()) {
         if (m_buckets.size() >= m_forgetAt) {

@@ -6,6 +6,10 @@
 
 namespace lobby::http {
 
+// The client a limit counts an address against: an IPv4 address itself (an IPv4-mapped IPv6
+// address included), an IPv6 address its /64 (the block one host or home is given).
+QByteArray clientKey(const QHostAddress &address);
+
 // A token bucket per client address: `burst` requests at once, then `perMinute` a minute. An
 // IPv6 client is one /64 (the block one host or home is given). Addresses whose bucket has
 // refilled are forgotten, so the table holds only the clients of the last few minutes.
@@ -26,7 +30,6 @@ private:
         double tokens = 0;
         qint64 updatedMs = 0;
     };
-    static QByteArray keyOf(const QHostAddress &address);
     void forgetFullBuckets(qint64 nowMs);
 
     int m_perMinute;

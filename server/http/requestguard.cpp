@@ -127,6 +127,14 @@ void RequestGuard::streamStarted()
     wait(Wait::None);
 }
 
+void RequestGuard::streamEnded()
+{
+    if (!m_streaming)
+        return;
+    m_streaming = false;
+    waitForNextBytes();
+}
+
 void RequestGuard::onReadyRead()
 {
     if (m_phase == Phase::Rejected) {
@@ -144,6 +152,12 @@ void RequestGuard::sync()
     // bytesAvailable() reflects) and leaves the rest for its next readyRead.
     if (available < m_examinedUnread)
         m_examinedUnread = available;
+    if (available > backlogLimit()) {
+        if (m_httpServer)
+            disconnect(m_socket, &QTcpSocket::readyRead, m_httpServer, nullptr);
+        m_socket->abort();
+        return;
+    }
     if (m_phase == Phase::Refusing) {
         if (serverPosition() >= m_requestStart)
             answerRefusal();
@@ -219,6 +233,23 @@ void RequestGuard::consume(QByteArray data)
             return;
         }
     }
+    waitForNextBytes();
+}
+
+qint64 RequestGuard::backlogLimit() const
+{
+    // QHttpServer keeps the request it is reading (in a transaction) unread until it is
+    // complete, so one whole request of the largest kind must fit, twice over for chunk framing;
+    // while a refusal waits its turn, so must what may follow the refused head.
+    const qint64 largestBody = m_limits.uploadPaths.isEmpty()
+                                   ? m_limits.maxJsonBody
+                                   : qMax(m_limits.maxJsonBody, m_limits.maxUploadBody);
+    const qint64 oneRequest = 2 * (m_limits.maxHeaderBytes + largestBody);
+    return m_phase == Phase::Refusing ? oneRequest + m_limits.lingerBytes : oneRequest;
+}
+
+void RequestGuard::waitForNextBytes()
+{
     switch (m_phase) {
     case Phase::Head:
         if (m_head.isEmpty())
@@ -385,6 +416,12 @@ void RequestGuard::startRequest(const QByteArray &head)
     if (requestLine.size() != 3 || !isToken(method) || target.isEmpty() || !isFieldValue(target) ||
         (version != "HTTP/1.1" && version != "HTTP/1.0")) {
         badRequest(QStringLiteral("Invalid request line."));
+        return;
+    }
+    // Qt's parser takes CONNECT for an upgrade and stops after its head, where this guard would
+    // go on reading a body or the next request; this server is no proxy.
+    if (method == "CONNECT") {
+        badRequest(QStringLiteral("CONNECT is not supported."));
         return;
     }
 

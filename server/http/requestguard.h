@@ -63,8 +63,10 @@ public:
     // Call right after QHttpServer has connected to the socket's readyRead: from then on the
     // guard also looks after each of QHttpServer's reads.
     void followServerReads();
-    // The response stays open (Server-Sent Events): no more idle or head timeouts.
+    // A response stays open (Server-Sent Events): no idle, head or body timeouts until
+    // streamEnded(), which starts the wait for the next request. SseStream calls both.
     void streamStarted();
+    void streamEnded();
 
 private:
     friend struct RequestGuardFuzzAccess; // tests/fuzz/fuzz_requestguard.cpp feeds consume()
@@ -98,6 +100,11 @@ private:
     // Accounts for what QHttpServer read since the last look and examines what is new.
     void sync();
     void consume(QByteArray data);
+    // Starts the wait that fits the phase: between requests, in a head, or in a body.
+    void waitForNextBytes();
+    // Most unread bytes the socket may hold: QHttpServer reads nothing behind an open stream
+    // or before a refused request is reached, and QTcpSocket would buffer without limit.
+    qint64 backlogLimit() const;
     void startRequest(const QByteArray &head);
     bool consumeChunked(QByteArray *data);
     // Scans head bytes as they arrive for bare CR, bare LF and NUL; false when refused.

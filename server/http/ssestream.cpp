@@ -42,6 +42,10 @@ SseStream::SseStream(QHttpServerResponder &&responder, const QList<Header> &extr
         m_responder->writeHeader(header.first, header.second);
     m_responder->writeBody(QByteArray());
     if (m_socket) {
+        // No idle or head timeouts while the response is open; releaseConnection() ends that.
+        m_guard = m_socket->findChild<RequestGuard *>(QString(), Qt::FindDirectChildrenOnly);
+        if (m_guard)
+            m_guard->streamStarted();
         connect(m_socket, &QAbstractSocket::disconnected, this, &SseStream::onSocketGone);
         connect(m_socket, &QObject::destroyed, this, &SseStream::onSocketGone);
         connect(m_socket, &QIODevice::bytesWritten, this, &SseStream::onBytesWritten);
@@ -55,7 +59,17 @@ SseStream::SseStream(QHttpServerResponder &&responder, const QList<Header> &extr
     m_keepAlive.start();
 }
 
-SseStream::~SseStream() = default;
+SseStream::~SseStream()
+{
+    releaseConnection();
+}
+
+void SseStream::releaseConnection()
+{
+    if (m_guard)
+        m_guard->streamEnded();
+    m_guard = nullptr;
+}
 
 QByteArray SseStream::encode(const QByteArray &data, const QByteArray &id)
 {
@@ -96,6 +110,7 @@ void SseStream::finish()
     m_keepAlive.stop();
     m_nextPage = {};
     m_socket->write("0\r\n\r\n"); // the last write: no more accounting needed
+    releaseConnection();
 }
 
 void SseStream::writeChunk(const QByteArray &bytes)
@@ -146,6 +161,7 @@ void SseStream::drop()
     m_finished = true;
     m_keepAlive.stop();
     m_nextPage = {};
+    releaseConnection();
     // From the event loop: the publisher that got here may be writing to other streams, and
     // QHttpServer is not expecting its socket to disconnect under a write.
     QMetaObject::invokeMethod(m_socket.data(), &QAbstractSocket::abort, Qt::QueuedConnection);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/httptypes.h"
+#include "http/requestguard.h"
 
 #include <QHttpServerResponder>
 #include <QObject>
@@ -63,6 +64,8 @@ private:
     void pumpFeed();
     void drop();
     void onSocketGone();
+    // Tells the connection's RequestGuard, once, that this response no longer holds it open.
+    void releaseConnection();
 
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
@@ -81,6 +84,7 @@ private:
     std::function<bool()> m_nextPage;
     bool m_finished = false;
     bool m_pumping = false;
+    QPointer<RequestGuard> m_guard;
 };
 
 } // namespace lobby::http

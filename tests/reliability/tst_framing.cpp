@@ -5,8 +5,12 @@
 // refused bodies answered with a lingering close.
 #include "world.h"
 
+#include "http/ratelimiter.h"
+
 #include <QDir>
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 #include <atomic>
@@ -569,6 +573,149 @@ private slots:
         QVERIFY(stream.peek(64).startsWith("HTTP/1.1 200"));
         QTest::qWait(1200);
         QVERIFY(stream.state() == QAbstractSocket::ConnectedState);
+    }
+
+    // A chat stream ends (its last chunk sent) and the connection is kept alive:
+    // from then on the idle and head timeouts apply again.
+    QByteArray finishChatStream(QTcpSocket &socket)
+    {
+        socket.connectToHost(QHostAddress::LocalHost, w->port());
+        socket.waitForConnected(2000);
+        const QByteArray body = QJsonDocument(QJsonObject{{"message", "hello"},
+                                                          {"session_id", w->hotel.sessionId},
+                                                          {"visitor_id", w->hotel.visitorId}})
+                                    .toJson(QJsonDocument::Compact);
+        socket.write(head("POST /api/chats/messages/chat/stream/ HTTP/1.1",
+                          "X-API-Key: " + w->hotel.apiKey.toLatin1() +
+                              "\r\nContent-Type: application/json\r\nContent-Length: " +
+                              QByteArray::number(body.size()) + "\r\n") +
+                     body);
+        QByteArray received;
+        QElapsedTimer clock;
+        clock.start();
+        while (!received.endsWith("\r\n0\r\n\r\n") && clock.elapsed() < 10000 &&
+               socket.state() == QAbstractSocket::ConnectedState) {
+            QTest::qWait(10);
+            received += socket.readAll();
+        }
+        return received;
+    }
+
+    void finishedChatStreamConnectionIsClosedWhenIdle()
+    {
+        http::ServerLimits limits;
+        limits.requests.idleTimeoutMs = 500;
+        w = worldWith(limits);
+        QTcpSocket socket;
+        const QByteArray received = finishChatStream(socket);
+        QVERIFY2(received.startsWith("HTTP/1.1 200") && received.endsWith("\r\n0\r\n\r\n"),
+                 received.left(200).constData());
+        QVERIFY(socket.state() == QAbstractSocket::ConnectedState);
+        QTRY_VERIFY_WITH_TIMEOUT(socket.state() != QAbstractSocket::ConnectedState, 5000);
+    }
+
+    void slowHeadAfterAFinishedChatStreamGets408()
+    {
+        http::ServerLimits limits;
+        limits.requests.headTimeoutMs = 500;
+        w = worldWith(limits);
+        QTcpSocket socket;
+        QVERIFY(finishChatStream(socket).endsWith("\r\n0\r\n\r\n"));
+        socket.write("GET /healthz HTTP/1.1\r\n"); // and never the rest
+        QByteArray received;
+        QElapsedTimer clock;
+        clock.start();
+        while (socket.state() == QAbstractSocket::ConnectedState && clock.elapsed() < 5000) {
+            QTest::qWait(10);
+            received += socket.readAll();
+        }
+        received += socket.readAll();
+        QCOMPARE(statuses({parseResponses(received), true}), QList<int>{408});
+    }
+
+    // What a client pipelines behind an open stream waits unread: it may not grow
+    // without bound. The connection is closed once more than a request's worth
+    // has piled up.
+    void bytesPipelinedBehindAnOpenStreamAreBounded_data()
+    {
+        QTest::addColumn<QByteArray>("first");
+        QTest::addColumn<QByteArray>("filler");
+        // A request QHttpServer has not reached yet, then the refused one, which
+        // must wait its turn.
+        const QByteArray get = head("GET /healthz HTTP/1.1");
+        QTest::newRow("a huge body (refused, waiting its turn)")
+            << get + head("POST /api/chats/visitors/ HTTP/1.1", "Content-Length: 1000000000000\r\n")
+            << QByteArray(1 << 20, 'x');
+        QTest::newRow("endless small requests") << get << get.repeated((1 << 20) / get.size());
+    }
+
+    void bytesPipelinedBehindAnOpenStreamAreBounded()
+    {
+        QFETCH(QByteArray, first);
+        QFETCH(QByteArray, filler);
+        http::ServerLimits limits;
+        limits.requests.maxJsonBody = 64 << 10;
+        limits.requests.maxUploadBody = 64 << 10;
+        limits.requests.maxHeaderBytes = 8 << 10;
+        limits.requests.lingerBytes = 1 << 20;
+        limits.requests.lingerMs = 120'000; // the refusal never gets its turn during the test
+        w = worldWith(limits);
+        QTcpSocket stream;
+        stream.connectToHost(QHostAddress::LocalHost, w->port());
+        stream.write(head("GET /api/chats/sessions/" + w->hotel.sessionId.toLatin1() +
+                              "/events/?visitor_id=" + w->hotel.visitorId.toLatin1() + " HTTP/1.1",
+                          "X-API-Key: " + w->hotel.apiKey.toLatin1() + "\r\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(stream.bytesAvailable() > 0, 5000);
+        QVERIFY(stream.peek(64).startsWith("HTTP/1.1 200"));
+        stream.write(first);
+        qint64 pushed = 0;
+        constexpr qint64 pushLimit = 64 << 20;
+        QElapsedTimer clock;
+        clock.start();
+        while (pushed < pushLimit && stream.state() == QAbstractSocket::ConnectedState &&
+               clock.elapsed() < 30000) {
+            if (stream.bytesToWrite() < (4 << 20)) {
+                stream.write(filler);
+                pushed += filler.size();
+            }
+            QTest::qWait(5);
+        }
+        // Every byte pushed has reached the server (or the server closed the
+        // connection).
+        QTRY_VERIFY_WITH_TIMEOUT(
+            stream.bytesToWrite() == 0 || stream.state() != QAbstractSocket::ConnectedState, 10000);
+        QTest::qWait(200);
+        QVERIFY2(stream.state() != QAbstractSocket::ConnectedState,
+                 qPrintable(
+                     QStringLiteral("%1 bytes pushed behind the stream, still open").arg(pushed)));
+        QVERIFY(pushed < pushLimit);
+        expectHealthy();
+    }
+
+    void connectIsRefused()
+    {
+        const Conversation c = converse(
+            w->port(), {head("CONNECT 127.0.0.1:80 HTTP/1.1") + head("GET /healthz HTTP/1.1")}, 1);
+        QCOMPARE(statuses(c), QList<int>{400});
+        QVERIFY(c.closedByServer);
+        QCOMPARE(shapeProblem("/", c.responses.first()), QString());
+        QVERIFY(c.responses.first().body.contains("CONNECT"));
+        expectHealthy();
+    }
+
+    // One client is one IPv4 address, or one IPv6 /64, for the per-address
+    // connection cap and the rate limits alike.
+    void clientKeyGroupsAnIpv6Slash64()
+    {
+        const auto key = [](const char *address) {
+            return http::clientKey(QHostAddress(QString::fromLatin1(address)));
+        };
+        QCOMPARE(key("192.0.2.7"), key("192.0.2.7"));
+        QVERIFY(key("192.0.2.7") != key("192.0.2.8"));
+        QCOMPARE(key("::ffff:192.0.2.7"), key("192.0.2.7"));
+        QCOMPARE(key("2001:db8:1:2::1"), key("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+        QVERIFY(key("2001:db8:1:2::1") != key("2001:db8:1:3::1"));
+        QVERIFY(key("2001:db8:1:2::1") != key("192.0.2.7"));
     }
 
     void stalledBodyIsRefusedAfterTheBodyTimeout()
