@@ -213,7 +213,7 @@ public:
     // The one rule for naming a person, used by the console and the APIs: staff and customers
     // by their account's name; a guest by room and device of the stay ("Room 205 · Guest 2");
     // a website visitor by the name or email the website passed in its metadata, else by the
-    // start of its id ("Visitor 3F7A"); "Assistant" and "Lobby" for automatic messages.
+    // start of its id ("Visitor 3F7A2C"); "Assistant" and "Lobby" for automatic messages.
     QString displayName(const Actor &actor);
 
     // ---- Accounts family (app v1 REST/WebSocket + direct chat), chatservice_accounts.cpp

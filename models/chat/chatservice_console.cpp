@@ -93,7 +93,7 @@ QString ChatService::displayName(const Actor &actor)
                     .arg(room->number)
                     .arg(m_store.guestSessionNumber(*session));
     } else {
-        // The name or email the website passed along, else "Visitor 3F7A" from the visitor id.
+        // The name or email the website passed along, else "Visitor 3F7A2C" from the visitor id.
         const auto visitor = m_store.visitorById(actor.id);
         if (!visitor)
             return QStringLiteral("Website visitor");
@@ -103,7 +103,7 @@ QString ChatService::displayName(const Actor &actor)
                 break;
         }
         if (label.isEmpty())
-            label = QStringLiteral("Visitor %1").arg(visitor->publicId.left(4).toUpper());
+            label = QStringLiteral("Visitor %1").arg(visitor->publicId.left(6).toUpper());
     }
     m_labels.insert(key, label);
     return label;

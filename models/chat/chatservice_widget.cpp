@@ -133,7 +133,7 @@ Result<WidgetChat> ChatService::openWidgetChat(const QString &sessionPublicId,
     Conversation conversation;
     conversation.siteId = siteId;
     conversation.kind = ConversationKind::Widget;
-    conversation.title = displayName(visitor); // "Visitor 3F7A", or the name the website gave
+    conversation.title = displayName(visitor); // "Visitor 3F7A2C", or the name the website gave
     conversation.widgetSessionId = session.id;
     conversation.createdAt = at;
     conversation.lastActivityAt = at;

@@ -29,7 +29,7 @@ public:
     {
         IdRole = Qt::UserRole + 1, // message id
         SenderKindRole,            // "staff", "guest", "visitor", "customer", "assistant", ...
-        SenderNameRole,            // ChatService::displayName: "Maria Garcia", "Visitor 3F7A"
+        SenderNameRole,            // ChatService::displayName: "Maria Garcia", "Visitor 3F7A2C"
         OutgoingRole,              // bool: sent by the hotel side (staff, assistant, system)
         MineRole,                  // bool: sent by the signed-in viewer
         TypeRole,                  // "text", "image", "voice", "file", "system"

@@ -134,8 +134,9 @@
   let session = null; // { id, lastId }
   let events = null; // EventSource of the session
   let site = { name: '', greeting: '', assistant_name: 'Assistant' };
-  let turn = null; // the message being answered: { abort, user, answer }
+  let turn = null; // the message being answered: { abort, user, answer, waitingForStaff }
   const heldBack = []; // live messages that arrived while a turn was being answered
+  const queued = []; // messages written while an answer was still arriving, sent after it
 
   function setStatus(text) {
     status.hidden = !text;
@@ -227,6 +228,7 @@
     turn = null;
     list.setAttribute('aria-busy', 'false');
     heldBack.splice(0).forEach(showMessage);
+    if (queued.length) deliver(queued.shift());
   }
 
   function abandonTurn() {
@@ -238,8 +240,14 @@
   }
 
   async function startSession(reuse) {
+    queued.length = 0;
     abandonTurn();
     heldBack.length = 0;
+    // The old chat's stream closes first: nothing said there may land in the new one.
+    if (events) {
+      events.close();
+      events = null;
+    }
     setStatus('');
     const stored = reuse && JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
     list.replaceChildren();
@@ -262,11 +270,18 @@
     listen();
   }
 
-  async function ask(text) {
-    // A visitor may always write: a turn still waiting for staff is let go (the conversation
-    // stays with staff, and their reply arrives through the event stream).
-    abandonTurn();
-    const current = { abort: new AbortController(), user: bubble('user', text), answer: null };
+  // A visitor may always write. An answer still arriving is finished first, so that every
+  // message and answer shows once, whole and in order; a turn still waiting for staff is let
+  // go (the conversation stays with staff, and their reply arrives through the event stream).
+  function ask(text) {
+    queued.push(text);
+    if (turn && turn.waitingForStaff) abandonTurn();
+    else if (!turn) deliver(queued.shift());
+  }
+
+  async function deliver(text) {
+    const current = { abort: new AbortController(), user: bubble('user', text), answer: null,
+      waitingForStaff: false };
     turn = current;
     list.setAttribute('aria-busy', 'true');
     let handoff = false;
@@ -276,6 +291,8 @@
         identify(current.user, data.message_id);
         if (data.handoff && !data.done) {
           handoff = true;
+          current.waitingForStaff = true;
+          if (queued.length) return abandonTurn(); // the visitor already wrote again
           setStatus('Connecting you to our team…');
           return;
         }
@@ -283,6 +300,7 @@
           setStatus(data.typing ? 'Our team is typing…' : (handoff ? 'Connecting you to our team…' : ''));
           return;
         }
+        current.waitingForStaff = false; // an answer is arriving
         const fromStaff = data.from === 'staff' || (handoff && !data.done);
         if (!current.answer) current.answer = bubble(fromStaff ? 'staff' : 'assistant', '');
         current.answer.querySelector('.text').textContent += data.chunk || '';
@@ -299,10 +317,12 @@
     } catch (error) {
       if (turn !== current) return; // abandoned for a newer message or a new chat
       if (error.status === 410 || error.status === 404) {
+        const later = queued.splice(0);
         current.user.remove();
         endTurn(current);
         await startSession(false);
-        return ask(text);
+        [text, ...later].forEach(ask);
+        return;
       }
       bubble('error', 'Sorry, your message could not be sent. Please try again.');
     } finally {

@@ -42,6 +42,9 @@ LoginOutcome attemptLogin(chat::ChatService &chat, LoginName nameKind, const QSt
     if (!normalized.isEmpty() && password.size() <= 256) {
         account = nameKind == LoginName::Email ? chat.store().accountByEmail(normalized)
                                                : chat.store().accountByPhone(normalized);
+        // Accounts stored before phones were normalized may hold the phone as it was typed.
+        if (!account && nameKind == LoginName::Phone && normalized != name.trimmed())
+            account = chat.store().accountByPhone(name.trimmed());
     }
     // The same Argon2id work whether or not the account exists.
     const bool passwordOk =

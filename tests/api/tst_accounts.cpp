@@ -8,6 +8,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QtEndian>
 #include <QTest>
 #include <QWebSocket>
@@ -297,6 +299,23 @@ private Q_SLOTS:
         QCOMPARE(r.json().value(u"detail")[0][u"loc"][1].toString(), u"email");
         QCOMPARE(call("POST", "/api/v1/customer-auth/login", {}, {{"password", "x"}}).status, 422);
         QCOMPARE(test::request(m_port, "POST", "/api/v1/auth/login", "{not json").status, 400);
+    }
+
+    void aPhoneStoredBeforeNormalizingStillSignsInAsStored()
+    {
+        // An older database holds the phone as it was typed, with its space and dash.
+        const Account old = account(m_site.id, AccountKind::Customer, "old@one.test", "+15550100",
+                                    "customer-password");
+        QSqlQuery query(m_db->database().handle());
+        query.prepare(QStringLiteral("UPDATE accounts SET phone = ? WHERE id = ?"));
+        query.addBindValue(QStringLiteral("+1 555-0100"));
+        query.addBindValue(old.id);
+        QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+
+        const HttpResult r = call("POST", "/api/v1/customer-auth/login", {},
+                                  {{"phone", " +1 555-0100 "}, {"password", "customer-password"}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(u"user")[u"id"].toInteger(), old.id);
     }
 
     void repeatedFailuresLockTheNameWith429()

@@ -80,11 +80,19 @@ function desktop(display) {
   };
 }
 
-// The console's newest transcript line (see README, "Command line").
+// The console's newest complete transcript line (see README, "Command line"). Lobby may be
+// appending the last line right now, so a line that does not parse yet is passed over.
 function consoleState(transcript) {
   if (!fs.existsSync(transcript)) return null;
-  const lines = fs.readFileSync(transcript, 'utf8').trim().split('\n');
-  return lines.length && lines[0] ? JSON.parse(lines[lines.length - 1]) : null;
+  const lines = fs.readFileSync(transcript, 'utf8').split('\n');
+  for (let i = lines.length - 1; i >= 0; --i) {
+    try {
+      if (lines[i].trim()) return JSON.parse(lines[i]);
+    } catch {
+      // half written: the one before it is the newest complete state
+    }
+  }
+  return null;
 }
 
 // Polls `check` (which may be async) until it returns something truthy; fails with `what` and

@@ -324,7 +324,7 @@ Item {
                 chat.setRequestHeader("X-API-Key", test.websiteKey);
                 chat.send(JSON.stringify({ "message": "Do you take dogs?", "session_id": session, "visitor_id": visitor }));
                 test.streams.push(chat);
-                test.visitors.push("Visitor " + visitor.substring(0, 4).toUpperCase());
+                test.visitors.push("Visitor " + visitor.substring(0, 6).toUpperCase());
             }
             tryCompare(list, "count", before + 2, 10000);
             verify(test.visitors[0] !== test.visitors[1]);

@@ -458,7 +458,7 @@ private Q_SLOTS:
             chat.createVisitor({{"name", "Ann Lee"}, {"email", "ann@x.example"}}).value();
         const Visitor mailed = chat.createVisitor({{"email", "bo@x.example"}}).value();
         const QString firstName = chat.displayName({ActorKind::Visitor, first.id});
-        QCOMPARE(firstName, QStringLiteral("Visitor ") + first.publicId.left(4).toUpper());
+        QCOMPARE(firstName, QStringLiteral("Visitor ") + first.publicId.left(6).toUpper());
         QVERIFY(firstName != chat.displayName({ActorKind::Visitor, second.id}));
         QCOMPARE(chat.displayName({ActorKind::Visitor, named.id}), QStringLiteral("Ann Lee"));
         QCOMPARE(chat.displayName({ActorKind::Visitor, mailed.id}), QStringLiteral("bo@x.example"));
