@@ -252,6 +252,8 @@ public:
     Result<bool> removeWebhook(qint64 siteId);
     QList<Webhook> webhooks();
     std::optional<Webhook> webhookOfSite(qint64 siteId);
+    // Undelivered batches kept per site; enqueueing beyond drops the oldest (logged).
+    static constexpr int maxWebhookBacklog = 1000;
     Result<qint64> enqueueWebhook(qint64 siteId, const QByteArray &body);
     QList<WebhookDelivery> dueWebhookDeliveries(int limit);
     // Takes a due batch for `leaseSeconds` (another instance skips it meanwhile); false when

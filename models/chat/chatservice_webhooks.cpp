@@ -54,6 +54,12 @@ Result<qint64> ChatService::enqueueWebhook(qint64 siteId, const QByteArray &body
     const auto id = m_store.insertWebhookDelivery({0, siteId, {}, body, 0, at, at});
     if (!id)
         return storageFailure();
+    // A receiver that stays down must not grow the outbox without bound: the oldest go first.
+    const int dropped = m_store.trimWebhookOutbox(siteId, maxWebhookBacklog);
+    if (dropped > 0)
+        qWarning("pusher webhooks: dropped the %d oldest undelivered batches of site %lld, over "
+                 "its backlog of %d",
+                 dropped, siteId, maxWebhookBacklog);
     return *id;
 }
 

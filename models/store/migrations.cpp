@@ -184,6 +184,8 @@ const char *const version6[] = {
         next_attempt_at BIGINT NOT NULL,
         last_error TEXT NOT NULL DEFAULT ''))",
     "CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at)",
+    // Each site's head (MIN(id) per site) and the per-site backlog cap, without a full scan.
+    "CREATE INDEX webhook_outbox_site ON webhook_outbox (site_id, id)",
 };
 
 struct Migration

@@ -190,6 +190,8 @@ public:
     // batches go out in order: a newer one waits for the one before it).
     QList<chat::WebhookDelivery> dueWebhookDeliveries(const QDateTime &at, int limit);
     // Moves next_attempt_at from what was read to `until` unless another instance did first.
+    // Deletes a site's oldest batches beyond its `keep` newest; returns how many (-1: failed).
+    int trimWebhookOutbox(qint64 siteId, int keep);
     bool claimWebhookDelivery(const chat::WebhookDelivery &delivery, const QDateTime &until);
     bool rescheduleWebhookDelivery(qint64 id, int attempts, const QDateTime &next,
                                    const QString &error);

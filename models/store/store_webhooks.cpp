@@ -66,12 +66,24 @@ QList<WebhookDelivery> Store::dueWebhookDeliveries(const QDateTime &at, int limi
 {
     return all<WebhookDelivery>(
         run("SELECT o.id, o.site_id, w.url, o.body, o.attempts, o.created_at, o.next_attempt_at "
-            "FROM webhook_outbox o JOIN webhooks w ON w.site_id = o.site_id "
-            "WHERE o.next_attempt_at <= ? AND o.id = "
-            "(SELECT MIN(p.id) FROM webhook_outbox p WHERE p.site_id = o.site_id) "
-            "ORDER BY o.id LIMIT ?",
+            "FROM (SELECT site_id, MIN(id) AS head FROM webhook_outbox GROUP BY site_id) h "
+            "JOIN webhook_outbox o ON o.id = h.head JOIN webhooks w ON w.site_id = o.site_id "
+            "WHERE o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
             {toDb(at), limit}),
         readDelivery);
+}
+
+int Store::trimWebhookOutbox(qint64 siteId, int keep)
+{
+    QSqlQuery *query = run("DELETE FROM webhook_outbox WHERE site_id = ? AND id <= "
+                           "(SELECT id FROM webhook_outbox WHERE site_id = ? "
+                           "ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                           {siteId, siteId, keep});
+    if (!query)
+        return -1;
+    const int dropped = query->numRowsAffected();
+    query->finish();
+    return dropped;
 }
 
 bool Store::claimWebhookDelivery(const WebhookDelivery &delivery, const QDateTime &until)

@@ -278,6 +278,35 @@ test('check-out --pin sets the new PIN; an unknown room is an error', { timeout:
   assert.throws(() => lobby.admin('check-out', '--number', '101', '--pin', '12'), /4 to 8 digits/);
 });
 
+test("check-out also ends the guest's subscription to the encrypted twin of the room channel", { timeout: 30000 }, async () => {
+  const guest = (await initialize(lobby, '101', '7777')).body;
+  const twin = `private-encrypted-${hotel}-room-101-chat`;
+  const pusher = track(client(lobby, guest.session_token));
+  const raw = []; // encrypted channels hide plain events from pusher-js's bindings
+  pusher.connection.bind('message', (message) => raw.push(message));
+  await subscribe(pusher, twin);
+  const probe = await subscribe(pusher, 'probe-101');
+  assert.equal((await guestSend(guest, 'Is the pool open?')).status, 201);
+  lobby.admin('check-out', '--number', '101', '--pin', '7777');
+  const deadline = Date.now() + 10000;
+  const ended = () => raw.find((m) => m.event === 'session-ended' && m.channel === twin);
+  while (!ended() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(ended(), 'session-ended on the encrypted twin');
+  assert.equal(ended().data.reason, 'checked-out');
+
+  const app = pusherApp(lobby);
+  const keyed = new PusherServer({
+    appId: app.app_id, key: app.key, secret: app.secret, host: '127.0.0.1', port: String(lobby.port),
+    useTLS: false, encryptionMasterKeyBase64: app.encryption_master_key_base64,
+  });
+  const before = raw.length;
+  await keyed.trigger(twin, 'door-code', { code: '4711' });
+  const marker = nextEvent(probe, 'marker');
+  await keyed.trigger('probe-101', 'marker', {});
+  await marker;
+  assert.deepEqual(raw.slice(before).filter((m) => m.channel === twin), []);
+});
+
 test('the Pusher app survives a restart: same key, sessions still valid', { timeout: 30000 }, async () => {
   const guest = (await initialize(lobby, '101', '7777')).body;
   const key = pusherApp(lobby).key;

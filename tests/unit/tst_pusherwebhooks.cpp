@@ -2,6 +2,7 @@
 #include "chat/chatservice.h"
 #include "testsupport.h"
 
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace lobby;
@@ -75,6 +76,34 @@ private Q_SLOTS:
         QVERIFY(!chat.removeWebhook(other.id).value());
     }
 
+    void aSiteKeepsAtMostItsBacklogDroppingTheOldest()
+    {
+        test::TestDatabase db;
+        chat::ChatService &chat = db.chat();
+        const chat::Site site = db.site();
+        QVERIFY(chat.setWebhook(site.id, QStringLiteral("http://127.0.0.1:1/a")));
+        QList<qint64> ids;
+        for (int n = 0; n < chat::ChatService::maxWebhookBacklog; ++n)
+            ids << chat.enqueueWebhook(site.id, QByteArray::number(n)).value();
+        QCOMPARE(chat.dueWebhookDeliveries(10).constFirst().id, ids.constFirst());
+
+        // Two more: the two oldest go, and the log says so.
+        const QRegularExpression dropped(QStringLiteral("dropped the 1 oldest undelivered"));
+        QTest::ignoreMessage(QtWarningMsg, dropped);
+        ids << chat.enqueueWebhook(site.id, "late").value();
+        QTest::ignoreMessage(QtWarningMsg, dropped);
+        ids << chat.enqueueWebhook(site.id, "later").value();
+        const QList<chat::WebhookDelivery> due = chat.dueWebhookDeliveries(10);
+        QCOMPARE(due.size(), 1);
+        QCOMPARE(due.constFirst().id, ids.at(2));
+        QCOMPARE(due.constFirst().body, QByteArray("2"));
+        int kept = 0;
+        for (QList<chat::WebhookDelivery> head = due; !head.isEmpty();
+             head = chat.dueWebhookDeliveries(1), ++kept)
+            QVERIFY(chat.webhookDelivered(head.constFirst().id));
+        QCOMPARE(kept, chat::ChatService::maxWebhookBacklog);
+    }
+
     void channelsBelongToTheSiteTheyName()
     {
         const QStringList slugs{QStringLiteral("grand"), QStringLiteral("grand-hotel"),
@@ -93,6 +122,28 @@ private Q_SLOTS:
         QCOMPARE(PusherWebhooks::siteSlugOfChannel("presence-grandiose", slugs), QString());
         QCOMPARE(PusherWebhooks::siteSlugOfChannel("presence-elsewhere", slugs), QString());
         QCOMPARE(PusherWebhooks::siteSlugOfChannel("private-x-grand", slugs), QString());
+    }
+
+    void aSiteWithoutWebhookKeepsItsEventsFromASiteWhoseSlugPrefixesIt()
+    {
+        const chat::Site grand{1, QStringLiteral("grand")};
+        const chat::Site grandHotel{2, QStringLiteral("grand-hotel")};
+        const QList<chat::Webhook> webhooks{{grand.id, grand.slug, QStringLiteral("http://h/")}};
+        auto event = [](const char *name, const QString &channel) {
+            return QPair<QString, QJsonObject>{
+                channel, QJsonObject{{"name", QLatin1String(name)}, {"channel", channel}}};
+        };
+        const QList<QPair<QString, QJsonObject>> events{
+            event("member_added", QStringLiteral("private-grand-hotel-room-101-chat")),
+            event("client_event", QStringLiteral("presence-grand-hotel-room-101-chat")),
+            event("member_added", QStringLiteral("private-grand-room-7-chat")),
+        };
+        const QMap<qint64, QJsonArray> bySite =
+            PusherWebhooks::eventsBySite(events, {grand, grandHotel}, webhooks);
+        QCOMPARE(bySite.keys(), QList<qint64>{grand.id});
+        QCOMPARE(bySite.value(grand.id).size(), 1);
+        QCOMPARE(bySite.value(grand.id).at(0)["channel"].toString(),
+                 QStringLiteral("private-grand-room-7-chat"));
     }
 
     void backoffDoublesUpToItsCap()

@@ -17,6 +17,16 @@ bool isGuestGrant(const pusher::Grant &grant)
     return grant.subject.startsWith(u"guest:");
 }
 
+// The guest grant of a room channel also opens its encrypted twin (private-encrypted-...), so a
+// stay's end revokes both.
+void revokeGuests(pusher::PusherServer &pusher, const QString &channel,
+                  const std::function<bool(const pusher::Grant &)> &matches, const QByteArray &data)
+{
+    const QString encrypted = QStringLiteral("private-encrypted-") + channel.mid(8);
+    for (const QString &name : {channel, encrypted})
+        pusher.revoke(name, matches, QStringLiteral("session-ended"), data);
+}
+
 } // namespace
 
 std::optional<GuestApi::RoomTarget> GuestApi::roomTarget(const Conversation &conversation)
@@ -40,13 +50,12 @@ void GuestApi::publishToRoom(const RoomTarget &target, qint64 conversationId, co
 {
     // Another stay's guests (checked out elsewhere) and guests whose session has expired.
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    m_pusher->revoke(
-        target.channel,
+    revokeGuests(
+        *m_pusher, target.channel,
         [conversationId, now](const pusher::Grant &grant) {
             return isGuestGrant(grant) &&
                    (grant.scope != conversationId || (grant.expiresAt && grant.expiresAt <= now));
         },
-        QStringLiteral("session-ended"),
         http::compactJson(QJsonObject{{"reason", "session-ended"}}));
     m_pusher->trigger(target.channel, event, data);
 }
@@ -109,12 +118,11 @@ void GuestApi::onEvent(const DomainEvent &event)
             // Check-out (or archiving): the stay's guests stop hearing this room.
             m_handlers.remove(conversation.id);
             const qint64 id = conversation.id;
-            m_pusher->revoke(
-                target->channel,
+            revokeGuests(
+                *m_pusher, target->channel,
                 [id](const pusher::Grant &grant) {
                     return isGuestGrant(grant) && grant.scope == id;
                 },
-                QStringLiteral("session-ended"),
                 http::compactJson(QJsonObject{{"reason", "checked-out"}, {"conversation_id", id}}));
             break;
         }

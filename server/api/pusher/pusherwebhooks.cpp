@@ -3,6 +3,7 @@
 #include "api/pusher/pusherserver.h"
 #include "chat/chatservice.h"
 #include "http/httptypes.h"
+#include "store/store.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -10,6 +11,7 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSet>
 
 namespace lobby::api::pusher {
 
@@ -93,6 +95,30 @@ QString PusherWebhooks::siteSlugOfChannel(const QString &channel, const QStringL
     return best;
 }
 
+QMap<qint64, QJsonArray>
+PusherWebhooks::eventsBySite(const QList<QPair<QString, QJsonObject>> &events,
+                             const QList<chat::Site> &sites, const QList<chat::Webhook> &webhooks)
+{
+    // A channel's site is resolved among every site, not only those with a webhook: otherwise
+    // private-grand-hotel-... would fall to the site `grand` when only `grand` has one.
+    QStringList slugs;
+    QHash<QString, qint64> siteOfSlug;
+    for (const chat::Site &site : sites) {
+        slugs << site.slug;
+        siteOfSlug.insert(site.slug, site.id);
+    }
+    QSet<qint64> withWebhook;
+    for (const chat::Webhook &webhook : webhooks)
+        withWebhook.insert(webhook.siteId);
+    QMap<qint64, QJsonArray> bySite; // in site order, events in the order they happened
+    for (const auto &[channel, event] : events) {
+        const QString slug = siteSlugOfChannel(channel, slugs);
+        if (!slug.isEmpty() && withWebhook.contains(siteOfSlug.value(slug)))
+            bySite[siteOfSlug.value(slug)].append(event);
+    }
+    return bySite;
+}
+
 int PusherWebhooks::backoffSeconds(int attempts, int maxSeconds)
 {
     return attempts >= 20 ? maxSeconds : qMin(1 << qMax(0, attempts - 1), maxSeconds);
@@ -114,18 +140,7 @@ void PusherWebhooks::flush()
     const QList<chat::Webhook> webhooks = m_chat.webhooks();
     if (pending.isEmpty() || webhooks.isEmpty())
         return;
-    QStringList slugs;
-    QHash<QString, qint64> siteOfSlug;
-    for (const chat::Webhook &webhook : webhooks) {
-        slugs << webhook.siteSlug;
-        siteOfSlug.insert(webhook.siteSlug, webhook.siteId);
-    }
-    QMap<qint64, QJsonArray> bySite; // in site order, events in the order they happened
-    for (const auto &[channel, event] : pending) {
-        const QString slug = siteSlugOfChannel(channel, slugs);
-        if (!slug.isEmpty())
-            bySite[siteOfSlug.value(slug)].append(event);
-    }
+    const QMap<qint64, QJsonArray> bySite = eventsBySite(pending, m_chat.store().sites(), webhooks);
     const qint64 timeMs = QDateTime::currentMSecsSinceEpoch();
     for (auto it = bySite.cbegin(); it != bySite.cend(); ++it) {
         const QByteArray body =

@@ -2,8 +2,10 @@
 
 #include "chat/entities.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QTimer>
@@ -41,6 +43,11 @@ public:
 
     // The slug (of `slugs`) that `channel` names after its Pusher prefix; the longest wins.
     static QString siteSlugOfChannel(const QString &channel, const QStringList &slugs);
+    // The events of the sites that have a webhook, by site id; a channel belongs to the site of
+    // `sites` whose slug it names (the longest wins), whether or not that site has a webhook.
+    static QMap<qint64, QJsonArray> eventsBySite(const QList<QPair<QString, QJsonObject>> &events,
+                                                 const QList<chat::Site> &sites,
+                                                 const QList<chat::Webhook> &webhooks);
     // Seconds to wait after the `attempts`-th failure.
     static int backoffSeconds(int attempts, int maxSeconds);
 
