@@ -252,6 +252,7 @@ public:
     Result<bool> removeWebhook(qint64 siteId);
     QList<Webhook> webhooks();
     std::optional<Webhook> webhookOfSite(qint64 siteId);
+    Result<WebhookOutboxStatus> webhookOutboxStatus(qint64 siteId);
     Result<qint64> enqueueWebhook(qint64 siteId, const QByteArray &body);
     QList<WebhookDelivery> dueWebhookDeliveries(int limit);
     // Takes a due batch for `leaseSeconds` (another instance skips it meanwhile); false when
