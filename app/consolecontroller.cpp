@@ -291,8 +291,11 @@ void ConsoleController::signOut()
     m_inbox->setViewer(0, {});
     m_inbox->resetConversations({});
     m_conversations->setSearchText({});
+    m_webhook.clear();
+    setWebhookError({});
     Q_EMIT currentChanged();
     Q_EMIT detailsChanged();
+    Q_EMIT webhookChanged();
     Q_EMIT signedInChanged();
 }
 
@@ -596,6 +599,7 @@ void ConsoleController::refreshSettings()
             m_apiKeys->setRecords(keys);
             m_staffAccounts->setRecords(staff);
             m_faq->setRecords(faq);
+            refreshWebhook();
             if (replies != m_cannedReplies) {
                 m_cannedReplies = replies;
                 Q_EMIT cannedRepliesChanged();
@@ -768,6 +772,81 @@ void ConsoleController::removeFaq(qint64 entryId)
             });
         });
     });
+}
+
+void ConsoleController::setWebhook(const QString &url)
+{
+    ADMIN_CHANGE({
+        inCore([this, siteId, url](CoreRuntime &runtime) {
+            const auto stored = runtime.chat().setWebhook(siteId, url);
+            const Error error = stored ? Error{} : stored.error();
+            const QString target = stored ? stored->url : QString();
+            QMetaObject::invokeMethod(this, [this, error, target] {
+                if (error.code == ErrorCode::Invalid) {
+                    setWebhookError(error.message);
+                    return;
+                }
+                setWebhookError({});
+                if (error.code != ErrorCode::None)
+                    report(error);
+                else
+                    Q_EMIT notice(tr("Channel events now go to %1.").arg(target), false);
+                refreshWebhook();
+            });
+        });
+    });
+}
+
+void ConsoleController::removeWebhook()
+{
+    ADMIN_CHANGE({
+        inCore([this, siteId](CoreRuntime &runtime) {
+            const auto removed = runtime.chat().removeWebhook(siteId);
+            const QString message =
+                removed ? tr("Channel events are no longer sent.") : removed.error().message;
+            const bool failed = !removed;
+            QMetaObject::invokeMethod(this, [this, message, failed] {
+                Q_EMIT notice(message, failed);
+                refreshWebhook();
+            });
+        });
+    });
+}
+
+void ConsoleController::refreshWebhook()
+{
+    if (!signedIn())
+        return;
+    const qint64 siteId = m_staff.siteId;
+    inCore([this, siteId](CoreRuntime &runtime) {
+        const auto webhook = runtime.chat().webhookOfSite(siteId);
+        const auto outbox = runtime.chat().webhookOutboxStatus(siteId);
+        if (!outbox) {
+            const Error error = outbox.error();
+            QMetaObject::invokeMethod(this, [this, error] { report(error); });
+            return;
+        }
+        const QVariantMap state{{QStringLiteral("url"), webhook ? webhook->url : QString()},
+                                {QStringLiteral("waitingBatches"), outbox->waitingBatches},
+                                {QStringLiteral("failedAttempts"), outbox->failedAttempts},
+                                {QStringLiteral("lastError"), outbox->lastError},
+                                {QStringLiteral("waitingSince"), outbox->waitingSince},
+                                {QStringLiteral("nextAttemptAt"), outbox->nextAttemptAt}};
+        QMetaObject::invokeMethod(this, [this, state] {
+            if (state == m_webhook)
+                return;
+            m_webhook = state;
+            Q_EMIT webhookChanged();
+        });
+    });
+}
+
+void ConsoleController::setWebhookError(const QString &error)
+{
+    if (error == m_webhookError)
+        return;
+    m_webhookError = error;
+    Q_EMIT webhookErrorChanged();
 }
 
 QString ConsoleController::guestPageUrl(const QString &roomNumber) const

@@ -40,6 +40,11 @@ class ConsoleController : public QObject
     Q_PROPERTY(QObject *apiKeys READ apiKeys CONSTANT)
     Q_PROPERTY(QObject *staffAccounts READ staffAccounts CONSTANT)
     Q_PROPERTY(QObject *faq READ faq CONSTANT)
+    // The site's webhook (`url`, empty when none) and its outbox: `waitingBatches`,
+    // `failedAttempts`, `lastError`, `waitingSince`, `nextAttemptAt`.
+    Q_PROPERTY(QVariantMap webhook READ webhook NOTIFY webhookChanged)
+    // Why the last setWebhook() was refused (empty after one that worked).
+    Q_PROPERTY(QString webhookError READ webhookError NOTIFY webhookErrorChanged)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentChanged)
     Q_PROPERTY(QVariantMap details READ details NOTIFY detailsChanged)
     Q_PROPERTY(QStringList cannedReplies READ cannedReplies NOTIFY cannedRepliesChanged)
@@ -69,6 +74,8 @@ public:
     QObject *apiKeys() const;
     QObject *staffAccounts() const;
     QObject *faq() const;
+    QVariantMap webhook() const { return m_webhook; }
+    QString webhookError() const { return m_webhookError; }
     qint64 currentConversationId() const { return m_current; }
     QVariantMap details() const { return m_details; }
     QStringList cannedReplies() const { return m_cannedReplies; }
@@ -111,6 +118,10 @@ public:
                               bool admin, const QString &jobTitle);
     Q_INVOKABLE void addFaq(const QString &question, const QString &answer);
     Q_INVOKABLE void removeFaq(qint64 entryId);
+    Q_INVOKABLE void setWebhook(const QString &url);
+    Q_INVOKABLE void removeWebhook();
+    // Reads the webhook and its outbox again (the outbox changes as deliveries go).
+    Q_INVOKABLE void refreshWebhook();
     // The address a room's QR code opens (the room's PIN page on the guest site).
     Q_INVOKABLE QString guestPageUrl(const QString &roomNumber) const;
     Q_INVOKABLE QString qrImageSource(const QString &text) const;
@@ -132,6 +143,8 @@ Q_SIGNALS:
     void detailsChanged();
     void cannedRepliesChanged();
     void openConnectionsChanged();
+    void webhookChanged();
+    void webhookErrorChanged();
     // Something to tell staff briefly ("PIN changed", or what went wrong).
     void notice(const QString &text, bool error);
     void mediaTokenChanged();
@@ -161,6 +174,7 @@ private:
     void refreshDetails();
     void refreshSettings();
     void markCurrentRead(qint64 upToId);
+    void setWebhookError(const QString &error);
     void report(const chat::Error &error);
     void refreshMediaToken();
     void setBusy(bool busy);
@@ -186,6 +200,8 @@ private:
     qint64 m_current = 0;
     QVariantMap m_details;
     QStringList m_cannedReplies;
+    QVariantMap m_webhook;
+    QString m_webhookError;
     int m_openConnections = 0;
     QTimer m_connectionPoll;
 };

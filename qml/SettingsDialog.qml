@@ -5,7 +5,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 // Settings: rooms with PINs and their QR codes, the website chat (keys and the snippet to paste),
-// staff accounts, FAQ entries, and how guests reach Lobby. Changes need an admin.
+// staff accounts, FAQ entries, how guests reach Lobby, and where channel events go (webhooks).
+// Changes need an admin.
 Dialog {
     id: dialog
 
@@ -64,7 +65,7 @@ Dialog {
             Layout.fillWidth: true
 
             Repeater {
-                model: [qsTr("Rooms"), qsTr("Website chat"), qsTr("Staff"), qsTr("FAQ"), qsTr("Server")]
+                model: [qsTr("Rooms"), qsTr("Website chat"), qsTr("Staff"), qsTr("FAQ"), qsTr("Server"), qsTr("Webhooks")]
 
                 TabButton {
                     required property string modelData
@@ -425,6 +426,10 @@ Dialog {
                         text: dialog.backend.openConnections === 1 ? qsTr("1 phone, browser or app") : qsTr("%1 phones, browsers or apps").arg(dialog.backend.openConnections)
                     }
                 }
+            }
+            // ---- webhooks
+            WebhooksTab {
+                backend: dialog.backend
             }
         }
     }

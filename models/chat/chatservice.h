@@ -252,6 +252,7 @@ public:
     Result<bool> removeWebhook(qint64 siteId);
     QList<Webhook> webhooks();
     std::optional<Webhook> webhookOfSite(qint64 siteId);
+    Result<WebhookOutboxStatus> webhookOutboxStatus(qint64 siteId);
     // Undelivered batches kept per site; enqueueing beyond drops the oldest (logged).
     static constexpr int maxWebhookBacklog = 1000;
     Result<qint64> enqueueWebhook(qint64 siteId, const QByteArray &body);

@@ -48,6 +48,14 @@ std::optional<Webhook> ChatService::webhookOfSite(qint64 siteId)
     return m_store.webhookOfSite(siteId);
 }
 
+Result<WebhookOutboxStatus> ChatService::webhookOutboxStatus(qint64 siteId)
+{
+    auto status = m_store.webhookOutboxStatus(siteId);
+    if (!status)
+        return storageFailure();
+    return *status;
+}
+
 Result<qint64> ChatService::enqueueWebhook(qint64 siteId, const QByteArray &body)
 {
     const QDateTime at = QDateTime::currentDateTimeUtc();

@@ -192,6 +192,17 @@ struct WebhookDelivery
     QDateTime nextAttemptAt;
 };
 
+// How a site's webhook outbox stands, for staff to see whether delivery works. Batches go out
+// oldest first, so the oldest one's failures are the ones that hold the rest back.
+struct WebhookOutboxStatus
+{
+    int waitingBatches = 0;
+    int failedAttempts = 0;  // of the oldest waiting batch
+    QString lastError;       // why its last attempt failed; empty before any failure
+    QDateTime waitingSince;  // when the oldest waiting batch was made
+    QDateTime nextAttemptAt; // when it is tried (again)
+};
+
 struct FaqEntry
 {
     qint64 id = 0;

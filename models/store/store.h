@@ -197,6 +197,8 @@ public:
                                    const QString &error);
     bool deleteWebhookDelivery(qint64 id);
     bool deleteWebhookDeliveriesOfSite(qint64 siteId);
+    // Empty only when the database failed.
+    std::optional<chat::WebhookOutboxStatus> webhookOutboxStatus(qint64 siteId);
 
     // ---- Several instances on one PostgreSQL (store.cpp). No-ops on SQLite.
     // NOTIFY channel, payload (at most 8000 bytes) once the current transaction commits.

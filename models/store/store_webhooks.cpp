@@ -116,4 +116,19 @@ bool Store::deleteWebhookDeliveriesOfSite(qint64 siteId)
     return execute("DELETE FROM webhook_outbox WHERE site_id = ?", {siteId});
 }
 
+std::optional<WebhookOutboxStatus> Store::webhookOutboxStatus(qint64 siteId)
+{
+    // The count always gives one row; the oldest batch joins it when there is one.
+    return one<WebhookOutboxStatus>(
+        run("SELECT c.waiting, o.attempts, o.last_error, o.created_at, o.next_attempt_at "
+            "FROM (SELECT COUNT(*) AS waiting, MIN(id) AS oldest FROM webhook_outbox "
+            "WHERE site_id = ?) c LEFT JOIN webhook_outbox o ON o.id = c.oldest",
+            {siteId}),
+        [](const QSqlQuery &q) {
+            return WebhookOutboxStatus{q.value(0).toInt(), q.value(1).toInt(),
+                                       q.value(2).toString(), fromDb(q.value(3)),
+                                       fromDb(q.value(4))};
+        });
+}
+
 } // namespace lobby::store

@@ -336,6 +336,64 @@ Item {
                 stream.abort();
         }
 
+        // Settings → Webhooks: an address is stored, a wrong one is refused next to the field, the
+        // outbox shows why a batch is stuck, and Remove asks first.
+        function test_8d_webhooksAreSetCheckedAndRemoved() {
+            const dialog = find("settingsDialog");
+            mouseClick(find("settingsButton"));
+            tryCompare(dialog, "opened", true, 5000);
+            mouseClick(find("settingsTab-5"));
+            compare(chatProbe.storedWebhookUrl(), "");
+            tryCompare(find("webhookUrl"), "text", "Nowhere: no address is set.", 5000);
+            verify(!find("removeWebhookButton").enabled);
+
+            // Port 1 refuses connections: the real delivery fails and says so.
+            const field = find("webhookField");
+            mouseClick(field);
+            type(field, "http://127.0.0.1:1/lobby-events");
+            mouseClick(find("saveWebhookButton"));
+            tryCompare(find("webhookUrl"), "text", "http://127.0.0.1:1/lobby-events", 5000);
+            compare(chatProbe.storedWebhookUrl(), "http://127.0.0.1:1/lobby-events");
+            compare(field.text, "");
+            tryCompare(find("webhookStatus"), "text", "Everything has been delivered.", 5000);
+            verify(chatProbe.queueWebhookBatch());
+            tryVerify(() => {
+                consoleBackend.refreshWebhook();
+                return consoleBackend.webhook.failedAttempts > 0;
+            }, 15000);
+            const status = find("webhookStatus").text;
+            verify(status.startsWith("1 batch of events is waiting. The other system has not accepted them yet"), status);
+            verify(status.indexOf(consoleBackend.webhook.lastError) > 0 && consoleBackend.webhook.lastError.length > 0, status);
+
+            // Not http(s): refused next to the field, nothing stored.
+            mouseClick(field);
+            type(field, "ftp://x");
+            mouseClick(find("saveWebhookButton"));
+            const error = find("webhookError");
+            tryCompare(error, "visible", true, 5000);
+            verify(error.text.indexOf("http:// or https:// URL with a host") >= 0, error.text);
+            compare(chatProbe.storedWebhookUrl(), "http://127.0.0.1:1/lobby-events");
+            field.text = "ftp://"; // the error belongs to what was sent, not to a new edit
+            compare(error.visible, false);
+            field.clear();
+
+            // Remove asks first; keeping it keeps it.
+            mouseClick(find("removeWebhookButton"));
+            const confirm = find("removeWebhookDialog");
+            tryCompare(confirm, "opened", true, 5000);
+            mouseClick(find("cancelRemoveWebhookButton"));
+            tryCompare(confirm, "visible", false, 5000);
+            compare(chatProbe.storedWebhookUrl(), "http://127.0.0.1:1/lobby-events");
+            mouseClick(find("removeWebhookButton"));
+            tryCompare(confirm, "opened", true, 5000);
+            mouseClick(find("confirmRemoveWebhookButton"));
+            tryCompare(find("webhookUrl"), "text", "Nowhere: no address is set.", 5000);
+            compare(chatProbe.storedWebhookUrl(), "");
+            tryCompare(find("webhookStatus"), "text", "Nothing is waiting to be sent.", 5000);
+            dialog.close();
+            tryCompare(dialog, "visible", false, 5000);
+        }
+
         function request(method, path, body) {
             const xhr = new XMLHttpRequest();
             let answer = null;

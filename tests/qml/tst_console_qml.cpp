@@ -17,6 +17,43 @@ Q_IMPORT_QML_PLUGIN(Lobby_ConsolePlugin)
 
 using namespace lobby::app;
 
+// What the tests read and queue in ChatService behind the views' back, to check what the views
+// stored and to give the webhook outbox something to deliver.
+class ChatProbe : public QObject
+{
+    Q_OBJECT
+
+public:
+    ChatProbe(Core &core, const ConsoleController &controller)
+        : m_core(core), m_controller(controller)
+    {}
+
+    // The signed-in site's webhook as ChatService stores it; empty when none.
+    Q_INVOKABLE QString storedWebhookUrl() const
+    {
+        QString url;
+        m_core.runBlocking([&](CoreRuntime &runtime) {
+            if (const auto webhook = runtime.chat().webhookOfSite(siteId()))
+                url = webhook->url;
+        });
+        return url;
+    }
+    Q_INVOKABLE bool queueWebhookBatch() const
+    {
+        bool queued = false;
+        m_core.runBlocking([&](CoreRuntime &runtime) {
+            queued = bool(runtime.chat().enqueueWebhook(siteId(), R"({"time_ms":1,"events":[]})"));
+        });
+        return queued;
+    }
+
+private:
+    qint64 siteId() const { return m_controller.site().value(QStringLiteral("id")).toLongLong(); }
+
+    Core &m_core;
+    const ConsoleController &m_controller;
+};
+
 class Setup : public QObject
 {
     Q_OBJECT
@@ -38,7 +75,9 @@ public Q_SLOTS:
             m_core.runBlocking([&](CoreRuntime &runtime) { port = runtime.port(); });
             const QString url = QStringLiteral("http://127.0.0.1:%1").arg(port);
             m_controller = std::make_unique<ConsoleController>(m_core, url, url);
+            m_probe = std::make_unique<ChatProbe>(m_core, *m_controller);
         }
+        engine->rootContext()->setContextProperty(QStringLiteral("chatProbe"), m_probe.get());
         engine->rootContext()->setContextProperty(QStringLiteral("consoleBackend"),
                                                   m_controller.get());
         // Files for the composer's attach button: a real PNG and something that is not allowed.
@@ -58,6 +97,7 @@ public Q_SLOTS:
 
     void cleanupTestCase()
     {
+        m_probe.reset();
         m_controller.reset();
         m_core.stop();
     }
@@ -66,6 +106,7 @@ private:
     QTemporaryDir m_dir;
     Core m_core;
     std::unique_ptr<ConsoleController> m_controller;
+    std::unique_ptr<ChatProbe> m_probe;
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(console, Setup)

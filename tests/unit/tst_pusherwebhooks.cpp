@@ -104,6 +104,48 @@ private Q_SLOTS:
         QCOMPARE(kept, chat::ChatService::maxWebhookBacklog);
     }
 
+    void outboxStatusTellsWhatWaitsWhyAndUntilWhen()
+    {
+        test::TestDatabase db;
+        chat::ChatService &chat = db.chat();
+        const chat::Site site = db.site();
+        const chat::Site other = db.site(QStringLiteral("other-hotel"));
+        auto status = chat.webhookOutboxStatus(site.id);
+        QVERIFY(status);
+        QCOMPARE(status->waitingBatches, 0);
+        QVERIFY(status->lastError.isEmpty());
+        QVERIFY(!status->nextAttemptAt.isValid());
+
+        QVERIFY(chat.setWebhook(site.id, QStringLiteral("http://127.0.0.1:1/a")));
+        QVERIFY(chat.enqueueWebhook(site.id, "{\"n\":1}"));
+        QVERIFY(chat.enqueueWebhook(site.id, "{\"n\":2}"));
+        QVERIFY(chat.enqueueWebhook(other.id, "{\"n\":3}"));
+        status = chat.webhookOutboxStatus(site.id);
+        QCOMPARE(status->waitingBatches, 2);
+        QCOMPARE(status->failedAttempts, 0);
+        QVERIFY(status->lastError.isEmpty());
+        QVERIFY(status->waitingSince.isValid());
+
+        // The oldest batch holds the others back: its failure is the one to show.
+        const chat::WebhookDelivery oldest = chat.dueWebhookDeliveries(10).constFirst();
+        const QDateTime retry = QDateTime::currentDateTimeUtc().addSecs(120);
+        QVERIFY(chat.webhookFailed(oldest, retry, QStringLiteral("HTTP 503")));
+        status = chat.webhookOutboxStatus(site.id);
+        QCOMPARE(status->waitingBatches, 2);
+        QCOMPARE(status->failedAttempts, 1);
+        QCOMPARE(status->lastError, QStringLiteral("HTTP 503"));
+        QCOMPARE(status->nextAttemptAt.toMSecsSinceEpoch(), retry.toMSecsSinceEpoch());
+        QCOMPARE(chat.webhookOutboxStatus(other.id)->waitingBatches, 1);
+
+        // Delivered: the next one is the oldest, not yet failed.
+        QVERIFY(chat.webhookDelivered(oldest.id));
+        status = chat.webhookOutboxStatus(site.id);
+        QCOMPARE(status->waitingBatches, 1);
+        QVERIFY(status->lastError.isEmpty());
+        QVERIFY(chat.removeWebhook(site.id));
+        QCOMPARE(chat.webhookOutboxStatus(site.id)->waitingBatches, 0);
+    }
+
     void channelsBelongToTheSiteTheyName()
     {
         const QStringList slugs{QStringLiteral("grand"), QStringLiteral("grand-hotel"),
