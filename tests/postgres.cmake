@@ -29,6 +29,12 @@ lobby_node_test(node_cluster cluster.test.js)
 set_tests_properties(node_cluster PROPERTIES FIXTURES_REQUIRED "node;postgres"
     ENVIRONMENT "LOBBY=$<TARGET_FILE:lobby>;NODE_PATH=${CMAKE_BINARY_DIR}/node/node_modules;LOBBY_PG_URL_FILE=${LOBBY_PG_STATE}/url")
 
+# The Pusher side of two instances: A's HTTP API reaches and counts B's subscribers; client
+# events and presence cross.
+lobby_node_test(node_pusher_cluster pusher.cluster.test.js)
+set_tests_properties(node_pusher_cluster PROPERTIES FIXTURES_REQUIRED "node;postgres"
+    ENVIRONMENT "LOBBY=$<TARGET_FILE:lobby>;NODE_PATH=${CMAKE_BINARY_DIR}/node/node_modules;LOBBY_PG_URL_FILE=${LOBBY_PG_STATE}/url")
+
 # README's two instances behind Debian's nginx, really run on loopback.
 add_test(NAME nginx_two_instances
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/nginx/two_instances.sh)

@@ -6,6 +6,7 @@
 
 #include <QDeadlineTimer>
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
@@ -171,6 +172,17 @@ public:
     // Presence seen on another instance: the actor counts as online here while any instance
     // has a connection of theirs. PresenceChanged is emitted when that overall state changes.
     void remotePresence(const QString &instance, qint64 siteId, const Actor &actor, bool online);
+    // An adapter's own per-instance state for the other instances (the Pusher server's
+    // subscriptions, members, triggers): sendClusterNote emits clusterNoteOut, which the
+    // ClusterBridge carries (nobody listens without one); the bridge hands what arrives to
+    // receiveClusterNote and tells of instances joining and leaving. Nothing is written.
+    void sendClusterNote(const QJsonObject &note) { Q_EMIT clusterNoteOut(note); }
+    void receiveClusterNote(const QString &instance, const QJsonObject &note)
+    {
+        Q_EMIT clusterNote(instance, note);
+    }
+    void instanceJoined(const QString &instance) { Q_EMIT clusterInstanceJoined(instance); }
+    void instanceLeft(const QString &instance) { Q_EMIT clusterInstanceLeft(instance); }
 
     // Lockouts (PIN attempts per room and per address, logins): counters live in the database
     // so that they hold across restarts and instances.
@@ -290,6 +302,12 @@ Q_SIGNALS:
     // This instance's first connection of an actor opened, or its last one closed (what other
     // instances need to know; PresenceChanged events tell the overall state).
     void localPresenceChanged(qint64 siteId, const lobby::chat::Actor &actor, bool online);
+    void clusterNoteOut(const QJsonObject &note);
+    void clusterNote(const QString &instance, const QJsonObject &note);
+    // Another instance said hello (it starts, or listens again: it wants everyone's state), or
+    // said goodbye or stopped answering.
+    void clusterInstanceJoined(const QString &instance);
+    void clusterInstanceLeft(const QString &instance);
 
 private:
     void emitEvent(DomainEvent::Kind kind, const Conversation &conversation,

@@ -3,6 +3,7 @@
 #include "chat/chatservice.h"
 #include "store/store.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlError>
@@ -18,6 +19,8 @@ namespace {
 constexpr auto presenceKind = "presence";
 constexpr auto helloKind = "hello";
 constexpr auto pingKind = "ping";
+constexpr auto byeKind = "bye";
+constexpr auto noteKind = "note"; // n: the adapter's note, or r: its row in cluster_notes
 
 } // namespace
 
@@ -32,8 +35,10 @@ ClusterBridge::ClusterBridge(ChatService &chat, store::Store &store,
 
 ClusterBridge::~ClusterBridge()
 {
-    if (m_listen)
+    if (m_listen) {
+        send({{QStringLiteral("k"), QLatin1String(byeKind)}});
         m_listen->close();
+    }
 }
 
 bool ClusterBridge::start(QString *error)
@@ -48,6 +53,7 @@ bool ClusterBridge::start(QString *error)
         return false;
     connect(&m_chat, &ChatService::event, this, &ClusterBridge::onLocalEvent);
     connect(&m_chat, &ChatService::localPresenceChanged, this, &ClusterBridge::onLocalPresence);
+    connect(&m_chat, &ChatService::clusterNoteOut, this, &ClusterBridge::onAdapterNote);
     m_health.start();
     send({{QStringLiteral("k"), QLatin1String(helloKind)}});
     return true;
@@ -79,6 +85,12 @@ void ClusterBridge::checkListener()
     if (m_pingOutstanding) {
         qWarning("cluster: the LISTEN connection does not answer; reconnecting");
         m_listen->close();
+        // Notes may have been missed meanwhile: forget the others' state, the hello below makes
+        // them repeat it.
+        const QStringList others = m_lastHeard.keys();
+        m_lastHeard.clear();
+        for (const QString &instance : others)
+            m_chat.instanceLeft(instance);
         QString error;
         if (!listen(&error)) {
             qWarning("cluster: cannot listen again: %s", qPrintable(error));
@@ -88,6 +100,53 @@ void ClusterBridge::checkListener()
     }
     m_pingOutstanding = true;
     send({{QStringLiteral("k"), QLatin1String(pingKind)}});
+    dropSilentInstances();
+}
+
+void ClusterBridge::dropSilentInstances()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QStringList silent;
+    for (auto it = m_lastHeard.cbegin(); it != m_lastHeard.cend(); ++it) {
+        if (now - it.value() > instanceTimeoutMs)
+            silent << it.key();
+    }
+    for (const QString &instance : std::as_const(silent)) {
+        qWarning("cluster: instance %s is silent; dropping its state", qPrintable(instance));
+        m_lastHeard.remove(instance);
+        m_chat.instanceLeft(instance);
+    }
+    // Rows of long notes have been read by then (or their reader is gone).
+    m_store.deleteClusterNotesBefore(QDateTime::currentDateTimeUtc().addSecs(-60));
+}
+
+void ClusterBridge::onAdapterNote(const QJsonObject &note)
+{
+    const QString text = QString::fromUtf8(QJsonDocument(note).toJson(QJsonDocument::Compact));
+    if (text.toUtf8().size() <= noteInlineLimit) {
+        send({{QStringLiteral("k"), QLatin1String(noteKind)}, {QStringLiteral("n"), note}});
+        return;
+    }
+    const auto row = m_store.insertClusterNote(text, QDateTime::currentDateTimeUtc());
+    if (!row) {
+        qWarning("cluster: cannot store a long note: %s", qPrintable(m_store.lastError()));
+        return;
+    }
+    send({{QStringLiteral("k"), QLatin1String(noteKind)}, {QStringLiteral("r"), *row}});
+}
+
+void ClusterBridge::receiveAdapterNote(const QString &from, const QJsonObject &note)
+{
+    if (note.contains(QStringLiteral("n"))) {
+        m_chat.receiveClusterNote(from, note.value(QStringLiteral("n")).toObject());
+        return;
+    }
+    const auto text = m_store.clusterNote(note.value(QStringLiteral("r")).toInteger());
+    if (!text) {
+        qWarning("cluster: a long note from %s is gone", qPrintable(from));
+        return;
+    }
+    m_chat.receiveClusterNote(from, QJsonDocument::fromJson(text->toUtf8()).object());
 }
 
 void ClusterBridge::send(QJsonObject note)
@@ -135,8 +194,18 @@ void ClusterBridge::onNotification(const QString &name, QSqlDriver::Notification
     const QJsonValue kind = note.value(QStringLiteral("k"));
     if (from == m_instance && kind.toString() == QLatin1String(pingKind))
         m_pingOutstanding = false;
-    if (from.isEmpty() || from == m_instance || kind.toString() == QLatin1String(pingKind))
+    if (from.isEmpty() || from == m_instance)
         return;
+    if (kind.toString() == QLatin1String(byeKind)) {
+        m_lastHeard.remove(from);
+        m_chat.instanceLeft(from);
+        return;
+    }
+    m_lastHeard.insert(from, QDateTime::currentMSecsSinceEpoch());
+    if (kind.toString() == QLatin1String(pingKind))
+        return;
+    if (kind.toString() == QLatin1String(noteKind))
+        return receiveAdapterNote(from, note);
     const qint64 siteId = note.value(QStringLiteral("s")).toInteger();
     const Actor actor{ActorKind(note.value(QStringLiteral("a")).toInt()),
                       note.value(QStringLiteral("d")).toInteger()};
@@ -144,6 +213,7 @@ void ClusterBridge::onNotification(const QString &name, QSqlDriver::Notification
         // A new instance: tell it who is connected here.
         for (auto it = m_localOnline.cbegin(); it != m_localOnline.cend(); ++it)
             onLocalPresence(it.value(), {ActorKind(it.key().first), it.key().second}, true);
+        m_chat.instanceJoined(from);
         return;
     }
     if (kind.toString() == QLatin1String(presenceKind)) {

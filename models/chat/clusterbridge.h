@@ -30,6 +30,12 @@ class ChatService;
 // Presence travels as per-instance "first connection opened / last one closed" notes; a new
 // instance says hello and the others repeat their notes. Nothing is lost if an instance dies:
 // messages are in the database and clients catch up by message id.
+//
+// Adapters' own notes (ChatService::sendClusterNote: the Pusher server's subscriptions, members,
+// triggers and client events) ride along as kind "note"; one over noteInlineLimit bytes is
+// written to cluster_notes and the NOTIFY names its row. Every note (the 5 s self-ping too)
+// tells the others this instance is alive: one silent for instanceTimeoutMs, or that said bye
+// when stopping, is reported gone (ChatService::instanceLeft) so its state is dropped.
 class ClusterBridge : public QObject
 {
     Q_OBJECT
@@ -46,12 +52,18 @@ public:
     // How often the LISTEN connection is checked (default 5 s).
     void setHealthInterval(int milliseconds) { m_health.setInterval(milliseconds); }
 
+    static constexpr int noteInlineLimit = 7000; // NOTIFY payloads are limited to 8000 bytes
+    static constexpr int instanceTimeoutMs = 20000;
+
 private:
     void onLocalEvent(const DomainEvent &event);
     void onLocalPresence(qint64 siteId, const Actor &actor, bool online);
     void onNotification(const QString &name, QSqlDriver::NotificationSource source,
                         const QVariant &payload);
     void send(QJsonObject note);
+    void onAdapterNote(const QJsonObject &note);
+    void receiveAdapterNote(const QString &from, const QJsonObject &note);
+    void dropSilentInstances();
     bool listen(QString *error);
     void checkListener();
 
@@ -62,6 +74,7 @@ private:
     QString m_instance;
     QString m_channel;
     QHash<QPair<int, qint64>, qint64> m_localOnline; // actor -> site, this instance's
+    QHash<QString, qint64> m_lastHeard;              // other instance -> when (ms since the epoch)
     QTimer m_health;
     bool m_pingOutstanding = false;
 };

@@ -188,6 +188,15 @@ const char *const version6[] = {
     "CREATE INDEX webhook_outbox_site ON webhook_outbox (site_id, id)",
 };
 
+// Several instances on PostgreSQL: a note too long for NOTIFY's 8000 bytes (a Pusher event of
+// up to 10 KB) travels as a row that the NOTIFY names; rows are dropped after a minute.
+const char *const version7[] = {
+    R"(CREATE TABLE cluster_notes (
+        id {{id}},
+        payload TEXT NOT NULL,
+        created_at BIGINT NOT NULL))",
+};
+
 struct Migration
 {
     const char *const *begin;
@@ -198,6 +207,7 @@ const Migration migrations[] = {
     {std::begin(version1), std::end(version1)}, {std::begin(version2), std::end(version2)},
     {std::begin(version3), std::end(version3)}, {std::begin(version4), std::end(version4)},
     {std::begin(version5), std::end(version5)}, {std::begin(version6), std::end(version6)},
+    {std::begin(version7), std::end(version7)},
 };
 
 // pg_advisory_lock key of the migrations ("LOBBYMIG" would not fit; any constant does).

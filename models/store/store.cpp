@@ -634,6 +634,24 @@ QList<Conversation> Store::allConversations()
         readConversation);
 }
 
+std::optional<qint64> Store::insertClusterNote(const QString &payload, const QDateTime &at)
+{
+    return insertReturningId(
+        "INSERT INTO cluster_notes (payload, created_at) VALUES (?, ?) RETURNING id",
+        {payload, toDb(at)});
+}
+
+std::optional<QString> Store::clusterNote(qint64 id)
+{
+    return one<QString>(run("SELECT payload FROM cluster_notes WHERE id = ?", {id}),
+                        [](const QSqlQuery &q) { return q.value(0).toString(); });
+}
+
+bool Store::deleteClusterNotesBefore(const QDateTime &before)
+{
+    return execute("DELETE FROM cluster_notes WHERE created_at < ?", {toDb(before)});
+}
+
 QString Store::currentSchema()
 {
     if (m_database.dialect() != Dialect::Postgres)

@@ -205,6 +205,10 @@ public:
     bool notify(const QString &channel, const QString &payload);
     // The schema this connection works in ("public" unless the URL sets a search_path).
     QString currentSchema();
+    // Notes too long for a NOTIFY payload, read by id by the other instances.
+    std::optional<qint64> insertClusterNote(const QString &payload, const QDateTime &at);
+    std::optional<QString> clusterNote(qint64 id);
+    bool deleteClusterNotesBefore(const QDateTime &before);
 
     // ---- Other processes on one SQLite file (store.cpp): see chat::SqliteChangeWatcher.
     // SQLite's PRAGMA data_version: it changes when another connection commits; -1 on

@@ -259,6 +259,29 @@ private Q_SLOTS:
         QCOMPARE(locked.failures, 5);
         QVERIFY(m_a->chat->lockoutState(scope).locked);
     }
+
+    // Adapters' notes (the Pusher server's state): short ones inline, long ones (a 10 KB Pusher
+    // event, over NOTIFY's 8000 bytes) through cluster_notes; a stopping instance says bye.
+    void adapterNotesReachTheOtherInstanceShortOrLong()
+    {
+        QSignalSpy onB(m_b->chat.get(), &ChatService::clusterNote);
+        QSignalSpy onA(m_a->chat.get(), &ChatService::clusterNote);
+        const QJsonObject small{{"p", "channel"}, {"c", "lounge"}, {"n", 2}};
+        const QJsonObject large{{"p", "frame"}, {"b", QString(10000, QLatin1Char('x'))}};
+        m_a->chat->sendClusterNote(small);
+        m_a->chat->sendClusterNote(large);
+        QTRY_COMPARE(onB.count(), 2);
+        QCOMPARE(onB.at(0).at(0).toString(), m_a->bridge->instanceId());
+        QCOMPARE(onB.at(0).at(1).toJsonObject(), small);
+        QCOMPARE(onB.at(1).at(1).toJsonObject(), large);
+        QCOMPARE(onA.count(), 0); // not echoed to the sender
+
+        QSignalSpy left(m_b->chat.get(), &ChatService::clusterInstanceLeft);
+        const QString a = m_a->bridge->instanceId();
+        m_a->bridge.reset();
+        QTRY_COMPARE(left.count(), 1);
+        QCOMPARE(left.at(0).at(0).toString(), a);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCluster)

@@ -84,6 +84,7 @@ GuestApi::GuestApi(LobbyServer &server, const ServerConfig &config)
         app = pusher::generateApp();
     m_pusher =
         new pusher::PusherServer(server.http(), server.hub(), app, config.pusherOptions, this);
+    m_pusher->joinCluster(m_chat);
     new pusher::PusherWebhooks(*m_pusher, m_chat, {}, this);
     connect(&m_chat, &ChatService::event, this, &GuestApi::onEvent);
     connect(m_pusher, &pusher::PusherServer::memberAdded, this,

@@ -187,7 +187,7 @@ HttpReply PusherHttpApi::events(const HttpRequest &request, bool batch)
     }
     for (const TriggerEvent &event : std::as_const(events)) {
         for (const QString &channel : event.channels)
-            m_pusher.trigger(channel, event.name, event.data, event.socketId);
+            m_pusher.triggerEverywhere(channel, event.name, event.data, event.socketId);
     }
     // With info: the counts after the event, per channel (per event in a batch).
     auto answer = [this](const TriggerEvent &event) {

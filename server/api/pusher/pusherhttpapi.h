@@ -42,7 +42,8 @@ std::optional<ApiError> parseTriggerEvent(const QJsonObject &object, const Pushe
 //   POST /apps/{id}/events, /apps/{id}/batch_events
 //   GET  /apps/{id}/channels, /apps/{id}/channels/{name}, /apps/{id}/channels/{name}/users
 //   POST /apps/{id}/users/{user_id}/terminate_connections
-// Counts are those of this instance. Owned by the PusherServer; lives in the core thread.
+// Counts are those of every instance sharing the database (see PusherServer::joinCluster). Owned by
+// the PusherServer; lives in the core thread.
 class PusherHttpApi
 {
 public:

@@ -2,6 +2,7 @@
 
 #include "api/pusher/pusherhttpapi.h"
 
+#include "chat/chatservice.h"
 #include "http/httpserver.h"
 #include "realtime/hub.h"
 
@@ -350,6 +351,13 @@ void PusherServer::signIn(PusherConnection *connection, const QJsonObject &data)
 
 int PusherServer::terminateUserConnections(const QString &userId)
 {
+    if (m_cluster)
+        m_cluster->sendClusterNote({{"p", "terminate"}, {"u", userId}});
+    return terminateLocalUserConnections(userId);
+}
+
+int PusherServer::terminateLocalUserConnections(const QString &userId)
+{
     QList<PusherConnection *> ended;
     for (PusherConnection *connection : std::as_const(m_connections)) {
         if (!userId.isEmpty() && connection->userId == userId)
@@ -416,9 +424,9 @@ void PusherServer::subscribe(PusherConnection *connection, const QJsonObject &da
                               QStringLiteral("A presence member's user_info may be at most %1 "
                                              "bytes")
                                   .arg(limits().maxPresenceUserInfoBytes));
-            const auto members = m_presence.constFind(channel);
-            if (members != m_presence.constEnd() && !members->contains(userKey) &&
-                members->size() >= limits().maxPresenceMembers)
+            if (!m_presence.value(channel).contains(userKey) &&
+                !presentElsewhere(channel, userKey) &&
+                channelInfo(channel).userCount >= limits().maxPresenceMembers)
                 return refuse(OverCapacity, QStringLiteral("LimitReached"),
                               QStringLiteral("Presence channel '%1' has its %2 members")
                                   .arg(channel)
@@ -438,6 +446,7 @@ void PusherServer::subscribe(PusherConnection *connection, const QJsonObject &da
         Q_EMIT subscribed(channel, connection->subscriptions.value(channel).grant);
         if (subscribers.size() == 1)
             Q_EMIT channelOccupied(channel);
+        announceChannel(channel);
     }
     QByteArray succeeded = "{}";
     if (presence) {
@@ -447,7 +456,8 @@ void PusherServer::subscribe(PusherConnection *connection, const QJsonObject &da
             member.id = userId;
             member.info = userInfo;
             if (++member.subscriptions == 1) {
-                if (m_hub)
+                announceMember(channel, userId, userInfo, true);
+                if (m_hub && !presentElsewhere(channel, userKey))
                     m_hub->publish(
                         topicOf(channel),
                         frame(QStringLiteral("pusher_internal:member_added"), channel,
@@ -456,9 +466,15 @@ void PusherServer::subscribe(PusherConnection *connection, const QJsonObject &da
                 Q_EMIT memberAdded(channel, userKey, userInfo);
             }
         }
+        QHash<QString, Member> everyone = members;
+        for (const auto &instance : std::as_const(m_remote)) {
+            const auto remote = instance.constFind(channel);
+            if (remote != instance.constEnd())
+                everyone.insert(remote->members);
+        }
         QJsonArray ids;
         QJsonObject hash;
-        for (auto it = members.cbegin(); it != members.cend(); ++it) {
+        for (auto it = everyone.cbegin(); it != everyone.cend(); ++it) {
             ids.append(it->id);
             hash.insert(it.key(), it->info);
         }
@@ -495,6 +511,7 @@ void PusherServer::unsubscribe(PusherConnection *connection, const QString &chan
             Q_EMIT channelVacated(channel);
         }
     }
+    announceChannel(channel);
 }
 
 void PusherServer::leavePresence(const QString &channel, const QString &userKey)
@@ -509,7 +526,8 @@ void PusherServer::leavePresence(const QString &channel, const QString &userKey)
     members->erase(member);
     if (members->isEmpty())
         m_presence.erase(members);
-    if (m_hub)
+    announceMember(channel, userId, {}, false);
+    if (m_hub && !presentElsewhere(channel, userKey))
         m_hub->publish(topicOf(channel), frame(QStringLiteral("pusher_internal:member_removed"),
                                                channel, compact(QJsonObject{{"user_id", userId}})));
     Q_EMIT memberRemoved(channel, userKey);
@@ -554,6 +572,7 @@ void PusherServer::clientEvent(PusherConnection *connection, const QString &even
         remember(channel, encoded);
     if (m_hub)
         m_hub->publish(topicOf(channel), encoded, connection);
+    relayFrame(channel, encoded);
     Q_EMIT clientEventSent(channel, event, data, connection->socketId, subscription->userKey);
 }
 
@@ -601,26 +620,54 @@ QByteArray PusherServer::cachedFrame(const QString &channel)
 
 QMap<QString, ChannelInfo> PusherServer::channels(const QString &prefix) const
 {
+    QSet<QString> names(m_channels.keyBegin(), m_channels.keyEnd());
+    for (const auto &instance : m_remote) {
+        for (auto it = instance.cbegin(); it != instance.cend(); ++it) {
+            if (it->subscriptions > 0)
+                names.insert(it.key());
+        }
+    }
     QMap<QString, ChannelInfo> result;
-    for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it) {
-        if (it.key().startsWith(prefix) && !it.key().startsWith(QLatin1Char('#')))
-            result.insert(it.key(), channelInfo(it.key()));
+    for (const QString &name : std::as_const(names)) {
+        if (name.startsWith(prefix) && !name.startsWith(QLatin1Char('#')))
+            result.insert(name, channelInfo(name));
     }
     return result;
 }
 
 ChannelInfo PusherServer::channelInfo(const QString &channel) const
 {
-    return {int(m_channels.value(channel).size()), int(m_presence.value(channel).size())};
+    ChannelInfo info{int(m_channels.value(channel).size()), 0};
+    QSet<QString> members;
+    for (auto it = m_presence.value(channel).keyBegin(); it != m_presence.value(channel).keyEnd();
+         ++it)
+        members.insert(*it);
+    for (const auto &instance : m_remote) {
+        const auto remote = instance.constFind(channel);
+        if (remote == instance.constEnd())
+            continue;
+        info.subscriptionCount += remote->subscriptions;
+        for (auto it = remote->members.keyBegin(); it != remote->members.keyEnd(); ++it)
+            members.insert(*it);
+    }
+    info.userCount = int(members.size());
+    return info;
 }
 
 QList<QJsonValue> PusherServer::presenceUserIds(const QString &channel) const
 {
-    QList<QJsonValue> ids;
+    QHash<QString, QJsonValue> ids;
+    for (const auto &instance : m_remote) {
+        const auto remote = instance.constFind(channel);
+        if (remote == instance.constEnd())
+            continue;
+        for (auto it = remote->members.cbegin(); it != remote->members.cend(); ++it)
+            ids.insert(it.key(), it->id);
+    }
     const auto members = m_presence.value(channel);
-    for (const Member &member : members)
-        ids << member.id;
-    return ids;
+    for (auto it = members.cbegin(); it != members.cend(); ++it)
+        ids.insert(it.key(), it->id);
+    return ids.values();
 }
 
 // ---- publishing
@@ -634,6 +681,13 @@ int PusherServer::trigger(const QString &channel, const QString &event, const QB
     if (!m_hub)
         return 0;
     return m_hub->publish(topicOf(channel), encoded, m_connections.value(exceptSocketId));
+}
+
+int PusherServer::triggerEverywhere(const QString &channel, const QString &event,
+                                    const QByteArray &data, const QString &exceptSocketId)
+{
+    relayFrame(channel, frame(event, channel, data));
+    return trigger(channel, event, data, exceptSocketId);
 }
 
 int PusherServer::revoke(const QString &channel, const std::function<bool(const Grant &)> &matches,
@@ -652,6 +706,130 @@ int PusherServer::revoke(const QString &channel, const std::function<bool(const 
         unsubscribe(connection, channel);
     }
     return int(ended.size());
+}
+
+// ---- several instances
+//
+// Notes (key p): "channel" c, n: this instance's subscription count of channel c (0: none);
+// "member" c, u (the id as signed), o (user_info), f (present): a member's first connection on
+// this instance, or its last one gone; "frame" c, b: an encoded event for c's subscribers;
+// "terminate" u: close the connections signed in as u.
+
+void PusherServer::joinCluster(chat::ChatService &chat)
+{
+    m_cluster = &chat;
+    connect(&chat, &chat::ChatService::clusterNote, this, &PusherServer::onClusterNote);
+    connect(&chat, &chat::ChatService::clusterInstanceJoined, this, &PusherServer::announceAll);
+    connect(&chat, &chat::ChatService::clusterInstanceLeft, this, &PusherServer::onInstanceLeft);
+}
+
+void PusherServer::announceAll()
+{
+    for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it)
+        announceChannel(it.key());
+    for (auto channel = m_presence.cbegin(); channel != m_presence.cend(); ++channel) {
+        for (const Member &member : *channel)
+            announceMember(channel.key(), member.id, member.info, true);
+    }
+}
+
+void PusherServer::announceChannel(const QString &channel)
+{
+    if (m_cluster && !m_closing)
+        m_cluster->sendClusterNote(
+            {{"p", "channel"}, {"c", channel}, {"n", int(m_channels.value(channel).size())}});
+}
+
+void PusherServer::announceMember(const QString &channel, const QJsonValue &id,
+                                  const QJsonObject &info, bool present)
+{
+    if (m_cluster && !m_closing)
+        m_cluster->sendClusterNote(
+            {{"p", "member"}, {"c", channel}, {"u", id}, {"o", info}, {"f", present}});
+}
+
+void PusherServer::relayFrame(const QString &channel, const QByteArray &frame)
+{
+    if (m_cluster)
+        m_cluster->sendClusterNote(
+            {{"p", "frame"}, {"c", channel}, {"b", QString::fromUtf8(frame)}});
+}
+
+bool PusherServer::presentElsewhere(const QString &channel, const QString &userKey) const
+{
+    for (const auto &instance : m_remote) {
+        const auto remote = instance.constFind(channel);
+        if (remote != instance.constEnd() && remote->members.contains(userKey))
+            return true;
+    }
+    return false;
+}
+
+void PusherServer::onClusterNote(const QString &instance, const QJsonObject &note)
+{
+    const QString kind = note.value(QStringLiteral("p")).toString();
+    const QString channel = note.value(QStringLiteral("c")).toString();
+    if (kind == u"frame") {
+        const QByteArray encoded = note.value(QStringLiteral("b")).toString().toUtf8();
+        if (isCacheChannel(channel))
+            remember(channel, encoded);
+        if (m_hub)
+            m_hub->publish(topicOf(channel), encoded);
+    } else if (kind == u"terminate") {
+        terminateLocalUserConnections(note.value(QStringLiteral("u")).toString());
+    } else if (kind == u"channel") {
+        auto &channels = m_remote[instance];
+        const int subscriptions = note.value(QStringLiteral("n")).toInt();
+        if (subscriptions > 0)
+            channels[channel].subscriptions = subscriptions;
+        else if (auto it = channels.find(channel); it != channels.end()) {
+            it->subscriptions = 0;
+            if (it->members.isEmpty())
+                channels.erase(it);
+        }
+    } else if (kind == u"member" && isPresenceChannel(channel)) {
+        const QJsonValue id = note.value(QStringLiteral("u"));
+        const QString userKey = userIdText(id);
+        if (userKey.isEmpty())
+            return;
+        const bool before =
+            m_presence.value(channel).contains(userKey) || presentElsewhere(channel, userKey);
+        RemoteChannel &remote = m_remote[instance][channel];
+        if (note.value(QStringLiteral("f")).toBool()) {
+            remote.members.insert(userKey, {id, note.value(QStringLiteral("o")).toObject(), 0});
+            if (!before && m_hub)
+                m_hub->publish(
+                    topicOf(channel),
+                    frame(QStringLiteral("pusher_internal:member_added"), channel,
+                          compact(QJsonObject{{"user_id", id},
+                                              {"user_info", remote.members.value(userKey).info}})));
+            return;
+        }
+        remote.members.remove(userKey);
+        if (remote.members.isEmpty() && remote.subscriptions == 0)
+            m_remote[instance].remove(channel);
+        if (before && !m_presence.value(channel).contains(userKey) &&
+            !presentElsewhere(channel, userKey) && m_hub)
+            m_hub->publish(topicOf(channel), frame(QStringLiteral("pusher_internal:member_removed"),
+                                                   channel, compact(QJsonObject{{"user_id", id}})));
+    }
+}
+
+// An instance gone: its subscriptions no longer count, and its members that no other instance
+// has leave.
+void PusherServer::onInstanceLeft(const QString &instance)
+{
+    const QHash<QString, RemoteChannel> channels = m_remote.take(instance);
+    for (auto channel = channels.cbegin(); channel != channels.cend(); ++channel) {
+        for (auto member = channel->members.cbegin(); member != channel->members.cend(); ++member) {
+            if (m_presence.value(channel.key()).contains(member.key()) ||
+                presentElsewhere(channel.key(), member.key()) || !m_hub)
+                continue;
+            m_hub->publish(topicOf(channel.key()),
+                           frame(QStringLiteral("pusher_internal:member_removed"), channel.key(),
+                                 compact(QJsonObject{{"user_id", member->id}})));
+        }
+    }
 }
 
 } // namespace lobby::api::pusher

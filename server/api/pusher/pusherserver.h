@@ -19,6 +19,9 @@ class HttpServer;
 namespace lobby::realtime {
 class Hub;
 }
+namespace lobby::chat {
+class ChatService;
+}
 
 namespace lobby::api::pusher {
 
@@ -30,7 +33,7 @@ struct PusherOptions
     std::function<qint64()> clock;       // seconds since the epoch; tests may pin it
 };
 
-// What the channel information API tells of one channel (on this instance).
+// What the channel information API tells of one channel (summed over the instances).
 struct ChannelInfo
 {
     int subscriptionCount = 0; // connections subscribed
@@ -74,12 +77,20 @@ public:
     int connectionCount() const { return int(m_connections.size()); }
     int subscriberCount(const QString &channel) const;
 
-    // Occupied channels (at least one subscription on this instance), by name.
+    // Several instances on one PostgreSQL: this server tells the others (through the chat's
+    // ClusterBridge) its channels' subscription counts and presence members, and relays the
+    // HTTP API's triggers and terminations, client events; it hears theirs. The channel
+    // information below then counts every instance, a presence member once however many
+    // instances have its connections.
+    void joinCluster(chat::ChatService &chat);
+
+    // Occupied channels (at least one subscription on some instance), by name.
     QMap<QString, ChannelInfo> channels(const QString &prefix = {}) const;
     ChannelInfo channelInfo(const QString &channel) const;
     // A presence channel's members' ids, each with the JSON type it was signed with.
     QList<QJsonValue> presenceUserIds(const QString &channel) const;
-    // Closes every connection signed in (pusher:signin) as `userId`; how many.
+    // Closes every connection signed in (pusher:signin) as `userId`, here and on the other
+    // instances; how many here.
     int terminateUserConnections(const QString &userId);
 
     // Signs a subscription for a connected socket and records who asked for it. Returns the
@@ -93,6 +104,10 @@ public:
     // subscribers, except the connection `exceptSocketId`. Returns how many got it.
     int trigger(const QString &channel, const QString &event, const QByteArray &data,
                 const QString &exceptSocketId = {});
+    // The same, and on the other instances (the HTTP API's events: the chat's own events reach
+    // the other instances as domain events already).
+    int triggerEverywhere(const QString &channel, const QString &event, const QByteArray &data,
+                          const QString &exceptSocketId = {});
 
     // Ends the subscriptions to `channel` whose grant matches, telling each of them `event` first
     // (when not empty). Returns how many ended.
@@ -134,6 +149,18 @@ private:
     QByteArray cachedFrame(const QString &channel);
     QString newSocketId() const;
 
+    // ---- several instances
+    void onClusterNote(const QString &instance, const QJsonObject &note);
+    void onInstanceLeft(const QString &instance);
+    void announceAll();
+    void announceChannel(const QString &channel);
+    void announceMember(const QString &channel, const QJsonValue &id, const QJsonObject &info,
+                        bool present);
+    void relayFrame(const QString &channel, const QByteArray &frame);
+    // Whether a presence member has connections on some other instance.
+    bool presentElsewhere(const QString &channel, const QString &userKey) const;
+    int terminateLocalUserConnections(const QString &userId);
+
     struct Member
     {
         QJsonValue id; // as signed: a number stays a number
@@ -153,6 +180,13 @@ private:
     QHash<QString, QHash<QString, Member>> m_presence;   // channel -> user id -> member
     QHash<QString, QSet<PusherConnection *>> m_channels; // channel -> its subscribers
     QHash<QString, CachedEvent> m_cache;                 // cache channel -> its last event
+    struct RemoteChannel
+    {
+        int subscriptions = 0;
+        QHash<QString, Member> members; // user id as text -> member (subscriptions unused)
+    };
+    QHash<QString, QHash<QString, RemoteChannel>> m_remote; // instance -> channel -> its state
+    QPointer<chat::ChatService> m_cluster;
     qint64 m_cacheBytes = 0;
     std::unique_ptr<PusherHttpApi> m_httpApi;
     bool m_closing = false;
