@@ -289,7 +289,7 @@ Item {
             const snippet = find("widgetSnippet").text;
             compare(snippet, '<script src="' + consoleBackend.publicUrl + '/widget.js" data-api-key="PASTE-YOUR-WEBSITE-KEY-HERE"></script>');
             compare(fetchStatus(consoleBackend.publicUrl + "/widget.js"), 200);
-            find("widgetSnippet-copy").clicked();
+            mouseClick(find("widgetSnippet-copy"));
             compare(pasted(), snippet);
         }
 
