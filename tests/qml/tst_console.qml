@@ -273,7 +273,12 @@ Item {
             if (!dialog.opened)
                 mouseClick(find("settingsButton"));
             tryCompare(dialog, "opened", true, 5000);
-            mouseClick(find("settingsTab-4"));
+            // Again until it takes: a click while the dialog is still settling can miss.
+            const serverTab = find("settingsTab-4");
+            tryVerify(() => {
+                mouseClick(serverTab);
+                return serverTab.checked;
+            }, 5000);
             // One working link per room of the hotel, not a made-up room without the hotel.
             for (const number of ["101", "102", "205"]) {
                 const link = find("guestLink-" + number);
@@ -342,7 +347,11 @@ Item {
             const dialog = find("settingsDialog");
             mouseClick(find("settingsButton"));
             tryCompare(dialog, "opened", true, 5000);
-            mouseClick(find("settingsTab-5"));
+            const webhooksTab = find("settingsTab-5");
+            tryVerify(() => {
+                mouseClick(webhooksTab);
+                return webhooksTab.checked;
+            }, 5000);
             compare(chatProbe.storedWebhookUrl(), "");
             tryCompare(find("webhookUrl"), "text", "Nowhere: no address is set.", 5000);
             verify(!find("removeWebhookButton").enabled);
