@@ -1,5 +1,5 @@
-// The full chat path (bench/chatpath): ChatService's group commit (chatservice_batch.cpp) stores queued
-// posts in one transaction, announces them only after it committed and refuses them together
+// The full chat path (bench/chatpath): ChatService's group commit (chatservice_batch.cpp) stores
+// queued posts in one transaction, announces them only after it committed and refuses them together
 // when it does not; the statements of a post use indexes.
 #include "store/rows.h"
 #include "testsupport.h"
