@@ -5,6 +5,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const Pusher = require('pusher-js');
+const PusherServer = require('pusher');
 
 function pusherApp(lobby) {
   return JSON.parse(fs.readFileSync(path.join(lobby.dataDir, 'pusher-app'), 'utf8'));
@@ -88,4 +89,35 @@ function nextEvent(channel, name) {
   });
 }
 
-module.exports = { pusherApp, staffToken, api, initialize, client, connected, subscribe, nextEvent };
+// The `pusher` server SDK for a Lobby's Pusher app, as a hotel's own backend would use it.
+function serverSdk(lobby) {
+  const app = pusherApp(lobby);
+  return new PusherServer({
+    appId: app.app_id, key: app.key, secret: app.secret, host: '127.0.0.1', port: String(lobby.port),
+    useTLS: false, encryptionMasterKeyBase64: app.encryption_master_key_base64,
+  });
+}
+
+// A pusher-js client of `lobby` whose channels and sign-in `sdk` signs (pusher-js's
+// customHandler); `member` is the presence user, `user` the signed-in user.
+function sdkSignedClient(lobby, sdk, { member, user } = {}) {
+  const signed = (sign) => (params, callback) => {
+    try { callback(null, sign(params)); } catch (error) { callback(error, null); }
+  };
+  return new Pusher(pusherApp(lobby).key, {
+    cluster: 'mt1', wsHost: '127.0.0.1', wsPort: lobby.port, forceTLS: false,
+    enabledTransports: ['ws'], disableStats: true,
+    channelAuthorization: {
+      customHandler: signed(({ socketId, channelName }) => sdk.authorizeChannel(socketId, channelName,
+        channelName.startsWith('presence-') ? member : undefined)),
+    },
+    userAuthentication: {
+      customHandler: signed(({ socketId }) => sdk.authenticateUser(socketId, user)),
+    },
+  });
+}
+
+module.exports = {
+  pusherApp, staffToken, api, initialize, client, connected, subscribe, nextEvent, serverSdk,
+  sdkSignedClient,
+};

@@ -8,10 +8,8 @@ const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const Pusher = require('pusher-js');
-const PusherServer = require('pusher');
 const { startLobby } = require('./lobby');
-const { pusherApp, connected, subscribe, nextEvent } = require('./guestpusher');
+const { connected, subscribe, nextEvent, serverSdk, sdkSignedClient } = require('./guestpusher');
 
 const serverUrl = fs.readFileSync(process.env.LOBBY_PG_URL_FILE, 'utf8').trim();
 const schema = `lobby_pushercluster_${crypto.randomBytes(4).toString('hex')}`;
@@ -24,25 +22,9 @@ let b;
 let sdk;
 const clients = [];
 
-// A pusher-js client of `lobby` whose channels and sign-in are signed by the SDK.
-function sdkClient(lobby, { member, user } = {}) {
-  const pusher = new Pusher(pusherApp(lobby).key, {
-    cluster: 'mt1', wsHost: '127.0.0.1', wsPort: lobby.port, forceTLS: false,
-    enabledTransports: ['ws'], disableStats: true,
-    channelAuthorization: {
-      customHandler: ({ socketId, channelName }, callback) => {
-        try {
-          callback(null, sdk.authorizeChannel(socketId, channelName,
-            channelName.startsWith('presence-') ? member : undefined));
-        } catch (error) { callback(error, null); }
-      },
-    },
-    userAuthentication: {
-      customHandler: ({ socketId }, callback) => {
-        try { callback(null, sdk.authenticateUser(socketId, user)); } catch (error) { callback(error, null); }
-      },
-    },
-  });
+// A pusher-js client of `lobby` whose channels and sign-in the SDK signs.
+function sdkClient(lobby, options) {
+  const pusher = sdkSignedClient(lobby, sdk, options);
   clients.push(pusher);
   return pusher;
 }
@@ -67,11 +49,7 @@ before(async () => {
   psql(`CREATE SCHEMA ${schema}`);
   a = await startLobby({ demo: true, database });
   b = await startLobby({ dataDir: a.dataDir, database });
-  const app = pusherApp(a);
-  sdk = new PusherServer({
-    appId: app.app_id, key: app.key, secret: app.secret, host: '127.0.0.1', port: String(a.port),
-    useTLS: false,
-  });
+  sdk = serverSdk(a);
 });
 
 after(async () => {

@@ -8,36 +8,18 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const Pusher = require('pusher-js');
-const PusherServer = require('pusher');
 const { startLobby } = require('./lobby');
-const { pusherApp, staffToken, api, initialize, connected, subscribe, nextEvent } = require('./guestpusher');
+const {
+  pusherApp, staffToken, api, initialize, connected, subscribe, nextEvent, serverSdk, sdkSignedClient,
+} = require('./guestpusher');
 
 let lobby;
 let sdk;
 const clients = [];
 
-function makeSdk() {
-  const app = pusherApp(lobby);
-  return new PusherServer({
-    appId: app.app_id, key: app.key, secret: app.secret, host: '127.0.0.1', port: String(lobby.port),
-    useTLS: false, encryptionMasterKeyBase64: app.encryption_master_key_base64,
-  });
-}
-
-// A pusher-js client whose channels are signed by the SDK; `member` is the presence user.
+// A client signed by the test's SDK; `member` is the presence user.
 function sdkClient(member) {
-  const pusher = new Pusher(pusherApp(lobby).key, {
-    cluster: 'mt1', wsHost: '127.0.0.1', wsPort: lobby.port, forceTLS: false,
-    enabledTransports: ['ws'], disableStats: true,
-    channelAuthorization: {
-      customHandler: ({ socketId, channelName }, callback) => {
-        try {
-          callback(null, sdk.authorizeChannel(socketId, channelName,
-            channelName.startsWith('presence-') ? member : undefined));
-        } catch (error) { callback(error, null); }
-      },
-    },
-  });
+  const pusher = sdkSignedClient(lobby, sdk, { member });
   clients.push(pusher);
   return pusher;
 }
@@ -53,7 +35,7 @@ function nextError(channel) {
 
 before(async () => {
   lobby = await startLobby({ demo: true });
-  sdk = makeSdk();
+  sdk = serverSdk(lobby);
 });
 
 after(async () => {
@@ -123,7 +105,7 @@ test('presence limits from the app file: members and user_info size refused with
   fs.writeFileSync(file, JSON.stringify({ ...app, limits: { max_presence_members: 2, max_presence_user_info_bytes: 64 } }));
   for (const pusher of clients.splice(0)) pusher.disconnect();
   await lobby.restart();
-  sdk = makeSdk();
+  sdk = serverSdk(lobby);
   await subscribe(sdkClient({ user_id: 1 }), 'presence-small');
   await subscribe(sdkClient({ user_id: 2 }), 'presence-small');
   // The same member again is not a new member.
@@ -143,7 +125,7 @@ test('presence limits from the app file: members and user_info size refused with
   fs.writeFileSync(file, JSON.stringify(app));
   for (const pusher of clients.splice(0)) pusher.disconnect();
   await lobby.restart();
-  sdk = makeSdk();
+  sdk = serverSdk(lobby);
 });
 
 test('channel information API: Pusher shapes, signed like the events endpoint', { timeout: 30000 }, async () => {

@@ -5,32 +5,15 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const net = require('node:net');
-const Pusher = require('pusher-js');
-const PusherServer = require('pusher');
 const { startLobby } = require('./lobby');
-const { pusherApp, subscribe } = require('./guestpusher');
+const { pusherApp, subscribe, serverSdk, sdkSignedClient } = require('./guestpusher');
 
 let lobby;
 let sdk;
 const clients = [];
 
-function makeSdk() {
-  const app = pusherApp(lobby);
-  return new PusherServer({
-    appId: app.app_id, key: app.key, secret: app.secret, host: '127.0.0.1', port: String(lobby.port), useTLS: false,
-  });
-}
-
 function sdkClient(member) {
-  const pusher = new Pusher(pusherApp(lobby).key, {
-    cluster: 'mt1', wsHost: '127.0.0.1', wsPort: lobby.port, forceTLS: false,
-    enabledTransports: ['ws'], disableStats: true,
-    channelAuthorization: {
-      customHandler: ({ socketId, channelName }, callback) => {
-        callback(null, sdk.authorizeChannel(socketId, channelName, channelName.startsWith('presence-') ? member : undefined));
-      },
-    },
-  });
+  const pusher = sdkSignedClient(lobby, sdk, { member });
   clients.push(pusher);
   return pusher;
 }
@@ -47,7 +30,7 @@ async function freePort() {
 
 before(async () => {
   lobby = await startLobby({ demo: true });
-  sdk = makeSdk();
+  sdk = serverSdk(lobby);
 });
 
 after(async () => {
@@ -83,7 +66,7 @@ test('webhooks: batched, signed, durable while the receiver is down and Lobby re
   await settle(2500);
   for (const pusher of clients.splice(0)) pusher.disconnect();
   await lobby.restart();
-  sdk = makeSdk();
+  sdk = serverSdk(lobby);
 
   const requests = [];
   const receiver = http.createServer((request, response) => {
