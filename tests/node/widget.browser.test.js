@@ -45,6 +45,12 @@ const shot = async (page, name) => {
 };
 
 // The bubbles on screen: role, author, time and text of each.
+// Opens the widget's panel and waits until its chat session exists.
+async function openChat(page) {
+  await page.getByTestId('widget-launcher').click();
+  await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+}
+
 function bubbles(page) {
   return page.evaluate(() => [...document.getElementById('lobby-chat-widget').shadowRoot
     .querySelectorAll('[data-testid="widget-messages"] li')].map((li) => ({
@@ -132,8 +138,7 @@ test('the demo site serves the widget under a Content-Security-Policy', async ()
 test('an FAQ answer streams into the panel piece by piece', async () => {
   const context = await browser.newContext();
   const { page } = await openDemo(context);
-  await page.getByTestId('widget-launcher').click();
-  await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+  await openChat(page);
   // Count how often the answer's text changes while it arrives.
   await page.evaluate(() => {
     window.__answerUpdates = 0;
@@ -153,8 +158,7 @@ test('an FAQ answer streams into the panel piece by piece', async () => {
 test('HTML in a message is shown as text, never as markup', async () => {
   const context = await browser.newContext();
   const { page } = await openDemo(context);
-  await page.getByTestId('widget-launcher').click();
-  await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+  await openChat(page);
   const payload = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
   await ask(page, payload);
   const mine = page.getByTestId('widget-messages').locator('li.user .text').last();
@@ -167,8 +171,7 @@ test('HTML in a message is shown as text, never as markup', async () => {
 test('"+" starts a new chat with the same visitor', async () => {
   const context = await browser.newContext();
   const { page } = await openDemo(context);
-  await page.getByTestId('widget-launcher').click();
-  await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+  await openChat(page);
   await ask(page, 'When is check-out?');
   const visitor = await page.evaluate(() => localStorage.getItem('whipsmart_visitor_id'));
   const first = await page.evaluate(() => JSON.parse(sessionStorage.getItem('lobby_widget_session')).id);
@@ -183,8 +186,7 @@ test('"+" starts a new chat with the same visitor', async () => {
 test('a reload catches up on the conversation without a new visitor or session', async () => {
   const context = await browser.newContext();
   const { page } = await openDemo(context);
-  await page.getByTestId('widget-launcher').click();
-  await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+  await openChat(page);
   await ask(page, 'Is there parking at the hotel?');
   const session = await page.evaluate(() => sessionStorage.getItem('lobby_widget_session'));
   await page.reload();
@@ -202,8 +204,7 @@ test('a reload catches up on the conversation without a new visitor or session',
 test('a staff reply after the hand-off arrives live through the session events', async () => {
   const context = await browser.newContext();
   const { page } = await openDemo(context);
-  await page.getByTestId('widget-launcher').click();
-  await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+  await openChat(page);
   const question = 'Could you recommend a florist near the hotel?';
   await ask(page, question); // no FAQ answer: handed to staff, holding message after 1 s
   await staffReplies(lobby, question, 'Blooms & Co. on Main Street, two minutes away.');
@@ -218,8 +219,7 @@ test('a staff reply during the hand-off streams into the panel as a staff bubble
   try {
     const context = await browser.newContext();
     const { page } = await openDemo(context, patient);
-    await page.getByTestId('widget-launcher').click();
-    await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+    await openChat(page);
     const question = 'Can you arrange a birthday cake for tonight?';
     await page.getByTestId('widget-input').fill(question);
     await page.getByTestId('widget-send').click();
@@ -243,8 +243,7 @@ test('the open widget names the site, greets, and labels each bubble with its au
     for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 800 }]]) {
       const context = await browser.newContext({ viewport });
       const { page } = await openDemo(context, patient);
-      await page.getByTestId('widget-launcher').click();
-      await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+      await openChat(page);
       assert.equal(await page.locator('#lobby-chat-widget header strong').textContent(), 'Hotel Killarney');
       const [greeting] = await bubbles(page);
       assert.equal(greeting.author, 'Assistant');
@@ -292,8 +291,7 @@ test('each message shows exactly once after a staff reply, during or after the h
     for (const server of [patient, lobby]) { // staff answer while the stream waits; after it ended
       const context = await browser.newContext();
       const { page } = await openDemo(context, server);
-      await page.getByTestId('widget-launcher').click();
-      await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+      await openChat(page);
       const question = `Can someone carry our bags up? (${server.port})`;
       const reply = 'Right away, a porter is coming up.';
       await page.getByTestId('widget-input').fill(question);
@@ -324,8 +322,7 @@ test('a visitor may write again while the hand-off waits, and "+" starts a clean
   try {
     const context = await browser.newContext();
     const { page } = await openDemo(context, patient);
-    await page.getByTestId('widget-launcher').click();
-    await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+    await openChat(page);
     await page.getByTestId('widget-input').fill('Can you order flowers for my wife?');
     await page.getByTestId('widget-send').click();
     await page.getByText('Connecting you to our team').waitFor();
@@ -357,8 +354,7 @@ test('a visitor may write again while the hand-off waits, and "+" starts a clean
 test('a message sent while an FAQ answer still streams: every message shows once, whole and in order', async () => {
   const context = await browser.newContext();
   const { page } = await openDemo(context);
-  await page.getByTestId('widget-launcher').click();
-  await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+  await openChat(page);
   const first = 'What time is breakfast served?';
   const second = 'When is check-out?';
   // Sends the first question, and the second the moment the first answer starts to arrive.
@@ -395,8 +391,7 @@ test('a message sent while an FAQ answer still streams: every message shows once
 test('"+" closes the old chat\'s stream first: a staff reply there stays out of the new chat', async () => {
   const context = await browser.newContext();
   const { page } = await openDemo(context);
-  await page.getByTestId('widget-launcher').click();
-  await page.waitForFunction(() => sessionStorage.getItem('lobby_widget_session'));
+  await openChat(page);
   const question = 'Could you send up extra towels?';
   await ask(page, question); // handed to staff, holding message after 1 s
   await streamedContent(page, question);
