@@ -16,8 +16,9 @@ Result<Webhook> ChatService::setWebhook(qint64 siteId, const QString &url)
     if (url.size() > maxWebhookUrlLength || !parsed.isValid() ||
         (parsed.scheme() != u"http" && parsed.scheme() != u"https") || parsed.host().isEmpty() ||
         !parsed.fragment().isEmpty())
-        return invalid(QStringLiteral("a webhook is an http:// or https:// URL with a host, up to "
-                                      "%1 characters")
+        return invalid(QStringLiteral("The address must start with http:// or https:// and name a "
+                                      "server, e.g. https://booking.example.com/lobby-events "
+                                      "(at most %1 characters).")
                            .arg(maxWebhookUrlLength));
     Webhook webhook{siteId, site->slug, parsed.toString(QUrl::FullyEncoded),
                     QDateTime::currentDateTimeUtc()};

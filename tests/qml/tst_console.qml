@@ -380,7 +380,7 @@ Item {
             mouseClick(find("saveWebhookButton"));
             const error = find("webhookError");
             tryCompare(error, "visible", true, 5000);
-            verify(error.text.indexOf("http:// or https:// URL with a host") >= 0, error.text);
+            verify(error.text.indexOf("must start with http:// or https://") >= 0, error.text);
             compare(chatProbe.storedWebhookUrl(), "http://127.0.0.1:1/lobby-events");
             field.text = "ftp://"; // the error belongs to what was sent, not to a new edit
             compare(error.visible, false);
