@@ -3,6 +3,7 @@
 #include "auth/crypto.h"
 #include "auth/passwords.h"
 #include "lobbyserver.h"
+#include "openapivalidator.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
@@ -122,11 +123,16 @@ HttpResult exchangeFrom(const QString &from, quint16 port, const QByteArray &met
     if (!socket.bind(QHostAddress(from)))
         qFatal("cannot bind %s", qPrintable(from));
     socket.connectToHost(QHostAddress::LocalHost, port);
-    socket.write(method + ' ' + path +
-                 " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                 "Content-Length: " +
-                 QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-    return lobby::test::readResponse(socket);
+    const QByteArray request = method + ' ' + path +
+                               " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                               "Content-Length: " +
+                               QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" +
+                               body;
+    socket.write(request);
+    const HttpResult result = lobby::test::readResponse(socket);
+    lobby::test::checkAgainstDocument(request, result.status, result.header("content-type"),
+                                      result.body);
+    return result;
 }
 
 QByteArray json(const QJsonObject &object)
