@@ -715,6 +715,10 @@ private Q_SLOTS:
         QCOMPARE(call("GET", base).status, 401);
         QCOMPARE(call("GET", base + "?after=x", {}, token).status, 400);
         QCOMPARE(call("GET", base + "?after=-1", {}, token).status, 400);
+        // Given without a value, after and limit are no numbers (the document says integers).
+        QCOMPARE(call("GET", base + "?limit=", {}, token).status, 400);
+        QCOMPARE(call("GET", base + "?after=", {}, token).json().value("detail").toString(),
+                 QStringLiteral("after must be a message id."));
     }
 
     void checkOutEndsTheStay()

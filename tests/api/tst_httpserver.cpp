@@ -35,7 +35,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         // The routes this suite mounts to test routing are no part of the API.
-        test::setUndocumentedTestRoutes({"/api/chats/echo/", "/api/chats/ping/", "/api/v1/anything"});
+        test::setUndocumentedTestRoutes(
+            {"/api/chats/echo/", "/api/chats/ping/", "/api/v1/anything"});
         m_db = std::make_unique<test::TestDatabase>();
         ServerConfig config;
         config.jwtSecret = QByteArray(48, 's');

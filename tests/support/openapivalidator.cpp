@@ -83,8 +83,8 @@ QJsonObject OpenApiValidator::resolve(const QJsonObject &schema) const
         QJsonValue node = m_document;
         for (const QString &part : ref.mid(2).split(QLatin1Char('/'))) {
             QString key = part;
-            key.replace(QLatin1String("~1"), QLatin1String("/")).replace(QLatin1String("~0"),
-                                                                         QLatin1String("~"));
+            key.replace(QLatin1String("~1"), QLatin1String("/"))
+                .replace(QLatin1String("~0"), QLatin1String("~"));
             node = node.toObject().value(key);
         }
         if (!node.isObject())
@@ -136,17 +136,17 @@ void OpenApiValidator::check(const QJsonValue &value, const QJsonObject &schema,
     }
 
     if (!type.isEmpty() && !hasType(value, type)) {
-        errors << where + QStringLiteral(": %1 where the document says %2")
-                              .arg(describe(value), type);
+        errors << where +
+                      QStringLiteral(": %1 where the document says %2").arg(describe(value), type);
         return;
     }
     if (s.contains(QStringLiteral("enum")) &&
         !s.value(QStringLiteral("enum")).toArray().contains(value))
         errors << where + QStringLiteral(": %1 is not one of %2")
                               .arg(describe(value),
-                                   QString::fromUtf8(QJsonDocument(s.value(QStringLiteral("enum"))
-                                                                       .toArray())
-                                                         .toJson(QJsonDocument::Compact)));
+                                   QString::fromUtf8(
+                                       QJsonDocument(s.value(QStringLiteral("enum")).toArray())
+                                           .toJson(QJsonDocument::Compact)));
 
     if (value.isString()) {
         const QString text = value.toString();
@@ -156,8 +156,8 @@ void OpenApiValidator::check(const QJsonValue &value, const QJsonObject &schema,
         if (s.contains(QStringLiteral("maxLength")) &&
             text.size() > s.value(QStringLiteral("maxLength")).toInt())
             errors << where + QStringLiteral(": longer than maxLength");
-        static const QRegularExpression dateTime(QStringLiteral(
-            R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$)"));
+        static const QRegularExpression dateTime(
+            QStringLiteral(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$)"));
         if (s.value(QStringLiteral("format")).toString() == u"date-time" &&
             !dateTime.match(text).hasMatch())
             errors << where + QStringLiteral(": %1 is not a date-time").arg(describe(value));
@@ -284,16 +284,16 @@ void setUndocumentedTestRoutes(const QList<QByteArray> &prefixes)
 
 bool isApiPath(const QByteArray &target)
 {
-    const QByteArray path = target.left(target.indexOf('?') < 0 ? target.size()
-                                                                 : target.indexOf('?'));
+    const QByteArray path =
+        target.left(target.indexOf('?') < 0 ? target.size() : target.indexOf('?'));
     if (path.startsWith("/api/docs/"))
         return false; // the documents themselves and their page
     for (const QByteArray &prefix : std::as_const(testRoutes())) {
         if (path.startsWith(prefix))
             return false;
     }
-    return path.startsWith("/api/") || path.startsWith("/apps/") ||
-           path.startsWith("/uploads/") || path == "/healthz";
+    return path.startsWith("/api/") || path.startsWith("/apps/") || path.startsWith("/uploads/") ||
+           path == "/healthz";
 }
 
 QString OpenApiValidator::checkResponse(const QByteArray &method, const QByteArray &target,
@@ -303,21 +303,22 @@ QString OpenApiValidator::checkResponse(const QByteArray &method, const QByteArr
     // A CORS preflight is HTTP machinery, not an operation.
     if (!isApiPath(target) || method == "OPTIONS")
         return {};
-    const QString path = QString::fromUtf8(target.left(
-        target.indexOf('?') < 0 ? target.size() : target.indexOf('?')));
+    const QString path = QString::fromUtf8(
+        target.left(target.indexOf('?') < 0 ? target.size() : target.indexOf('?')));
     const QString request = QString::fromLatin1(method) + QLatin1Char(' ') + path;
     const QString statusText = QString::number(status);
     const QString pathTemplate = matchPath(path);
     if (pathTemplate.isEmpty()) {
         if (status == 404 || status == 405)
             return {};
-        return request + QStringLiteral(": answered %1, but the path is not documented")
-                             .arg(statusText);
+        return request +
+               QStringLiteral(": answered %1, but the path is not documented").arg(statusText);
     }
     const QJsonObject pathItem =
         m_document.value(QStringLiteral("paths")).toObject().value(pathTemplate).toObject();
     const bool head = method == "HEAD";
-    const QString operationName = head ? QStringLiteral("get") : QString::fromLatin1(method).toLower();
+    const QString operationName =
+        head ? QStringLiteral("get") : QString::fromLatin1(method).toLower();
     if (!pathItem.contains(operationName)) {
         if (status == 405 || status == 404)
             return {};
@@ -332,9 +333,10 @@ QString OpenApiValidator::checkResponse(const QByteArray &method, const QByteArr
     if (response.isUndefined())
         response = responses.value(QStringLiteral("default"));
     if (response.isUndefined())
-        return request + QStringLiteral(": answered %1, which %2 %3 does not declare (declared: %4)")
-                             .arg(statusText, QString::fromLatin1(method), pathTemplate,
-                                  responses.keys().join(QStringLiteral(", ")));
+        return request +
+               QStringLiteral(": answered %1, which %2 %3 does not declare (declared: %4)")
+                   .arg(statusText, QString::fromLatin1(method), pathTemplate,
+                        responses.keys().join(QStringLiteral(", ")));
     const QJsonObject content =
         resolve(response.toObject()).value(QStringLiteral("content")).toObject();
     if (head)
@@ -363,8 +365,8 @@ QString OpenApiValidator::checkResponse(const QByteArray &method, const QByteArr
     if (parseError.error != QJsonParseError::NoError)
         return request + QStringLiteral(": %1 answered JSON that does not parse: %2")
                              .arg(statusText, parseError.errorString());
-    const QJsonValue value = parsed.isArray() ? QJsonValue(parsed.array())
-                                              : QJsonValue(parsed.object());
+    const QJsonValue value =
+        parsed.isArray() ? QJsonValue(parsed.array()) : QJsonValue(parsed.object());
     const QStringList errors =
         validate(value, media.toObject().value(QStringLiteral("schema")).toObject());
     if (errors.isEmpty())
@@ -374,16 +376,16 @@ QString OpenApiValidator::checkResponse(const QByteArray &method, const QByteArr
            QString::fromUtf8(body.left(600));
 }
 
-void checkAgainstDocument(const QByteArray &rawRequest, int status,
-                          const QByteArray &contentType, const QByteArray &body)
+void checkAgainstDocument(const QByteArray &rawRequest, int status, const QByteArray &contentType,
+                          const QByteArray &body)
 {
     const QByteArray firstLine = rawRequest.left(rawRequest.indexOf("\r\n"));
     const QList<QByteArray> parts = firstLine.split(' ');
     if (parts.size() != 3 || !parts[2].startsWith("HTTP/1.") || !parts[1].startsWith('/') ||
         status == 0)
         return;
-    const QString mismatch = OpenApiValidator::project().checkResponse(parts[0], parts[1], status,
-                                                                       contentType, body);
+    const QString mismatch =
+        OpenApiValidator::project().checkResponse(parts[0], parts[1], status, contentType, body);
     if (!mismatch.isEmpty())
         QTest::qFail(qPrintable(QStringLiteral("OpenAPI contract: ") + mismatch), __FILE__,
                      __LINE__);
