@@ -157,7 +157,8 @@ private Q_SLOTS:
     }
 
     // The project's document: every operation has a unique operationId, every object schema a
-    // `required` list, no `nullable` without a `type`, and every $ref resolves.
+    // `required` list (OpenAPI 3.0 allows no empty one: all-optional objects say
+    // `x-all-optional`), no `nullable` without a `type`, and every $ref resolves.
     void theProjectDocumentIsFitForGeneratedClients()
     {
         const QJsonObject document = OpenApiValidator::project().document();
@@ -194,8 +195,8 @@ private Q_SLOTS:
             if (object.value("nullable").toBool() && !object.contains("type"))
                 problems << where + QStringLiteral(": nullable without type");
             if (object.value("type") == QJsonValue("object") && object.contains("properties") &&
-                !object.contains("required") && !where.contains(u"requestBody") &&
-                !where.contains(u"parameters"))
+                !object.contains("required") && !object.value("x-all-optional").toBool() &&
+                !where.contains(u"requestBody") && !where.contains(u"parameters"))
                 problems << where + QStringLiteral(": object without `required`");
             if (object.contains("$ref")) {
                 const QString ref = object.value("$ref").toString();
