@@ -317,11 +317,26 @@ QString OpenApiValidator::checkResponse(const QByteArray &method, const QByteArr
     const QJsonObject pathItem =
         m_document.value(QStringLiteral("paths")).toObject().value(pathTemplate).toObject();
     const bool head = method == "HEAD";
-    const QString operationName =
-        head ? QStringLiteral("get") : QString::fromLatin1(method).toLower();
+    QString operationName = head ? QStringLiteral("get") : QString::fromLatin1(method).toLower();
     if (!pathItem.contains(operationName)) {
         if (status == 405 || status == 404)
             return {};
+        // Refusals of the request itself (framing, size, time, load) come before routing, so
+        // they answer any method: they are checked as the path's documented operation answers.
+        static const QList<int> beforeRouting = {400, 408, 413, 431, 503};
+        for (auto it = pathItem.begin(); it != pathItem.end() && beforeRouting.contains(status);
+             ++it) {
+            if (it.value()
+                    .toObject()
+                    .value(QStringLiteral("responses"))
+                    .toObject()
+                    .contains(QString::number(status))) {
+                operationName = it.key();
+                break;
+            }
+        }
+    }
+    if (!pathItem.contains(operationName)) {
         return request + QStringLiteral(": answered %1, but %2 is not documented on %3")
                              .arg(statusText, QString::fromLatin1(method), pathTemplate);
     }

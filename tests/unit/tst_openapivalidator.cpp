@@ -26,7 +26,8 @@ const char *const miniDocument = R"({
  "paths": {
   "/api/things/{id}/": {"get": {"responses": {
    "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-   "404": {"description": "no", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}}
+   "404": {"description": "no", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
+   "413": {"description": "big", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}}
   }}},
   "/api/things/special/": {"get": {"responses": {"204": {"description": "empty"}}}}
  },
@@ -152,6 +153,11 @@ private Q_SLOTS:
         // What is not an operation: an unknown path's 404, a method's 405, pages, preflights.
         QCOMPARE(m_mini.checkResponse("GET", "/api/other/", 404, json, "{}"), QString());
         QCOMPARE(m_mini.checkResponse("DELETE", "/api/things/4/", 405, json, "{}"), QString());
+        // A refusal before routing answers any method, in the shape of the path's operations.
+        QCOMPARE(m_mini.checkResponse("DELETE", "/api/things/4/", 413, json, R"({"detail": "x"})"),
+                 QString());
+        QVERIFY(m_mini.checkResponse("DELETE", "/api/things/4/", 413, json, R"({"message": "x"})")
+                    .contains(u"required `detail` is missing"));
         QCOMPARE(m_mini.checkResponse("GET", "/static/x.css", 200, "text/css", "a{}"), QString());
         QCOMPARE(m_mini.checkResponse("OPTIONS", "/api/things/4/", 204, {}, {}), QString());
     }
