@@ -2,6 +2,7 @@ pragma ComponentBehavior: Bound
 
 import QtQml
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
@@ -11,7 +12,7 @@ import QtQuick.Layouts
 Rectangle {
     id: composer
 
-    required property var backend
+    required property ConsoleController backend
     property var replyToId: 0
     property string replySender
     property string replyText
@@ -108,7 +109,7 @@ Rectangle {
                     width: 420
 
                     Repeater {
-                        model: composer.backend.cannedReplies
+                        model: composer.backend.settings.cannedReplies
 
                         MenuItem {
                             id: cannedItem

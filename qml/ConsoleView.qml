@@ -1,5 +1,6 @@
 import QtQml
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -8,7 +9,7 @@ import QtQuick.Layouts
 Rectangle {
     id: view
 
-    required property var backend
+    required property ConsoleController backend
     property date now: new Date()
 
     color: Theme.window
@@ -58,7 +59,7 @@ Rectangle {
                     }
                 }
                 Label {
-                    text: view.backend.site.name ?? ""
+                    text: view.backend.siteName
                     color: "white"
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.title
@@ -110,7 +111,7 @@ Rectangle {
                 ToolButton {
                     id: accountButton
                     objectName: "accountButton"
-                    text: view.backend.staff.name ?? ""
+                    text: view.backend.staffName
                     font.family: Theme.fontFamily
                     onClicked: accountMenu.open()
                     contentItem: Text {
@@ -294,6 +295,10 @@ Rectangle {
             toast.error = error;
             toastTimer.restart();
         }
+    }
+    Connections {
+        target: view.backend.settings
+
         function onSecretCreated(title, secret, snippet) {
             secretDialog.title = title;
             secretDialog.secret = secret;

@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -8,7 +9,7 @@ import QtQuick.Layouts
 Rectangle {
     id: pane
 
-    required property var backend
+    required property ConsoleController backend
     readonly property var details: pane.backend.details
 
     color: Theme.surface
@@ -120,7 +121,7 @@ Rectangle {
                     objectName: "handlerBox"
                     Layout.fillWidth: true
                     font.family: Theme.fontFamily
-                    model: pane.backend.staffAccounts
+                    model: pane.backend.settings.staffAccounts
                     textRole: "name"
                     valueRole: "id"
                     displayText: pane.details.handlerName ? pane.details.handlerName : qsTr("Nobody yet")

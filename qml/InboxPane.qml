@@ -2,6 +2,7 @@ pragma ComponentBehavior: Bound
 
 import QtQml
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -9,7 +10,7 @@ import QtQuick.Layouts
 Rectangle {
     id: pane
 
-    required property var backend
+    required property ConsoleController backend
     property date now: new Date()
 
     color: Theme.sidebar

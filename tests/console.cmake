@@ -3,7 +3,7 @@
 lobby_test(tst_consolemodels unit/tst_consolemodels.cpp)
 
 add_executable(tst_console_qml qml/tst_console_qml.cpp)
-target_link_libraries(tst_console_qml PRIVATE lobby_app lobby_console lobby_consoleplugin
+target_link_libraries(tst_console_qml PRIVATE lobby_app lobby_appplugin lobby_console lobby_consoleplugin
                                              Qt6::QuickTest Qt6::Quick Qt6::Qml)
 target_compile_definitions(tst_console_qml PRIVATE
                            QUICK_TEST_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}/qml")
