@@ -44,6 +44,7 @@ ConsoleController::ConsoleController(Core &core, const QString &serverUrl, const
       m_tasks(core, this)
 {
     connect(m_settings.get(), &SettingsController::notice, this, &ConsoleController::notice);
+    connect(&m_typing, &TypingThrottle::typingChanged, this, &ConsoleController::setTyping);
     qRegisterMetaType<MessagePage>();
     m_conversations->setSourceModel(m_inbox.get());
     m_messages->setPageLoader([this](qint64 conversationId, qint64 beforeId, int limit) {
@@ -219,6 +220,7 @@ void ConsoleController::signOut()
 {
     if (!signedIn())
         return;
+    m_typing.reset();
     setTyping(false);
     m_tasks.run([this](CoreRuntime &) {
         delete m_batcher;
@@ -256,8 +258,7 @@ void ConsoleController::onEvents(const DomainEvents &events)
             (event.message.sender.kind == ActorKind::Guest ||
              event.message.sender.kind == ActorKind::Visitor ||
              event.message.sender.kind == ActorKind::Customer)) {
-            const QString title = event.conversation.title.isEmpty() ? tr("Website visitor")
-                                                                     : event.conversation.title;
+            const QString title = ui::ConversationListModel::displayTitle(event.conversation);
             Q_EMIT incomingMessage(event.conversationId, title,
                                    event.conversation.lastMessagePreview, m_windowActive);
         }
@@ -275,6 +276,7 @@ void ConsoleController::selectConversation(qint64 conversationId)
 {
     if (conversationId == m_current)
         return;
+    m_typing.reset();
     setTyping(false);
     m_current = conversationId;
     refreshMediaToken(); // access tokens expire: a fresh one per conversation opened
@@ -329,6 +331,8 @@ void ConsoleController::refreshDetails()
             const QVariantMap map{
                 {QStringLiteral("id"), c.id},
                 {QStringLiteral("title"), c.title},
+                {QStringLiteral("displayTitle"), ui::ConversationListModel::displayTitle(c)},
+                {QStringLiteral("channelLabel"), ui::ConversationListModel::channelLabel(c.kind)},
                 {QStringLiteral("kind"), wireName(c.kind)},
                 {QStringLiteral("archived"), c.archived},
                 {QStringLiteral("handlerId"), c.handlerAccountId},
@@ -349,6 +353,7 @@ void ConsoleController::sendMessage(const QString &text, qint64 replyToId)
 {
     if (!signedIn() || !m_current || text.trimmed().isEmpty())
         return;
+    m_typing.reset(); // the posted message ends typing
     const qint64 conversationId = m_current;
     const Actor sender{ActorKind::Staff, m_staff.id};
     MessageDraft draft;
@@ -428,8 +433,15 @@ void ConsoleController::refreshMediaToken()
             if (!token)
                 return;
             m_mediaToken = *token;
+            m_messages->setMediaAccess(m_serverUrl, m_mediaToken);
             Q_EMIT mediaTokenChanged();
         });
+}
+
+void ConsoleController::noteTyping()
+{
+    if (signedIn() && m_current)
+        m_typing.keystroke();
 }
 
 void ConsoleController::setTyping(bool typing)

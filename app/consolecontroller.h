@@ -4,6 +4,7 @@
 #include "consolesignedin.h"
 #include "coretasks.h"
 #include "settingscontroller.h"
+#include "typingthrottle.h"
 #include "ui/conversationfiltermodel.h"
 #include "ui/conversationlistmodel.h"
 #include "ui/messagelistmodel.h"
@@ -98,7 +99,9 @@ public:
     // Stores a local file like an app upload (sniffed type, generated name, thumbnail) and
     // sends it into the open conversation as an image, voice note or file.
     Q_INVOKABLE void attachFile(const QUrl &file, const QString &caption = {});
-    Q_INVOKABLE void setTyping(bool typing);
+    // Staff typed in the composer: others see "typing" (throttled, withdrawn after a pause).
+    Q_INVOKABLE void noteTyping();
+    void setTyping(bool typing);
     Q_INVOKABLE void search(const QString &text);
     Q_INVOKABLE void setFilter(lobby::ui::ConversationFilterModel::Filter filter);
     Q_INVOKABLE void takeOver();
@@ -150,6 +153,7 @@ private:
     QVariantMap m_details;
     int m_openConnections = 0;
     QTimer m_connectionPoll;
+    TypingThrottle m_typing;
     CoreTasks m_tasks; // stopped first in the destructor
 };
 

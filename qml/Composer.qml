@@ -24,8 +24,6 @@ Rectangle {
         composer.backend.sendMessage(text, composer.replyToId);
         input.clear();
         composer.clearReply();
-        typingQuiet.stop();
-        composer.typingSentAt = 0;
     }
     function replyTo(messageId, sender, text) {
         composer.replyToId = messageId;
@@ -38,7 +36,6 @@ Rectangle {
         composer.replySender = "";
         composer.replyText = "";
     }
-    property double typingSentAt: 0
 
     implicitHeight: layout.implicitHeight + 24
     color: Theme.surface
@@ -47,15 +44,6 @@ Rectangle {
         width: parent.width
         height: 1
         color: Theme.border
-    }
-
-    Timer {
-        id: typingQuiet
-        interval: 4000
-        onTriggered: {
-            composer.backend.setTyping(false);
-            composer.typingSentAt = 0;
-        }
     }
 
     ColumnLayout {
@@ -174,14 +162,8 @@ Rectangle {
                         }
                     }
                     onTextChanged: {
-                        if (text.length === 0)
-                            return;
-                        const now = Date.now();
-                        if (now - composer.typingSentAt > 3000) {
-                            composer.backend.setTyping(true);
-                            composer.typingSentAt = now;
-                        }
-                        typingQuiet.restart();
+                        if (text.length > 0)
+                            composer.backend.noteTyping();
                     }
                 }
             }

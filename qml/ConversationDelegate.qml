@@ -10,6 +10,7 @@ ItemDelegate {
     required property int index
     required property var conversationId
     required property string title
+    required property string displayTitle
     required property string kind
     required property string preview
     required property date lastActivity
@@ -22,8 +23,6 @@ ItemDelegate {
     // which keeps it current.
     property string activityText
 
-    // Titles name the person (the domain's display name); only very old website chats have none.
-    readonly property string shownTitle: row.title.length > 0 ? row.title : qsTr("Website visitor")
 
     objectName: "conversation-" + row.conversationId
     height: 72
@@ -59,7 +58,7 @@ ItemDelegate {
                 spacing: 6
 
                 Label {
-                    text: row.shownTitle
+                    text: row.displayTitle
                     textFormat: Text.PlainText
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.title - 1

@@ -16,12 +16,6 @@ Rectangle {
 
     color: Theme.conversationBackground
 
-    function titleOf(d) {
-        if (!d.title)
-            return qsTr("Website visitor");
-        return d.title;
-    }
-
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
@@ -53,7 +47,7 @@ Rectangle {
                     Label {
                         Layout.fillWidth: true
                         objectName: "conversationTitle"
-                        text: pane.details.id ? pane.titleOf(pane.details) : ""
+                        text: pane.details.id ? pane.details.displayTitle : ""
                         textFormat: Text.PlainText
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.title + 1
@@ -65,7 +59,7 @@ Rectangle {
                             const d = pane.details;
                             if (!d.id)
                                 return "";
-                            const channel = ({ "room": qsTr("Hotel room"), "widget": qsTr("Website chat"), "app": qsTr("Customer app"), "direct": qsTr("Direct chat") })[d.kind] ?? d.kind;
+                            const channel = d.channelLabel;
                             return d.handlerName ? qsTr("%1 · handled by %2").arg(channel).arg(d.handlerName) : qsTr("%1 · unassigned").arg(channel);
                         }
                         font.family: Theme.fontFamily
@@ -108,8 +102,6 @@ Rectangle {
             delegate: MessageBubble {
                 width: ListView.view.width - 40
                 x: 20
-                serverUrl: pane.backend.serverUrl
-                mediaToken: pane.backend.mediaToken
                 onReplyRequested: (repliedId, repliedSender, repliedText) => composer.replyTo(repliedId, repliedSender, repliedText)
                 onImageOpened: address => imageViewer.show(address)
             }

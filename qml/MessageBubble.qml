@@ -23,16 +23,14 @@ Item {
     required property bool read
     required property bool continuation
     required property bool dayBreak
-    property string serverUrl
+    // The address to load (the model adds the server and, for uploads, the staff's token).
+    required property string mediaSource
     property real maxBubbleWidth: width * 0.68
 
     signal replyRequested(var messageId, string senderName, string text)
     signal imageOpened(string url)
 
     readonly property bool system: bubble.type === "system"
-    property string mediaToken
-    // Uploads are served to accounts allowed to see them: the console shows them as its staff.
-    readonly property string fullMediaUrl: bubble.mediaUrl.startsWith("/uploads/") ? bubble.serverUrl + bubble.mediaUrl + "?token=" + bubble.mediaToken : bubble.mediaUrl.startsWith("/") ? bubble.serverUrl + bubble.mediaUrl : bubble.mediaUrl
 
     implicitHeight: column.implicitHeight + (bubble.continuation ? 3 : 12)
 
@@ -136,7 +134,7 @@ Item {
                 Image {
                     id: thumbnail
                     visible: bubble.type === "image" && bubble.mediaUrl.length > 0
-                    source: visible ? bubble.fullMediaUrl : ""
+                    source: visible ? bubble.mediaSource : ""
                     Layout.preferredWidth: Math.min(240, bubble.maxBubbleWidth - 24)
                     Layout.preferredHeight: visible ? Layout.preferredWidth * 0.75 : 0
                     fillMode: Image.PreserveAspectCrop
@@ -146,7 +144,7 @@ Item {
                     MouseArea {
                         anchors.fill: parent
                         cursorShape: Qt.PointingHandCursor
-                        onClicked: bubble.imageOpened(bubble.fullMediaUrl)
+                        onClicked: bubble.imageOpened(bubble.mediaSource)
                     }
                 }
                 Row {
@@ -170,7 +168,7 @@ Item {
                         MouseArea {
                             anchors.fill: parent
                             cursorShape: Qt.PointingHandCursor
-                            onClicked: bubble.imageOpened(bubble.fullMediaUrl)
+                            onClicked: bubble.imageOpened(bubble.mediaSource)
                         }
                     }
                 }
