@@ -152,7 +152,7 @@ Rectangle {
                     bottomPadding: 10
                     background: Rectangle {
                         radius: 10
-                        color: "#f1f3f7"
+                        color: Theme.inputBackground
                         border.color: input.activeFocus ? Theme.accent : "transparent"
                     }
                     Keys.onPressed: event => {
@@ -186,13 +186,13 @@ Rectangle {
                         Icon {
                             symbol: "send"
                             size: 16
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                         Text {
                             text: sendButton.text
                             font: sendButton.font
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                     }
@@ -201,7 +201,7 @@ Rectangle {
                     implicitWidth: 84
                     implicitHeight: 40
                     radius: 10
-                    color: sendButton.enabled ? (sendButton.down ? "#2559c4" : Theme.accent) : "#b8c7ea"
+                    color: sendButton.enabled ? (sendButton.down ? Theme.accentPressed : Theme.accent) : Theme.accentDisabled
                 }
             }
         }

@@ -35,7 +35,7 @@ Rectangle {
         Rectangle {
             Layout.fillWidth: true
             implicitHeight: 52
-            color: "#1d2330"
+            color: Theme.headerBackground
 
             RowLayout {
                 anchors.fill: parent
@@ -52,7 +52,7 @@ Rectangle {
                     Text {
                         anchors.centerIn: parent
                         text: "L"
-                        color: "white"
+                        color: Theme.textOnAccent
                         font.family: Theme.fontFamily
                         font.bold: true
                         font.pixelSize: 17
@@ -60,7 +60,7 @@ Rectangle {
                 }
                 Label {
                     text: view.backend.siteName
-                    color: "white"
+                    color: Theme.textOnAccent
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.title
                     font.bold: true
@@ -77,7 +77,7 @@ Rectangle {
                 Label {
                     objectName: "serverStatus"
                     text: qsTr("Online · guests reach you at %1").arg(view.backend.publicUrl)
-                    color: "#aab3c5"
+                    color: Theme.headerMutedText
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.small
                 }
@@ -93,19 +93,19 @@ Rectangle {
                         Icon {
                             symbol: "settings"
                             size: 16
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                         Text {
                             text: settingsButton.text
                             font: settingsButton.font
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                     }
                     background: Rectangle {
                         radius: 6
-                        color: settingsButton.down || settingsButton.hovered ? "#2e3646" : "transparent"
+                        color: settingsButton.down || settingsButton.hovered ? Theme.headerHover : "transparent"
                     }
                 }
                 ToolButton {
@@ -117,12 +117,12 @@ Rectangle {
                     contentItem: Text {
                         text: accountButton.text
                         font: accountButton.font
-                        color: "white"
+                        color: Theme.textOnAccent
                         verticalAlignment: Text.AlignVCenter
                     }
                     background: Rectangle {
                         radius: 6
-                        color: accountButton.down || accountButton.hovered || accountMenu.opened ? "#2e3646" : "transparent"
+                        color: accountButton.down || accountButton.hovered || accountMenu.opened ? Theme.headerHover : "transparent"
                     }
 
                     Menu {
@@ -207,7 +207,7 @@ Rectangle {
                     Layout.fillWidth: true
                     readOnly: true
                     text: secretDialog.secret
-                    font.family: "DejaVu Sans Mono"
+                    font.family: Theme.monospaceFontFamily
                     selectByMouse: true
                 }
                 Button {
@@ -237,7 +237,7 @@ Rectangle {
                     wrapMode: TextEdit.WrapAnywhere
                     textFormat: TextEdit.PlainText
                     text: secretDialog.snippet
-                    font.family: "DejaVu Sans Mono"
+                    font.family: Theme.monospaceFontFamily
                     font.pixelSize: Theme.small + 1
                 }
                 Button {
@@ -263,7 +263,7 @@ Rectangle {
         width: Math.min(toastText.implicitWidth + 32, view.width - 48)
         height: toastText.implicitHeight + 20
         radius: 10
-        color: toast.error ? Theme.danger : "#1d2330"
+        color: toast.error ? Theme.danger : Theme.headerBackground
         opacity: toastTimer.running ? 0.95 : 0
         visible: opacity > 0
 
@@ -278,7 +278,7 @@ Rectangle {
             width: Math.min(implicitWidth, view.width - 80)
             wrapMode: Text.Wrap
             textFormat: Text.PlainText
-            color: "white"
+            color: Theme.textOnAccent
             font.family: Theme.fontFamily
         }
         Timer {

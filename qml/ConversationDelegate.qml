@@ -30,7 +30,7 @@ ItemDelegate {
     hoverEnabled: true
 
     background: Rectangle {
-        color: row.current ? Theme.selected : (row.hovered ? "#f7f9fc" : "transparent")
+        color: row.current ? Theme.selected : (row.hovered ? Theme.hover : "transparent")
 
         Rectangle {
             visible: row.current
@@ -101,7 +101,7 @@ ItemDelegate {
                     Text {
                         anchors.centerIn: parent
                         text: row.unreadCount
-                        color: "white"
+                        color: Theme.textOnAccent
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.small
                         font.bold: true

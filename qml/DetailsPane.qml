@@ -151,7 +151,7 @@ Rectangle {
                             implicitWidth: 8
                             implicitHeight: 8
                             radius: 4
-                            color: person.modelData.online ? Theme.success : "#cfd5df"
+                            color: person.modelData.online ? Theme.success : Theme.offline
                         }
                         Value {
                             text: person.modelData.name

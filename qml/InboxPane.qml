@@ -63,7 +63,7 @@ Rectangle {
                 leftPadding: 34
                 background: Rectangle {
                     radius: 8
-                    color: "#f1f3f7"
+                    color: Theme.inputBackground
                     border.color: searchField.activeFocus ? Theme.accent : "transparent"
 
                     Icon {

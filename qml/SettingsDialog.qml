@@ -46,7 +46,7 @@ Dialog {
             readOnly: true
             selectByMouse: true
             text: copyable.text
-            font.family: "DejaVu Sans Mono"
+            font.family: Theme.monospaceFontFamily
             font.pixelSize: Theme.small + 1
         }
         Button {
