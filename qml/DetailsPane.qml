@@ -88,7 +88,7 @@ Rectangle {
                 }
                 Value {
                     visible: pane.details.kind === "widget"
-                    text: pane.details.displayTitle
+                    text: pane.details.displayTitle ?? ""
                 }
                 Value {
                     visible: pane.details.kind === "widget" && (pane.details.visitorId ?? "").length > 0
