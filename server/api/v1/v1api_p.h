@@ -50,6 +50,10 @@ public:
     void registerSocketRoutes();
     void onDomainEvent(const chat::DomainEvent &event);
 
+    static chat::Viewer viewerOf(const chat::Account &account)
+    {
+        return {account.siteId, account.actor()};
+    }
     // Whether the account may read and write the conversation (participant, or staff of its
     // site); the conversation when it may. `forbidden` tells 403 from 404 for REST.
     std::optional<chat::Conversation> accessibleConversation(const chat::Account &account,

@@ -2,7 +2,6 @@
 // ChatClient protocol over ChatService, and domain events translated into its frames.
 #include "api/v1/v1api_p.h"
 #include "api/v1/v1json.h"
-#include "store/store.h"
 
 #include <QJsonDocument>
 #include <QPointer>
@@ -28,7 +27,7 @@ void V1Api::registerSocketRoutes()
             [this, kind = kind](const HttpRequest &request) {
                 QString error;
                 const auto who = auth::authenticate(
-                    m_tokens, m_chat.store(), request.query(QStringLiteral("token")), kind, &error);
+                    m_tokens, m_chat, request.query(QStringLiteral("token")), kind, &error);
                 QVariantMap context;
                 if (who) {
                     context.insert(QStringLiteral("account"), who->account.id);
@@ -49,10 +48,9 @@ void V1Api::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &cont
 {
     const QVariantMap map = context.toMap();
     http::WebSocket *ws = socket.release();
-    const auto account =
-        map.contains(QStringLiteral("account"))
-            ? m_chat.store().accountById(map.value(QStringLiteral("account")).toLongLong())
-            : std::nullopt;
+    const auto account = map.contains(QStringLiteral("account"))
+                             ? m_chat.account(map.value(QStringLiteral("account")).toLongLong())
+                             : std::nullopt;
     if (!account) {
         ws->setParent(this);
         connect(ws, &http::WebSocket::disconnected, ws, &QObject::deleteLater);
@@ -199,7 +197,7 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
                 return;
             connection->socket->sendText(f);
         });
-        const auto participant = m_chat.store().participant(*chatId, actor);
+        const auto participant = m_chat.participation(viewerOf(me), *chatId);
         if (!participant || !participant->active) {
             // Staff answering a conversation become its participants; the domain's
             // ParticipantJoined event announces them (see onDomainEvent).
@@ -248,9 +246,8 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
         // Only files uploaded to this Lobby that the sender may see: a message makes a file
         // visible to the conversation, so it must not lend out someone else's.
         static const QString prefix = QStringLiteral("/uploads/chat/");
-        const auto upload = mediaUrl.startsWith(prefix)
-                                ? m_chat.store().uploadByFileName(mediaUrl.mid(prefix.size()))
-                                : std::nullopt;
+        const auto upload =
+            mediaUrl.startsWith(prefix) ? m_chat.upload(mediaUrl.mid(prefix.size())) : std::nullopt;
         if (!upload || upload->siteId != me.siteId ||
             mediaUrl.mid(prefix.size()) != upload->storedName || !maySeeUpload(me, *upload))
             return sendError(
