@@ -64,7 +64,7 @@ ConsoleController::ConsoleController(Core &core, const QString &serverUrl, const
     m_messages->setPageLoader([this](qint64 conversationId, qint64 beforeId, int limit) {
         const qint64 siteId = m_staff.siteId;
         inCore([this, conversationId, beforeId, limit, siteId](CoreRuntime &runtime) {
-            const auto conversation = runtime.chat().store().conversationById(conversationId);
+            const auto conversation = runtime.chat().storeForConsoleUntilSplit().conversationById(conversationId);
             if (!conversation || conversation->siteId != siteId)
                 return;
             const MessagePage page = runtime.chat().messagePage(conversationId, beforeId, limit);
@@ -196,7 +196,7 @@ void ConsoleController::signIn(const QString &email, const QString &password)
             failure = minutes == 1 ? tr("Too many attempts. Try again in 1 minute.")
                                    : tr("Too many attempts. Try again in %1 minutes.").arg(minutes);
         } else {
-            account = chat.store().accountByEmail(email.trimmed().toLower());
+            account = chat.storeForConsoleUntilSplit().accountByEmail(email.trimmed().toLower());
             // Unknown accounts are checked against a decoy so both take the same time.
             const bool passwordOk = auth::verifyPassword(
                 account ? account->passwordHash : auth::decoyPasswordHash(), password);
@@ -206,7 +206,7 @@ void ConsoleController::signIn(const QString &email, const QString &password)
                 account.reset();
             } else {
                 chat.clearAuthFailures(scope);
-                site = chat.store().siteById(account->siteId);
+                site = chat.storeForConsoleUntilSplit().siteById(account->siteId);
             }
         }
         QMetaObject::invokeMethod(this, [this, failure, account, site] {
@@ -222,8 +222,8 @@ void ConsoleController::signIn(const QString &email, const QString &password)
 void ConsoleController::signInWithoutPassword(const QString &email)
 {
     inCore([this, email](CoreRuntime &runtime) {
-        const auto account = runtime.chat().store().accountByEmail(email);
-        const auto site = account ? runtime.chat().store().siteById(account->siteId) : std::nullopt;
+        const auto account = runtime.chat().storeForConsoleUntilSplit().accountByEmail(email);
+        const auto site = account ? runtime.chat().storeForConsoleUntilSplit().siteById(account->siteId) : std::nullopt;
         if (!account || !site || account->kind != AccountKind::Staff)
             return;
         QMetaObject::invokeMethod(this, [this, account, site] { startSession(*account, *site); });
@@ -255,7 +255,7 @@ void ConsoleController::startSession(const Account &account, const Site &site)
         QHash<qint64, QList<Actor>> counterparts;
         QList<Actor> online;
         for (const ConversationSummary &summary : snapshot) {
-            for (const Participant &p : chat.store().participants(summary.conversation.id)) {
+            for (const Participant &p : chat.storeForConsoleUntilSplit().participants(summary.conversation.id)) {
                 if (p.actor.kind != ActorKind::Guest && p.actor.kind != ActorKind::Visitor &&
                     p.actor.kind != ActorKind::Customer)
                     continue;
@@ -483,7 +483,7 @@ void ConsoleController::refreshMediaToken()
 {
     const qint64 staffId = m_staff.id;
     inCore([this, staffId](CoreRuntime &runtime) {
-        const auto account = runtime.chat().store().accountById(staffId);
+        const auto account = runtime.chat().storeForConsoleUntilSplit().accountById(staffId);
         if (!account)
             return;
         const QString token = runtime.server().tokens().issue(*account).access;
@@ -566,7 +566,7 @@ void ConsoleController::refreshSettings()
         return;
     const qint64 siteId = m_staff.siteId;
     inCore([this, siteId](CoreRuntime &runtime) {
-        store::Store &store = runtime.chat().store();
+        store::Store &store = runtime.chat().storeForConsoleUntilSplit();
         QList<QVariantMap> rooms, keys, staff, faq;
         for (const Room &room : store.roomsOfSite(siteId))
             rooms << QVariantMap{{QStringLiteral("id"), room.id},

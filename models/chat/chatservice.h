@@ -170,7 +170,9 @@ public:
 
     explicit ChatService(store::Store &store, QObject *parent = nullptr);
 
-    store::Store &store() { return m_store; }
+    // Transitional: the console controller still reads the store until its split into
+    // domain reads lands; nothing else may call this, and it goes once that has merged.
+    store::Store &storeForConsoleUntilSplit() { return m_store; }
 
     // Provisioning: secrets arrive already hashed (see server/auth).
     Result<Site> createSite(const QString &slug, const QString &name, SiteKind kind);
