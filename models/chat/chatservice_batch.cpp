@@ -1,8 +1,12 @@
 // Group commit: messages queued in one event-loop turn are stored in one transaction, and only
 // after its durable commit are their events emitted and their senders answered.
 #include "chat/chatservice.h"
+#include "logging.h"
+#include "metrics.h"
 
 #include "store/store.h"
+
+#include <QElapsedTimer>
 
 namespace lobby::chat {
 
@@ -57,6 +61,8 @@ void ChatService::flushQueue()
     actionsEnd.reserve(queue.size());
 
     bool committed = false;
+    QElapsedTimer commitTimer;
+    commitTimer.start();
     {
         store::Transaction batch(m_store);
         m_pendingActions = &actions;
@@ -71,9 +77,16 @@ void ChatService::flushQueue()
         m_pendingActions = nullptr;
         committed = batch.isOpen() && batch.commit();
     }
+    if (committed) {
+        metrics::observeCommit(commitTimer.nsecsElapsed() / 1e9, int(queue.size()));
+        for (const Result<PostedMessage> &result : std::as_const(results)) {
+            if (result && !result->duplicate)
+                metrics::countStored(wireName(result->conversation.kind), 1);
+        }
+    }
     if (!committed) {
-        qWarning("chat: a batch of %d messages could not be stored: %s", int(queue.size()),
-                 qPrintable(m_store.lastError()));
+        qCWarning(lcChat, "a batch of %d messages could not be stored: %s", int(queue.size()),
+                  qPrintable(m_store.lastError()));
         for (Result<PostedMessage> &result : results) {
             if (result)
                 result = storageError(QStringLiteral("the change could not be stored"));
