@@ -49,7 +49,6 @@ struct State
     QMutex mutex;
     std::map<std::pair<QByteArray, int>, qint64> requests;
     std::map<QByteArray, qint64> stored;
-    std::map<QByteArray, qint64> delivered;
     Histogram commitSeconds{{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
     Histogram batchSize{{1, 2, 5, 10, 20, 50, 100, 200, 500}};
     qint64 lockouts = 0;
@@ -83,12 +82,6 @@ void countStored(const QString &family, int messages)
 {
     QMutexLocker lock(&state().mutex);
     state().stored[family.toLatin1()] += messages;
-}
-
-void countDelivered(const char *family, int messages)
-{
-    QMutexLocker lock(&state().mutex);
-    state().delivered[QByteArray(family)] += messages;
 }
 
 void countLockout()
@@ -127,11 +120,6 @@ QByteArray render()
                "# TYPE lobby_messages_stored_total counter\n";
         for (const auto &[family, count] : s.stored)
             out += "lobby_messages_stored_total{family=\"" + family + "\"} " +
-                   QByteArray::number(count) + '\n';
-        out += "# HELP lobby_messages_delivered_total Messages handed to open connections, by "
-               "family.\n# TYPE lobby_messages_delivered_total counter\n";
-        for (const auto &[family, count] : s.delivered)
-            out += "lobby_messages_delivered_total{family=\"" + family + "\"} " +
                    QByteArray::number(count) + '\n';
         out += "# HELP lobby_commit_seconds Duration of one group commit.\n"
                "# TYPE lobby_commit_seconds histogram\n";

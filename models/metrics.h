@@ -16,8 +16,6 @@ void countRequest(const char *family, int status);
 void observeCommit(double seconds, int messages);
 // Messages stored, by the family of their conversation (its kind: widget, guest, direct, ...).
 void countStored(const QString &family, int messages);
-// Messages handed to connections (WebSocket, SSE, Pusher), by family.
-void countDelivered(const char *family, int messages);
 void countLockout();
 // The console's GUI thread: the longest gap between two timer ticks so far.
 void noteGuiStall(qint64 milliseconds);

@@ -279,6 +279,9 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     afterCommit([this, key = TypingKey{conversationId, int(sender.kind), sender.id}] {
         m_typing.remove(key);
     });
+    if (m_pendingActions) // a batch or inOneCommit() observes its commit
+        ++m_messagesInCommit;
+    afterCommit([family = wireName(conversation->kind)] { metrics::countStored(family, 1); });
 
     DomainEvent e;
     e.kind = DomainEvent::Kind::MessagePosted;

@@ -34,6 +34,8 @@ bool ChatService::inOneCommit(const std::function<bool()> &work)
     }
     QList<std::function<void()>> actions;
     bool committed = false;
+    QElapsedTimer commitTimer;
+    commitTimer.start();
     {
         store::Transaction transaction(m_store);
         m_pendingActions = &actions;
@@ -41,6 +43,9 @@ bool ChatService::inOneCommit(const std::function<bool()> &work)
         m_pendingActions = nullptr;
         committed = done && transaction.commit();
     }
+    const int messages = std::exchange(m_messagesInCommit, 0);
+    if (committed && messages > 0) // a commit of messages, as a group commit is
+        metrics::observeCommit(commitTimer.nsecsElapsed() / 1e9, messages);
     if (committed) {
         for (const auto &action : std::as_const(actions))
             action();
@@ -77,13 +82,10 @@ void ChatService::flushQueue()
         m_pendingActions = nullptr;
         committed = batch.isOpen() && batch.commit();
     }
-    if (committed) {
-        metrics::observeCommit(commitTimer.nsecsElapsed() / 1e9, int(queue.size()));
-        for (const Result<PostedMessage> &result : std::as_const(results)) {
-            if (result && !result->duplicate)
-                metrics::countStored(wireName(result->conversation.kind), 1);
-        }
-    }
+    if (committed)
+        metrics::observeCommit(commitTimer.nsecsElapsed() / 1e9,
+                               std::exchange(m_messagesInCommit, 0));
+    m_messagesInCommit = 0;
     if (!committed) {
         qCWarning(lcChat, "a batch of %d messages could not be stored: %s", int(queue.size()),
                   qPrintable(m_store.lastError()));

@@ -17,7 +17,7 @@ start_lobby() { # log file, extra options...
     "$LOBBY" --headless --data-dir "$work/data" --listen 127.0.0.1:0 "$@" >"$log" 2>"$log.err" &
     pid=$!
     for _ in $(seq 100); do grep -q "Lobby listening on" "$log" && break; sleep 0.1; done
-    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$log")
+    url=$(grep -o 'http://[0-9.]*:[0-9]*' "$log")
 }
 
 admin site --slug grand --name "Grand Hotel" >/dev/null
@@ -64,6 +64,16 @@ admin backup "$work/backup.sqlite3" >/dev/null 2>"$work/err"; rc=$?
 check "backup over an existing file refused" [ $rc -eq 1 ]
 check "and says why" grep -q "exists already" "$work/err"
 
+# GET /metrics on loopback: the storm's messages and commits are counted.
+curl -s "$url/metrics" >"$work/metrics"
+check "metrics: widget messages stored" grep -Eq '^lobby_messages_stored_total\{family="widget"\} [1-9]' "$work/metrics"
+check "metrics: group commits observed" grep -Eq '^lobby_commit_seconds_count [1-9]' "$work/metrics"
+check "metrics: batch sizes observed" grep -Eq '^lobby_commit_batch_messages_bucket\{le="\+Inf"\} [1-9]' "$work/metrics"
+check "metrics: widget requests by status" grep -Eq '^lobby_http_requests_total\{family="widget",status="200"\} [1-9]' "$work/metrics"
+check "metrics: open connections" grep -Eq '^lobby_open_connections [0-9]+$' "$work/metrics"
+check "metrics: lockouts" grep -Eq '^lobby_lockouts_total 0$' "$work/metrics"
+check "metrics token is owner-only" [ "$(stat -c %a "$work/data/metrics-token")" = 600 ]
+
 admin restore "$work/backup.sqlite3" >/dev/null 2>"$work/err"; rc=$?
 check "restore refused while Lobby runs" [ $rc -eq 1 ]
 check "restore says Lobby is running" grep -q "Lobby is running" "$work/err"
@@ -96,6 +106,20 @@ start_lobby "$work/restored.log"
 check "Lobby serves the restored folder" [ "$(curl -s "$url/healthz")" = '{"status":"ok"}' ]
 check "the restored widget key works" post "after-restore"
 kill -TERM $pid; wait $pid
+
+# GET /metrics from another address: only with the data folder's token.
+lan=$(hostname -I 2>/dev/null | awk '{print $1}')
+if [ -n "$lan" ]; then
+    start_lobby "$work/lan.log" --listen 0.0.0.0:0
+    port=${url##*:}
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://$lan:$port/metrics")
+    check "metrics from another address without the token: 404" [ "$code" = 404 ]
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer wrong" "http://$lan:$port/metrics")
+    check "metrics with a wrong token: 404" [ "$code" = 404 ]
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/data/metrics-token")" "http://$lan:$port/metrics")
+    check "metrics with the token: 200" [ "$code" = 200 ]
+    kill -TERM $pid; wait $pid
+fi
 
 # A damaged or foreign file is refused before anything is replaced.
 head -c 20000 "$work/backup.sqlite3" >"$work/truncated.sqlite3"
