@@ -1,6 +1,8 @@
 # `cpack -G DEB` in the build folder: lobby_<version>_amd64.deb with /usr/bin/lobby, the menu
 # entry, icons, AppStream metainfo and lobby.service (see "Operating Lobby" in the README).
 include(GNUInstallDirs)
+# cpack (and the package test) install what is built; they do not build the whole tree first.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 
 set(packaging ${CMAKE_SOURCE_DIR}/resources/packaging)
 install(TARGETS lobby RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
