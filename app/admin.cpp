@@ -1,6 +1,7 @@
 #include "admin.h"
 
 #include "auth/passwords.h"
+#include "backup.h"
 #include "chat/chatservice.h"
 #include "core.h"
 #include "options.h"
@@ -33,6 +34,9 @@ Verbs:
                                     conversation; prints the new PIN last)
   set-webhook --url U              (Pusher webhooks of the site's channels go to U)
   remove-webhook
+  backup FILE                      (a consistent copy of the database, also while Lobby runs)
+  restore FILE                     (replaces the database with FILE after an integrity check;
+                                    refused while Lobby runs on the data folder)
 
 --site names the site for the add-* verbs; it may be left out while there is one site.
 A phone number is an optional + and 6 to 15 digits (spaces, dashes, dots and parentheses
@@ -292,6 +296,27 @@ struct Admin
     }
 };
 
+// `backup FILE` and `restore FILE`: the file, and no other option than the data folder's.
+int runBackupVerb(const QCommandLineParser &parser, const QStringList &words)
+{
+    QTextStream err(stderr);
+    if (words.size() != 2) {
+        err << "lobby admin: " << words.constFirst() << " needs one FILE\n" << usage;
+        return 2;
+    }
+    for (const char *name : verbOptions) {
+        if (parser.isSet(QString::fromLatin1(name))) {
+            err << "lobby admin: " << words.constFirst() << " does not take --" << name << "\n"
+                << usage;
+            return 2;
+        }
+    }
+    const DataFolder data{parser.value(QStringLiteral("data-dir")),
+                          parser.value(QStringLiteral("database"))};
+    return words.constFirst() == u"backup" ? adminBackup(data, words.at(1))
+                                           : adminRestore(data, words.at(1));
+}
+
 } // namespace
 
 int runAdmin(const QStringList &arguments)
@@ -316,6 +341,9 @@ int runAdmin(const QStringList &arguments)
         QTextStream(parser.isSet(QStringLiteral("help")) ? stdout : stderr) << usage;
         return parser.isSet(QStringLiteral("help")) ? 0 : 2;
     }
+    if (const QStringList words = parser.positionalArguments();
+        words.constFirst() == u"backup" || words.constFirst() == u"restore")
+        return runBackupVerb(parser, words);
     if (parser.positionalArguments().size() > 1) {
         err << "lobby admin: one verb at a time\n" << usage;
         return 2;

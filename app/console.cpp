@@ -1,4 +1,5 @@
 #include "console.h"
+#include "logging.h"
 
 #include "chat/chatservice.h"
 #include "consolecontroller.h"
@@ -84,7 +85,7 @@ Console::Console(Core &core, const QString &serverUrl)
 Console::~Console()
 {
     if (m_stalls && !m_stalls->writeReport(m_stallReport))
-        qWarning("lobby: cannot write the stall report to %s", qPrintable(m_stallReport));
+        qCWarning(lcConsole, "cannot write the stall report to %s", qPrintable(m_stallReport));
     m_stalls.reset();
     m_tray.reset();
     m_engine.reset();
@@ -202,7 +203,7 @@ void Console::takeScreenshot(const QString &path)
         auto *inbox = qobject_cast<ui::ConversationFilterModel *>(c.conversations());
         if (clock->elapsed() > 30000) {
             poll->stop();
-            qWarning("lobby: the console did not get ready for a screenshot");
+            qCWarning(lcConsole, "the console did not get ready for a screenshot");
             QCoreApplication::exit(1);
             return;
         }
@@ -222,7 +223,7 @@ void Console::takeScreenshot(const QString &path)
             const QImage image = m_window ? m_window->grabWindow() : QImage();
             const bool saved = !image.isNull() && image.save(path);
             if (!saved)
-                qWarning("lobby: cannot save the screenshot to %s", qPrintable(path));
+                qCWarning(lcConsole, "cannot save the screenshot to %s", qPrintable(path));
             QCoreApplication::exit(saved ? 0 : 1);
         });
     });

@@ -1,4 +1,5 @@
 #include "consoletranscript.h"
+#include "logging.h"
 
 #include "consolecontroller.h"
 #include "ui/messagelistmodel.h"
@@ -47,7 +48,7 @@ public:
         : QObject(&controller), m_controller(controller), m_file(path)
     {
         if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text))
-            qWarning("lobby: cannot write the console transcript to %s", qPrintable(path));
+            qCWarning(lcConsole, "cannot write the console transcript to %s", qPrintable(path));
         // Changes arrive in batches: one line per turn of the event loop at most.
         m_pending.setSingleShot(true);
         m_pending.setInterval(0);

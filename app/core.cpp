@@ -2,6 +2,7 @@
 
 #include "api/pusher/pusherapp.h"
 #include "auth/secretfile.h"
+#include "backup.h"
 #include "chat/chatservice.h"
 #include "chat/clusterbridge.h"
 #include "chat/sqlitechangewatcher.h"
@@ -59,10 +60,17 @@ bool CoreRuntime::start(QString *error)
     m_database = std::make_unique<store::Database>(QStringLiteral("lobby-core"));
     if (!m_config.data.open(*m_database, error))
         return false;
+    m_instanceLock = std::make_unique<InstanceLock>();
+    if (!m_instanceLock->lockShared(m_config.data.root, error))
+        return false;
     ServerConfig serverConfig;
     serverConfig.limits = m_config.limits;
     serverConfig.widget.handoffWaitMs = m_config.handoffWaitSeconds * 1000;
     serverConfig.uploadsDir = m_config.data.uploadsPath();
+    serverConfig.metricsToken =
+        auth::loadOrCreateSecret(m_config.data.root + QStringLiteral("/metrics-token"), error);
+    if (serverConfig.metricsToken.isEmpty())
+        return false;
     serverConfig.jwtSecret = auth::loadOrCreateSecret(m_config.data.jwtSecretPath(), error);
     if (serverConfig.jwtSecret.isEmpty())
         return false;
@@ -93,6 +101,9 @@ bool CoreRuntime::start(QString *error)
         // `lobby admin` and other processes may write to the same file while this one runs.
         m_watcher = std::make_unique<chat::SqliteChangeWatcher>(*m_chat, *m_store);
         m_watcher->start();
+        if (!m_config.backupDir.isEmpty())
+            m_nightlyBackups = std::make_unique<NightlyBackups>(
+                *m_database, BackupFolder{m_config.backupDir, m_config.backupKeep});
     }
     return m_server->listen(m_config.host, m_config.port, error);
 }
@@ -106,6 +117,7 @@ void CoreRuntime::stop()
     // are still open.
     if (m_chat)
         m_chat->flushQueue();
+    m_nightlyBackups.reset();
     m_server.reset();
     // After the server: its closing connections still tell the other instances.
     m_bridge.reset();
@@ -113,6 +125,17 @@ void CoreRuntime::stop()
     m_chat.reset();
     m_store.reset();
     m_database.reset();
+    m_instanceLock.reset();
+}
+
+QString CoreRuntime::backUpNow(const QString &folder, QString *error)
+{
+    const BackupFolder target{folder.isEmpty() ? m_config.backupDir : folder, m_config.backupKeep};
+    if (target.path.isEmpty()) {
+        *error = QStringLiteral("no backup folder chosen");
+        return {};
+    }
+    return target.backUp(*m_database, error);
 }
 
 quint16 CoreRuntime::port() const

@@ -25,6 +25,9 @@ class Store;
 
 namespace lobby::app {
 
+class InstanceLock;
+class NightlyBackups;
+
 // The files of one data folder.
 struct DataFolder
 {
@@ -60,6 +63,9 @@ struct CoreConfig
     int guestSessionDays = 7;
     int widgetCreationsPerMinute = 30;
     int uploadQuotaMib = 200;
+    // --backup-dir: nightly backups (SQLite) into this folder, the newest backupKeep kept.
+    QString backupDir;
+    int backupKeep = 7;
 };
 
 // Database, ChatService and server, created and used only in the core thread.
@@ -81,15 +87,20 @@ public:
     const QStringList &demoCredentials() const { return m_demoCredentials; }
     QString uploadsDir() const { return m_config.data.uploadsPath(); }
     qint64 maxUploadBytes() const { return ServerConfig().maxUploadBytes; }
+    // "Back up now": one consistent file in `folder` (the backup folder when empty); its path,
+    // or empty with `error`.
+    QString backUpNow(const QString &folder, QString *error);
 
 private:
     CoreConfig m_config;
+    std::unique_ptr<InstanceLock> m_instanceLock;
     std::unique_ptr<store::Database> m_database;
     std::unique_ptr<store::Store> m_store;
     std::unique_ptr<chat::ChatService> m_chat;
     std::unique_ptr<LobbyServer> m_server;
     std::unique_ptr<chat::ClusterBridge> m_bridge; // PostgreSQL: relays events between instances
     std::unique_ptr<chat::SqliteChangeWatcher> m_watcher; // SQLite: other processes' writes
+    std::unique_ptr<NightlyBackups> m_nightlyBackups;
     QStringList m_demoCredentials;
 };
 

@@ -1,6 +1,7 @@
 #include "admin.h"
 #include "console.h"
 #include "core.h"
+#include "logging.h"
 #include "options.h"
 #include "unixsignals.h"
 
@@ -48,6 +49,8 @@ int main(int argc, char *argv[])
     int exitCode = 0;
     if (!parseOptions(arguments, &options, &exitCode))
         return exitCode;
+    if (options.jsonLogs)
+        lobby::logging::useJsonFormat();
 
     bool headless = options.headless;
     QTextStream out(stdout);
@@ -83,6 +86,8 @@ int main(int argc, char *argv[])
     config.widgetCreationsPerMinute = options.widgetCreationsPerMinute;
     config.uploadQuotaMib = options.uploadQuotaMib;
     config.limits.maxConnectionsPerAddress = options.maxConnectionsPerAddress;
+    config.backupDir = options.backupDir;
+    config.backupKeep = options.backupKeep;
     Core core;
     QString error;
     if (!core.start(config, &error)) {

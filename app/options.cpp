@@ -2,14 +2,22 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QTextStream>
 #include <QUrl>
+
+#include <unistd.h>
 
 namespace lobby::app {
 
 QString defaultDataDir()
 {
+    // The package's service keeps its data in /var/lib/lobby, owned by the lobby user: run as
+    // that user (`sudo -u lobby lobby admin ...`), Lobby finds it without --data-dir.
+    const QFileInfo serviceFolder(QStringLiteral("/var/lib/lobby"));
+    if (serviceFolder.isDir() && serviceFolder.ownerId() == ::geteuid())
+        return serviceFolder.filePath();
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
 }
 
@@ -95,8 +103,22 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
         QStringLiteral("Open connections one client address may hold, WebSockets and event "
                        "streams included (0 = no cap, default 256)."),
         QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption logFormat(
+        QStringLiteral("log-format"),
+        QStringLiteral("How log lines on stderr look: text (default) or json (one JSON object "
+                       "per line)."),
+        QStringLiteral("text|json"), QStringLiteral("text"));
+    const QCommandLineOption backupDir(
+        QStringLiteral("backup-dir"),
+        QStringLiteral("Back the database up every night at 03:00 into this folder (SQLite)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption backupKeep(
+        QStringLiteral("backup-keep"),
+        QStringLiteral("How many nightly backups stay in --backup-dir (1-1000, default 7)."),
+        QStringLiteral("N"), QStringLiteral("7"));
     parser.addOptions({headless, listen, dataDir, database, demo, handoffWait, screenshot,
-                       guestSessionDays, widgetCreations, uploadQuota, maxConnectionsPerAddress});
+                       guestSessionDays, widgetCreations, uploadQuota, maxConnectionsPerAddress,
+                       logFormat, backupDir, backupKeep});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << "\n";
@@ -141,8 +163,16 @@ bool parseOptions(const QStringList &arguments, Options *options, int *exitCode)
         !readNumber(guestSessionDays, 1, 365, &options->guestSessionDays) ||
         !readNumber(widgetCreations, 0, 1'000'000, &options->widgetCreationsPerMinute) ||
         !readNumber(uploadQuota, 0, 1'000'000, &options->uploadQuotaMib) ||
-        !readNumber(maxConnectionsPerAddress, 0, 1'000'000, &options->maxConnectionsPerAddress))
+        !readNumber(maxConnectionsPerAddress, 0, 1'000'000, &options->maxConnectionsPerAddress) ||
+        !readNumber(backupKeep, 1, 1000, &options->backupKeep))
         return false;
+    if (parser.value(logFormat) != u"text" && parser.value(logFormat) != u"json") {
+        err << "--log-format wants text or json, got '" << parser.value(logFormat) << "'\n";
+        *exitCode = 2;
+        return false;
+    }
+    options->jsonLogs = parser.value(logFormat) == u"json";
+    options->backupDir = parser.value(backupDir);
     options->headless = parser.isSet(headless);
     options->demo = parser.isSet(demo);
     options->screenshot = parser.value(screenshot);

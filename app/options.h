@@ -21,6 +21,9 @@ struct Options
     int widgetCreationsPerMinute = 30;  // widget visitors + sessions per client address; 0: off
     int uploadQuotaMib = 200;           // app API uploads per account and UTC day; 0: off
     int maxConnectionsPerAddress = 256; // 0: no cap
+    QString backupDir;                  // --backup-dir: nightly backups; empty: none
+    int backupKeep = 7;                 // --backup-keep: how many nightly backups stay
+    bool jsonLogs = false;              // --log-format json: one JSON object per log line
 };
 
 // Parses arguments; on failure prints to stderr and returns false with `exitCode` set.

@@ -3,6 +3,7 @@
 #include "api/direct/directapi.h"
 #include "api/guest/guestapi.h"
 #include "api/health.h"
+#include "api/metricsroute.h"
 #include "api/pages/guestpage.h"
 #include "api/v1/v1api.h"
 #include "chat/chatservice.h"
@@ -16,6 +17,7 @@ LobbyServer::LobbyServer(chat::ChatService &chat, const ServerConfig &config)
       m_hub(std::make_unique<realtime::Hub>())
 {
     api::registerHealthRoutes(*m_http);
+    api::registerMetricsRoute(*m_http, config.metricsToken);
     http::registerStaticFiles(*m_http);
     m_widget = std::make_unique<api::widget::WidgetApi>(*m_http, m_chat, *m_hub, config.widget);
     api::pages::registerDemoPage(*m_http, m_chat, config.demoPage);

@@ -19,7 +19,8 @@ namespace lobby {
 struct ServerConfig
 {
     http::ServerLimits limits;
-    QByteArray jwtSecret; // per install, see auth/secretfile.h
+    QByteArray jwtSecret;    // per install, see auth/secretfile.h
+    QByteArray metricsToken; // DATA/metrics-token: GET /metrics from other than loopback
     auth::TokenLifetimes tokenLifetimes;
     api::widget::WidgetConfig widget;
     api::pages::DemoPageConfig demoPage;

@@ -1,4 +1,6 @@
 #include "chat/chatservice.h"
+#include "logging.h"
+#include "metrics.h"
 
 #include "store/store.h"
 
@@ -40,7 +42,7 @@ ChatService::ChatService(store::Store &store, QObject *parent) : QObject(parent)
 
 Error ChatService::storageFailure() const
 {
-    qWarning("chat: storage failure: %s", qPrintable(m_store.lastError()));
+    qCWarning(lcChat, "storage failure: %s", qPrintable(m_store.lastError()));
     return storageError(QStringLiteral("the change could not be stored"));
 }
 
@@ -277,6 +279,9 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     afterCommit([this, key = TypingKey{conversationId, int(sender.kind), sender.id}] {
         m_typing.remove(key);
     });
+    if (m_pendingActions) // a batch or inOneCommit() observes its commit
+        ++m_messagesInCommit;
+    afterCommit([family = wireName(conversation->kind)] { metrics::countStored(family, 1); });
 
     DomainEvent e;
     e.kind = DomainEvent::Kind::MessagePosted;
@@ -381,11 +386,13 @@ LockoutState ChatService::recordAuthFailure(const QString &scope, const LockoutP
         m_store.addAuthFailure(scope, at, qint64(policy.windowSeconds) * 1000, policy.maxFailures,
                                qint64(policy.lockSeconds) * 1000);
     if (!state) {
-        qWarning("chat: cannot record an authentication failure: %s",
-                 qPrintable(m_store.lastError()));
+        qCWarning(lcChat, "cannot record an authentication failure: %s",
+                  qPrintable(m_store.lastError()));
         return {};
     }
     const qint64 remainingMs = at.msecsTo(state->lockedUntil);
+    if (remainingMs > 0 && state->failures == policy.maxFailures)
+        metrics::countLockout(); // the failure that locked the scope, not the later ones
     return {remainingMs > 0, state->failures, remainingMs > 0 ? (remainingMs + 999) / 1000 : 0};
 }
 

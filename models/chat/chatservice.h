@@ -437,6 +437,7 @@ private:
     void expireTyping();
 
     store::Store &m_store;
+    int m_messagesInCommit = 0; // stored by the commit in progress (metrics' batch size)
     QHash<QPair<int, qint64>, int> m_openConnections;
     QHash<QPair<int, qint64>, QSet<QString>> m_remoteOnline; // actor -> instances with connections
     QHash<QPair<int, qint64>, QString> m_labels;             // guests' and visitors' display names

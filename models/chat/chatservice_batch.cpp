@@ -1,8 +1,12 @@
 // Group commit: messages queued in one event-loop turn are stored in one transaction, and only
 // after its durable commit are their events emitted and their senders answered.
 #include "chat/chatservice.h"
+#include "logging.h"
+#include "metrics.h"
 
 #include "store/store.h"
+
+#include <QElapsedTimer>
 
 namespace lobby::chat {
 
@@ -30,6 +34,8 @@ bool ChatService::inOneCommit(const std::function<bool()> &work)
     }
     QList<std::function<void()>> actions;
     bool committed = false;
+    QElapsedTimer commitTimer;
+    commitTimer.start();
     {
         store::Transaction transaction(m_store);
         m_pendingActions = &actions;
@@ -37,6 +43,9 @@ bool ChatService::inOneCommit(const std::function<bool()> &work)
         m_pendingActions = nullptr;
         committed = done && transaction.commit();
     }
+    const int messages = std::exchange(m_messagesInCommit, 0);
+    if (committed && messages > 0) // a commit of messages, as a group commit is
+        metrics::observeCommit(commitTimer.nsecsElapsed() / 1e9, messages);
     if (committed) {
         for (const auto &action : std::as_const(actions))
             action();
@@ -57,6 +66,8 @@ void ChatService::flushQueue()
     actionsEnd.reserve(queue.size());
 
     bool committed = false;
+    QElapsedTimer commitTimer;
+    commitTimer.start();
     {
         store::Transaction batch(m_store);
         m_pendingActions = &actions;
@@ -71,9 +82,13 @@ void ChatService::flushQueue()
         m_pendingActions = nullptr;
         committed = batch.isOpen() && batch.commit();
     }
+    if (committed)
+        metrics::observeCommit(commitTimer.nsecsElapsed() / 1e9,
+                               std::exchange(m_messagesInCommit, 0));
+    m_messagesInCommit = 0;
     if (!committed) {
-        qWarning("chat: a batch of %d messages could not be stored: %s", int(queue.size()),
-                 qPrintable(m_store.lastError()));
+        qCWarning(lcChat, "a batch of %d messages could not be stored: %s", int(queue.size()),
+                  qPrintable(m_store.lastError()));
         for (Result<PostedMessage> &result : results) {
             if (result)
                 result = storageError(QStringLiteral("the change could not be stored"));

@@ -1,5 +1,6 @@
 // ChatService operations of Pusher webhooks: the per-site target and the delivery outbox.
 #include "chat/chatservice.h"
+#include "logging.h"
 
 #include "store/store.h"
 
@@ -66,9 +67,10 @@ Result<qint64> ChatService::enqueueWebhook(qint64 siteId, const QByteArray &body
     // A receiver that stays down must not grow the outbox without bound: the oldest go first.
     const int dropped = m_store.trimWebhookOutbox(siteId, maxWebhookBacklog);
     if (dropped > 0)
-        qWarning("pusher webhooks: dropped the %d oldest undelivered batches of site %lld, over "
-                 "its backlog of %d",
-                 dropped, siteId, maxWebhookBacklog);
+        qCWarning(lcWebhooks,
+                  "dropped the %d oldest undelivered batches of site %lld, over "
+                  "its backlog of %d",
+                  dropped, siteId, maxWebhookBacklog);
     return *id;
 }
 

@@ -1,4 +1,5 @@
 #include "chat/clusterbridge.h"
+#include "logging.h"
 
 #include "chat/chatservice.h"
 #include "store/store.h"
@@ -83,7 +84,7 @@ bool ClusterBridge::listen(QString *error)
 void ClusterBridge::checkListener()
 {
     if (m_pingOutstanding) {
-        qWarning("cluster: the LISTEN connection does not answer; reconnecting");
+        qCWarning(lcCluster, "the LISTEN connection does not answer; reconnecting");
         m_listen->close();
         // Notes may have been missed meanwhile: forget the others' state, the hello below makes
         // them repeat it.
@@ -93,7 +94,7 @@ void ClusterBridge::checkListener()
             m_chat.instanceLeft(instance);
         QString error;
         if (!listen(&error)) {
-            qWarning("cluster: cannot listen again: %s", qPrintable(error));
+            qCWarning(lcCluster, "cannot listen again: %s", qPrintable(error));
             return;
         }
         send({{QStringLiteral("k"), QLatin1String(helloKind)}});
@@ -112,7 +113,7 @@ void ClusterBridge::dropSilentInstances()
             silent << it.key();
     }
     for (const QString &instance : std::as_const(silent)) {
-        qWarning("cluster: instance %s is silent; dropping its state", qPrintable(instance));
+        qCWarning(lcCluster, "instance %s is silent; dropping its state", qPrintable(instance));
         m_lastHeard.remove(instance);
         m_chat.instanceLeft(instance);
     }
@@ -129,7 +130,7 @@ void ClusterBridge::onAdapterNote(const QJsonObject &note)
     }
     const auto row = m_store.insertClusterNote(text, QDateTime::currentDateTimeUtc());
     if (!row) {
-        qWarning("cluster: cannot store a long note: %s", qPrintable(m_store.lastError()));
+        qCWarning(lcCluster, "cannot store a long note: %s", qPrintable(m_store.lastError()));
         return;
     }
     send({{QStringLiteral("k"), QLatin1String(noteKind)}, {QStringLiteral("r"), *row}});
@@ -143,7 +144,7 @@ void ClusterBridge::receiveAdapterNote(const QString &from, const QJsonObject &n
     }
     const auto text = m_store.clusterNote(note.value(QStringLiteral("r")).toInteger());
     if (!text) {
-        qWarning("cluster: a long note from %s is gone", qPrintable(from));
+        qCWarning(lcCluster, "a long note from %s is gone", qPrintable(from));
         return;
     }
     m_chat.receiveClusterNote(from, QJsonDocument::fromJson(text->toUtf8()).object());
@@ -154,7 +155,7 @@ void ClusterBridge::send(QJsonObject note)
     note.insert(QStringLiteral("i"), m_instance);
     const QString payload = QString::fromUtf8(QJsonDocument(note).toJson(QJsonDocument::Compact));
     if (!m_store.notify(m_channel, payload))
-        qWarning("cluster: NOTIFY failed: %s", qPrintable(m_store.lastError()));
+        qCWarning(lcCluster, "NOTIFY failed: %s", qPrintable(m_store.lastError()));
 }
 
 void ClusterBridge::onLocalEvent(const DomainEvent &event)

@@ -1,4 +1,5 @@
 #include "store/store.h"
+#include "logging.h"
 
 #include "store/rows.h"
 
@@ -23,7 +24,7 @@ QSqlQuery *Store::run(const char *sql, const QVariantList &values)
         query.setForwardOnly(true);
         if (!query.prepare(QString::fromUtf8(sql))) {
             m_lastError = query.lastError().text();
-            qWarning("store: cannot prepare statement: %s", qPrintable(m_lastError));
+            qCWarning(lcStore, "cannot prepare statement: %s", qPrintable(m_lastError));
             return nullptr;
         }
         it = m_statements.insert(sql, query);

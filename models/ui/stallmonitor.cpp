@@ -1,5 +1,7 @@
 #include "ui/stallmonitor.h"
 
+#include "metrics.h"
+
 #include <QAbstractItemModel>
 #include <QDateTime>
 #include <QFile>
@@ -82,6 +84,7 @@ void StallMonitor::tick()
     Second &second = current();
     ++second.ticks;
     second.cpuNs += gapCpuNs;
+    metrics::noteGuiStall(gapMs);
     if (gapMs > second.longestGapMs) {
         second.longestGapMs = gapMs;
         second.longestGapCpuMs = gapCpuNs / 1000000;

@@ -32,4 +32,21 @@ bool familyAllowsCors(ApiFamily family)
     return family == ApiFamily::Widget || family == ApiFamily::Guest;
 }
 
+const char *familyName(ApiFamily family)
+{
+    switch (family) {
+    case ApiFamily::Widget:
+        return "widget";
+    case ApiFamily::V1:
+        return "v1";
+    case ApiFamily::Guest:
+        return "guest";
+    case ApiFamily::Direct:
+        return "direct";
+    case ApiFamily::Plain:
+        return "plain";
+    }
+    return "plain";
+}
+
 } // namespace lobby::http

@@ -17,6 +17,9 @@ enum class ApiFamily
 
 ApiFamily familyForPath(const QString &path);
 
+// "widget", "v1", "guest", "direct" or "plain": the family in metrics and log lines.
+const char *familyName(ApiFamily family);
+
 // The JSON body of an error in the family's shape.
 QByteArray errorBody(ApiFamily family, const QString &message);
 

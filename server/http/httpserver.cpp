@@ -1,4 +1,6 @@
 #include "http/httpserver.h"
+#include "logging.h"
+#include "metrics.h"
 
 #include "http/ratelimiter.h"
 
@@ -509,7 +511,11 @@ QList<Header> HttpServer::corsHeaders(const QHttpServerRequest &request, ApiFami
 void HttpServer::writeReply(QHttpServerResponder &responder, const QHttpServerRequest &request,
                             HttpReply reply) const
 {
-    reply.headers += corsHeaders(request, familyForPath(request.url().path()));
+    const ApiFamily family = familyForPath(request.url().path());
+    reply.headers += corsHeaders(request, family);
+    metrics::countRequest(familyName(family), reply.status);
+    // The family and status only: paths carry ids and tokens.
+    qCDebug(lcHttp, "%s request answered %d", familyName(family), reply.status);
     responder.writeStatusLine(QHttpServerResponder::StatusCode(reply.status));
     if (!reply.body.isEmpty() || reply.status != 204)
         responder.writeHeader("Content-Type", reply.contentType);

@@ -1,4 +1,5 @@
 #include "realtime/epolldispatcher.h"
+#include "logging.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -161,7 +162,7 @@ void EpollEventDispatcher::updateWatch(int fd)
     }
     const int operation = watch->registeredEvents ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
     if (::epoll_ctl(m_epoll, operation, fd, &event) != 0) {
-        qWarning("EpollEventDispatcher: cannot watch socket %d (%s)", fd, strerror(errno));
+        qCWarning(lcRealtime, "cannot watch socket %d (%s)", fd, strerror(errno));
         return;
     }
     watch->registeredEvents = wanted;

@@ -1,4 +1,5 @@
 #include "api/pusher/pusherwebhooks.h"
+#include "logging.h"
 
 #include "api/pusher/pusherserver.h"
 #include "chat/chatservice.h"
@@ -145,7 +146,7 @@ void PusherWebhooks::flush()
         const QByteArray body =
             http::compactJson(QJsonObject{{"time_ms", timeMs}, {"events", it.value()}});
         if (!m_chat.enqueueWebhook(it.key(), body))
-            qWarning("pusher webhooks: a batch for site %lld could not be stored", it.key());
+            qCWarning(lcWebhooks, "a batch for site %lld could not be stored", it.key());
     }
     if (!bySite.isEmpty())
         deliverDue();
@@ -158,8 +159,8 @@ void PusherWebhooks::deliverDue()
     const QList<chat::WebhookDelivery> due = m_chat.dueWebhookDeliveries(10);
     for (const chat::WebhookDelivery &delivery : due) {
         if (delivery.createdAt.secsTo(QDateTime::currentDateTimeUtc()) > m_options.giveUpSeconds) {
-            qWarning("pusher webhooks: dropped batch %lld for %s after %d attempts in a day",
-                     delivery.id, qPrintable(delivery.url), delivery.attempts);
+            qCWarning(lcWebhooks, "dropped batch %lld for %s after %d attempts in a day",
+                      delivery.id, qPrintable(delivery.url), delivery.attempts);
             m_chat.webhookDelivered(delivery.id);
             continue;
         }

@@ -1,4 +1,5 @@
 #include "api/v1/uploads.h"
+#include "logging.h"
 
 #include "auth/crypto.h"
 #include "chat/chatservice.h"
@@ -195,7 +196,7 @@ StoredUpload storeUpload(chat::ChatService &chat, const QString &directory, qint
     }
     QDir dir(directory);
     if (directory.isEmpty() || !dir.mkpath(QStringLiteral("."))) {
-        qWarning("uploads: cannot create the uploads folder %s", qPrintable(directory));
+        qCWarning(lcUploads, "cannot create the uploads folder %s", qPrintable(directory));
         return {{}, StoreError::Storage};
     }
     QFile::setPermissions(directory,
