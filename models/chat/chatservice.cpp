@@ -539,6 +539,12 @@ bool ChatService::publishStored(DomainEvent event)
         event.actor = message->sender;
         event.senderName = displayName(message->sender);
     }
+    if (event.kind == DomainEvent::Kind::RequestUpdated) {
+        const auto request = m_store.requestById(event.messageId);
+        if (!request)
+            return false;
+        event.request = withNames(*request);
+    }
     publishRemote(event);
     return true;
 }

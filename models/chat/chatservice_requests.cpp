@@ -68,6 +68,7 @@ void ChatService::announceRequest(const ServiceRequest &request, const Conversat
     e.conversationId = request.conversationId;
     e.conversation = conversation;
     e.request = request;
+    e.messageId = request.id;
     e.actor = actor;
     e.flag = created;
     e.at = request.updatedAt;
@@ -102,6 +103,8 @@ Result<RequestCategory> ChatService::saveRequestCategory(qint64 siteId,
                                       "at least 1, at most a week)"));
     if (const auto existing = m_store.requestCategory(siteId, category.name)) {
         saved.id = existing->id;
+        if (saved.position <= 0)
+            saved.position = existing->position;
         if (!m_store.updateRequestCategory(saved))
             return storageFailure();
         return saved;

@@ -22,7 +22,8 @@ struct DomainEvent
         ParticipantJoined,   // actor
         ParticipantLeft,     // actor
         PresenceChanged,     // actor, flag = online; conversationId 0 (presence is per actor)
-        RequestUpdated,      // conversation, request, actor who changed it, flag = created
+        RequestUpdated,      // conversation, request, actor who changed it, flag = created;
+                             // messageId = the request's id (how other instances re-read it)
     };
 
     Kind kind = Kind::ConversationCreated;

@@ -1,0 +1,4 @@
+# Guest requests: the domain's rules, both APIs over loopback, the Pusher event in pusher-js,
+# the guest page's Requests tab in Chromium.
+lobby_test(tst_requests unit/tst_requests.cpp)
+lobby_test(tst_requestsapi api/tst_requestsapi.cpp)
