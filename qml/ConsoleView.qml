@@ -9,6 +9,9 @@ Rectangle {
     id: view
 
     required property var backend
+    // app/RequestsController; the Requests view is there when it is set.
+    property QtObject requests: null
+    property bool showingRequests: false
     property date now: new Date()
 
     color: Theme.window
@@ -81,6 +84,26 @@ Rectangle {
                     font.pixelSize: Theme.small
                 }
                 ToolButton {
+                    id: requestsButton
+                    objectName: "requestsButton"
+                    visible: view.requests !== null
+                    checkable: true
+                    checked: view.showingRequests
+                    text: view.requests && view.requests.activeCount > 0 ? qsTr("Requests (%1)").arg(view.requests.activeCount) : qsTr("Requests")
+                    font.family: Theme.fontFamily
+                    onClicked: view.showingRequests = !view.showingRequests
+                    contentItem: Text {
+                        text: requestsButton.text
+                        font: requestsButton.font
+                        color: "white"
+                        verticalAlignment: Text.AlignVCenter
+                    }
+                    background: Rectangle {
+                        radius: 6
+                        color: requestsButton.checked || requestsButton.down || requestsButton.hovered ? "#2e3646" : "transparent"
+                    }
+                }
+                ToolButton {
                     id: settingsButton
                     objectName: "settingsButton"
                     text: qsTr("Settings")
@@ -138,7 +161,22 @@ Rectangle {
                 }
             }
         }
+        Loader {
+            active: view.showingRequests && view.requests !== null
+            visible: active
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            sourceComponent: RequestsView {
+                objectName: "requestsView"
+                requests: view.requests
+                onConversationOpened: conversationId => {
+                    view.backend.selectConversation(conversationId);
+                    view.showingRequests = false;
+                }
+            }
+        }
         RowLayout {
+            visible: !view.showingRequests || view.requests === null
             Layout.fillWidth: true
             Layout.fillHeight: true
             spacing: 0

@@ -6,6 +6,8 @@ ApplicationWindow {
 
     // The console's backend (app/ConsoleController): models and staff actions.
     required property var backend
+    // app/RequestsController: the Requests view's columns and actions.
+    property QtObject requests: null
 
     width: 1280
     height: 800
@@ -17,5 +19,6 @@ ApplicationWindow {
     ConsoleView {
         anchors.fill: parent
         backend: window.backend
+        requests: window.requests
     }
 }

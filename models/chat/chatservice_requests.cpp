@@ -159,6 +159,14 @@ QString ChatService::staffDepartment(qint64 accountId)
     return m_store.staffDepartment(accountId);
 }
 
+std::optional<Account> ChatService::staffAccountByEmail(qint64 siteId, const QString &email)
+{
+    const auto account = m_store.accountByEmail(email.trimmed().toLower());
+    if (!account || account->siteId != siteId || account->kind != AccountKind::Staff)
+        return std::nullopt;
+    return account;
+}
+
 // ---- places
 
 Result<Place> ChatService::addPlace(qint64 siteId, const QString &name, const QString &token)

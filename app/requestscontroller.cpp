@@ -1,0 +1,207 @@
+#include "requestscontroller.h"
+
+#include "chat/chatservice.h"
+#include "consolecontroller.h"
+#include "core.h"
+
+namespace lobby::app {
+
+using namespace lobby::chat;
+
+RequestsController::RequestsController(Core &core, QObject *parent) : QObject(parent), m_core(core)
+{}
+
+RequestsController::~RequestsController()
+{
+    *m_alive = false;
+    m_core.runBlocking([this](CoreRuntime &) {
+        delete m_relay;
+        m_relay = nullptr;
+    });
+}
+
+template <typename Work> void RequestsController::inCore(Work work)
+{
+    std::shared_ptr<std::atomic_bool> alive = m_alive;
+    m_core.post([alive, work = std::move(work)](CoreRuntime &runtime) mutable {
+        if (*alive)
+            work(runtime);
+    });
+}
+
+void RequestsController::follow(ConsoleController &console)
+{
+    connect(&console, &ConsoleController::signedInChanged, this, [this, &console] {
+        if (!console.signedIn())
+            return stop();
+        start(console.site().value(QStringLiteral("id")).toLongLong(),
+              console.staff().value(QStringLiteral("id")).toLongLong());
+    });
+}
+
+void RequestsController::start(qint64 siteId, qint64 staffId)
+{
+    m_siteId = siteId;
+    m_staffId = staffId;
+    std::shared_ptr<std::atomic_bool> alive = m_alive;
+    inCore([this, alive, siteId, staffId](CoreRuntime &runtime) {
+        ChatService &chat = runtime.chat();
+        // Subscribe before the snapshot: later events are applied on top of it.
+        delete m_relay;
+        m_relay = new QObject(&runtime);
+        connect(&chat, &ChatService::event, m_relay,
+                [this, alive, &chat, siteId, staffId](const DomainEvent &event) {
+                    if (event.kind != DomainEvent::Kind::RequestUpdated || event.siteId != siteId ||
+                        !*alive)
+                        return;
+                    const bool ring = event.flag && chat.staffToTell(siteId, event.request.department)
+                                                        .contains(staffId);
+                    QMetaObject::invokeMethod(this, [this, request = event.request, ring] {
+                        if (request.siteId != m_siteId)
+                            return;
+                        applied(request);
+                        if (ring)
+                            Q_EMIT newRequest(
+                                tr("New request · %1")
+                                    .arg(request.roomNumber.isEmpty()
+                                             ? request.placeName
+                                             : tr("Room %1").arg(request.roomNumber)),
+                                request.details);
+                    });
+                });
+        const auto requests = chat.requestsForStaff(siteId, {ActorKind::Staff, staffId}, {});
+        const QList<RequestCategory> categories = chat.requestCategories(siteId);
+        QMetaObject::invokeMethod(this, [this, siteId, categories,
+                                         requests = requests ? requests.value()
+                                                             : QList<ServiceRequest>()] {
+            if (siteId != m_siteId)
+                return;
+            m_categoryNames.clear();
+            m_categoryLabels.clear();
+            m_departments.clear();
+            QHash<QString, QPair<int, int>> thresholds;
+            for (const RequestCategory &c : categories) {
+                m_categoryNames << c.name;
+                m_categoryLabels << c.label;
+                if (!c.department.isEmpty() && !m_departments.contains(c.department))
+                    m_departments << c.department;
+                thresholds.insert(c.name, {c.amberMinutes, c.redMinutes});
+            }
+            m_statuses.clear();
+            for (ui::RequestListModel *model : {&m_open, &m_inProgress, &m_finished}) {
+                model->setThresholds(thresholds);
+                model->reset(requests);
+            }
+            for (const ServiceRequest &r : requests)
+                m_statuses.insert(r.id, r.status);
+            updateActiveCount();
+            Q_EMIT categoriesChanged();
+        });
+    });
+}
+
+void RequestsController::stop()
+{
+    m_siteId = 0;
+    m_staffId = 0;
+    inCore([this](CoreRuntime &) {
+        delete m_relay;
+        m_relay = nullptr;
+    });
+    for (ui::RequestListModel *model : {&m_open, &m_inProgress, &m_finished})
+        model->reset({});
+    m_statuses.clear();
+    updateActiveCount();
+}
+
+void RequestsController::applied(const ServiceRequest &request)
+{
+    for (ui::RequestListModel *model : {&m_open, &m_inProgress, &m_finished})
+        model->apply(request);
+    m_statuses.insert(request.id, request.status);
+    updateActiveCount();
+}
+
+void RequestsController::updateActiveCount()
+{
+    int active = 0;
+    for (RequestStatus status : std::as_const(m_statuses))
+        active += isFinal(status) ? 0 : 1;
+    if (active == m_activeCount)
+        return;
+    m_activeCount = active;
+    Q_EMIT activeCountChanged();
+}
+
+void RequestsController::setCategoryFilter(const QString &category)
+{
+    if (category == m_categoryFilter)
+        return;
+    m_categoryFilter = category;
+    for (ui::RequestListModel *model : {&m_open, &m_inProgress, &m_finished})
+        model->setFilter(m_categoryFilter, m_departmentFilter);
+    Q_EMIT filterChanged();
+}
+
+void RequestsController::setDepartmentFilter(const QString &department)
+{
+    if (department == m_departmentFilter)
+        return;
+    m_departmentFilter = department;
+    for (ui::RequestListModel *model : {&m_open, &m_inProgress, &m_finished})
+        model->setFilter(m_categoryFilter, m_departmentFilter);
+    Q_EMIT filterChanged();
+}
+
+void RequestsController::change(qint64 requestId, const RequestChange &change)
+{
+    const qint64 siteId = m_siteId;
+    const Actor staff{ActorKind::Staff, m_staffId};
+    inCore([this, requestId, change, siteId, staff](CoreRuntime &runtime) {
+        const auto changed = runtime.chat().updateRequest(siteId, staff, requestId, change);
+        if (!changed) {
+            const QString message = changed.error().message;
+            QMetaObject::invokeMethod(this, [this, message] { Q_EMIT notice(message, true); });
+        }
+        // A change that worked arrives as its RequestUpdated event.
+    });
+}
+
+void RequestsController::take(qint64 requestId)
+{
+    change(requestId, {RequestStatus::InProgress, m_staffId, {}});
+}
+
+void RequestsController::finish(qint64 requestId)
+{
+    change(requestId, {RequestStatus::Done, {}, {}});
+}
+
+void RequestsController::cancel(qint64 requestId)
+{
+    change(requestId, {RequestStatus::Cancelled, {}, {}});
+}
+
+void RequestsController::makeRequest(qint64 conversationId, const QString &category,
+                                     const QString &details, qint64 messageId)
+{
+    const Actor staff{ActorKind::Staff, m_staffId};
+    inCore([this, conversationId, category, details, messageId, staff](CoreRuntime &runtime) {
+        const auto made =
+            runtime.chat().createRequest({conversationId, staff, category, details, messageId});
+        const QString message =
+            made ? tr("Request made: %1").arg(made->details) : made.error().message;
+        QMetaObject::invokeMethod(this, [this, message, ok = bool(made)] {
+            Q_EMIT notice(message, !ok);
+        });
+    });
+}
+
+void RequestsController::tick()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (ui::RequestListModel *model : {&m_open, &m_inProgress, &m_finished})
+        model->setNow(now);
+}
+
+} // namespace lobby::app

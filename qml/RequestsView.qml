@@ -1,0 +1,249 @@
+pragma ComponentBehavior: Bound
+
+import QtQml
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// The Requests view: the site's requests in columns by status (open, in progress, finished),
+// filtered by category and department, with how long each has waited (amber and red past its
+// category's thresholds), the actions that move it on, and its conversation one click away.
+Rectangle {
+    id: view
+
+    // app/RequestsController: the columns, filters and staff actions.
+    required property QtObject requests
+    // Asks the console to show a request's conversation.
+    signal conversationOpened(var conversationId)
+
+    color: Theme.window
+
+    Timer {
+        interval: 30000
+        running: view.visible
+        repeat: true
+        triggeredOnStart: true
+        onTriggered: view.requests.tick()
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 16
+        spacing: 12
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 12
+
+            Label {
+                text: qsTr("Requests")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.heading
+                font.bold: true
+                color: Theme.text
+                Layout.fillWidth: true
+            }
+            ComboBox {
+                id: categoryFilter
+                objectName: "requestCategoryFilter"
+                Layout.preferredWidth: 190
+                font.family: Theme.fontFamily
+                model: [qsTr("All categories")].concat(view.requests.categoryLabels)
+                onActivated: index => view.requests.categoryFilter = index === 0 ? "" : view.requests.categoryNames[index - 1]
+            }
+            ComboBox {
+                id: departmentFilter
+                objectName: "requestDepartmentFilter"
+                Layout.preferredWidth: 190
+                font.family: Theme.fontFamily
+                model: [qsTr("All departments")].concat(view.requests.departments)
+                onActivated: index => view.requests.departmentFilter = index === 0 ? "" : view.requests.departments[index - 1]
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 12
+
+            Repeater {
+                model: [
+                    {
+                        name: "open",
+                        title: qsTr("Open"),
+                        column: view.requests.open
+                    },
+                    {
+                        name: "inProgress",
+                        title: qsTr("In progress"),
+                        column: view.requests.inProgress
+                    },
+                    {
+                        name: "finished",
+                        title: qsTr("Done"),
+                        column: view.requests.finished
+                    }
+                ]
+
+                Rectangle {
+                    id: columnBox
+
+                    required property var modelData
+
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    Layout.preferredWidth: 1
+                    radius: Theme.radius
+                    color: "#eaedf3"
+
+                    ColumnLayout {
+                        anchors.fill: parent
+                        anchors.margins: 10
+                        spacing: 8
+
+                        Label {
+                            text: qsTr("%1 · %2").arg(columnBox.modelData.title).arg(list.count)
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.title
+                            font.bold: true
+                            color: Theme.text
+                        }
+                        ListView {
+                            id: list
+                            objectName: columnBox.modelData.name + "Requests"
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            clip: true
+                            spacing: 8
+                            model: columnBox.modelData.column
+
+                            delegate: Rectangle {
+                                id: card
+
+                                required property var requestId
+                                required property var conversationId
+                                required property string title
+                                required property string where
+                                required property string categoryLabel
+                                required property string status
+                                required property string department
+                                required property string assigneeName
+                                required property string waiting
+                                required property int urgency
+
+                                objectName: "requestCard"
+                                width: ListView.view.width
+                                implicitHeight: cardLayout.implicitHeight + 20
+                                radius: 8
+                                color: Theme.surface
+                                border.width: card.urgency > 0 ? 2 : 1
+                                border.color: card.urgency === 2 ? Theme.danger : card.urgency === 1 ? Theme.warning : Theme.border
+
+                                ColumnLayout {
+                                    id: cardLayout
+                                    anchors.left: parent.left
+                                    anchors.right: parent.right
+                                    anchors.top: parent.top
+                                    anchors.margins: 10
+                                    spacing: 4
+
+                                    Label {
+                                        Layout.fillWidth: true
+                                        text: card.title
+                                        textFormat: Text.PlainText
+                                        wrapMode: Text.Wrap
+                                        maximumLineCount: 3
+                                        elide: Text.ElideRight
+                                        font.family: Theme.fontFamily
+                                        font.pixelSize: Theme.body
+                                        font.bold: true
+                                        color: Theme.text
+                                    }
+                                    Label {
+                                        Layout.fillWidth: true
+                                        text: [card.where, card.categoryLabel, card.department].filter(part => part.length > 0).join(" · ")
+                                        textFormat: Text.PlainText
+                                        elide: Text.ElideRight
+                                        font.family: Theme.fontFamily
+                                        font.pixelSize: Theme.small
+                                        color: Theme.mutedText
+                                    }
+                                    RowLayout {
+                                        Layout.fillWidth: true
+                                        spacing: 6
+
+                                        Label {
+                                            objectName: "requestWaiting"
+                                            text: card.status === "done" ? qsTr("done after %1").arg(card.waiting) : card.status === "cancelled" ? qsTr("cancelled") : qsTr("waiting %1").arg(card.waiting)
+                                            font.family: Theme.fontFamily
+                                            font.pixelSize: Theme.small
+                                            font.bold: card.urgency > 0
+                                            color: card.urgency === 2 ? Theme.danger : card.urgency === 1 ? "#b27400" : Theme.mutedText
+                                        }
+                                        Label {
+                                            Layout.fillWidth: true
+                                            visible: card.assigneeName.length > 0
+                                            text: "· " + card.assigneeName
+                                            textFormat: Text.PlainText
+                                            elide: Text.ElideRight
+                                            font.family: Theme.fontFamily
+                                            font.pixelSize: Theme.small
+                                            color: Theme.mutedText
+                                        }
+                                    }
+                                    RowLayout {
+                                        Layout.fillWidth: true
+                                        spacing: 6
+
+                                        Button {
+                                            objectName: "takeRequestButton"
+                                            visible: card.status === "open"
+                                            text: qsTr("Take")
+                                            highlighted: true
+                                            font.family: Theme.fontFamily
+                                            onClicked: view.requests.take(card.requestId)
+                                        }
+                                        Button {
+                                            objectName: "finishRequestButton"
+                                            visible: card.status === "in_progress"
+                                            text: qsTr("Done")
+                                            highlighted: true
+                                            font.family: Theme.fontFamily
+                                            onClicked: view.requests.finish(card.requestId)
+                                        }
+                                        Button {
+                                            objectName: "cancelRequestButton"
+                                            visible: card.status === "open" || card.status === "in_progress"
+                                            text: qsTr("Cancel")
+                                            flat: true
+                                            font.family: Theme.fontFamily
+                                            onClicked: view.requests.cancel(card.requestId)
+                                        }
+                                        Item {
+                                            Layout.fillWidth: true
+                                        }
+                                        Button {
+                                            objectName: "openRequestChatButton"
+                                            text: qsTr("Chat")
+                                            flat: true
+                                            font.family: Theme.fontFamily
+                                            onClicked: view.conversationOpened(card.conversationId)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        Label {
+                            visible: list.count === 0
+                            Layout.fillWidth: true
+                            horizontalAlignment: Text.AlignHCenter
+                            text: qsTr("Nothing here")
+                            font.family: Theme.fontFamily
+                            color: Theme.faintText
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
