@@ -190,6 +190,7 @@ Rectangle {
             }
             ConversationPane {
                 objectName: "conversationPane"
+                requests: view.requests
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 backend: view.backend

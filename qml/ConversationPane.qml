@@ -10,6 +10,8 @@ Rectangle {
     id: pane
 
     required property var backend
+    // app/RequestsController: "Make a request" from a message, when set.
+    property QtObject requests: null
     readonly property var details: pane.backend.details
     readonly property var messages: pane.backend.messages
 
@@ -110,6 +112,8 @@ Rectangle {
                 serverUrl: pane.backend.serverUrl
                 mediaToken: pane.backend.mediaToken
                 onReplyRequested: (repliedId, repliedSender, repliedText) => composer.replyTo(repliedId, repliedSender, repliedText)
+                canMakeRequests: pane.requests !== null
+                onRequestWanted: (wantedId, wantedText) => makeRequest.item.ask(pane.backend.currentConversationId, wantedId, wantedText)
                 onImageOpened: address => imageViewer.show(address)
             }
 
@@ -188,6 +192,16 @@ Rectangle {
         MouseArea {
             anchors.fill: parent
             onClicked: imageViewer.close()
+        }
+    }
+
+    Loader {
+        id: makeRequest
+        active: pane.requests !== null
+        sourceComponent: MakeRequestDialog {
+            requests: pane.requests
+            parent: Overlay.overlay
+            anchors.centerIn: parent
         }
     }
 }
