@@ -8,24 +8,18 @@ namespace lobby::app {
 
 using namespace lobby::chat;
 
-RequestsController::RequestsController(Core &core, QObject *parent) : QObject(parent), m_core(core)
+RequestsController::RequestsController(Core &core, QObject *parent)
+    : QObject(parent), m_core(core), m_tasks(core, this)
 {}
 
 RequestsController::~RequestsController()
 {
+    // The relay's events check the flag; the one being handled now is done after runBlocking.
     *m_alive = false;
+    m_tasks.stop();
     m_core.runBlocking([this](CoreRuntime &) {
         delete m_relay;
         m_relay = nullptr;
-    });
-}
-
-template <typename Work> void RequestsController::inCore(Work work)
-{
-    std::shared_ptr<std::atomic_bool> alive = m_alive;
-    m_core.post([alive, work = std::move(work)](CoreRuntime &runtime) mutable {
-        if (*alive)
-            work(runtime);
     });
 }
 
@@ -43,44 +37,44 @@ void RequestsController::start(qint64 siteId, qint64 staffId)
 {
     m_siteId = siteId;
     m_staffId = staffId;
+    struct Snapshot
+    {
+        QList<ServiceRequest> requests;
+        QList<RequestCategory> categories;
+    };
     std::shared_ptr<std::atomic_bool> alive = m_alive;
-    inCore([this, alive, siteId, staffId](CoreRuntime &runtime) {
-        ChatService &chat = runtime.chat();
-        // Subscribe before the snapshot: later events are applied on top of it.
-        delete m_relay;
-        m_relay = new QObject(&runtime);
-        connect(&chat, &ChatService::event, m_relay,
-                [this, alive, &chat, siteId, staffId](const DomainEvent &event) {
-                    if (event.kind != DomainEvent::Kind::RequestUpdated || event.siteId != siteId ||
-                        !*alive)
-                        return;
-                    const bool ring = event.flag && chat.staffToTell(siteId, event.request.department)
-                                                        .contains(staffId);
-                    QMetaObject::invokeMethod(this, [this, request = event.request, ring] {
-                        if (request.siteId != m_siteId)
+    m_tasks
+        .run([this, alive, siteId, staffId](CoreRuntime &runtime) {
+            ChatService &chat = runtime.chat();
+            // Subscribe before the snapshot: later events are applied on top of it.
+            delete m_relay;
+            m_relay = new QObject(&runtime);
+            connect(&chat, &ChatService::event, m_relay,
+                    [this, alive, &chat, siteId, staffId](const DomainEvent &event) {
+                        if (event.kind != DomainEvent::Kind::RequestUpdated ||
+                            event.siteId != siteId || !*alive)
                             return;
-                        applied(request);
-                        if (ring)
-                            Q_EMIT newRequest(
-                                tr("New request · %1")
-                                    .arg(request.roomNumber.isEmpty()
-                                             ? request.placeName
-                                             : tr("Room %1").arg(request.roomNumber)),
-                                request.details);
+                        const bool ring =
+                            event.flag &&
+                            chat.staffToTell(siteId, event.request.department).contains(staffId);
+                        QMetaObject::invokeMethod(this, [this, alive, request = event.request,
+                                                         ring] {
+                            if (*alive && request.siteId == m_siteId)
+                                onRequest(request, ring);
+                        });
                     });
-                });
-        const auto requests = chat.requestsForStaff(siteId, {ActorKind::Staff, staffId}, {});
-        const QList<RequestCategory> categories = chat.requestCategories(siteId);
-        QMetaObject::invokeMethod(this, [this, siteId, categories,
-                                         requests = requests ? requests.value()
-                                                             : QList<ServiceRequest>()] {
+            const auto requests = chat.requestsForStaff(siteId, {ActorKind::Staff, staffId}, {});
+            return Snapshot{requests ? requests.value() : QList<ServiceRequest>(),
+                            chat.requestCategories(siteId)};
+        })
+        .then([this, siteId](const Snapshot &snapshot) {
             if (siteId != m_siteId)
                 return;
             m_categoryNames.clear();
             m_categoryLabels.clear();
             m_departments.clear();
             QHash<QString, QPair<int, int>> thresholds;
-            for (const RequestCategory &c : categories) {
+            for (const RequestCategory &c : snapshot.categories) {
                 m_categoryNames << c.name;
                 m_categoryLabels << c.label;
                 if (!c.department.isEmpty() && !m_departments.contains(c.department))
@@ -90,21 +84,31 @@ void RequestsController::start(qint64 siteId, qint64 staffId)
             m_statuses.clear();
             for (ui::RequestListModel *model : {&m_open, &m_inProgress, &m_finished}) {
                 model->setThresholds(thresholds);
-                model->reset(requests);
+                model->reset(snapshot.requests);
             }
-            for (const ServiceRequest &r : requests)
+            for (const ServiceRequest &r : snapshot.requests)
                 m_statuses.insert(r.id, r.status);
             updateActiveCount();
             Q_EMIT categoriesChanged();
         });
-    });
+}
+
+void RequestsController::onRequest(const ServiceRequest &request, bool ring)
+{
+    applied(request);
+    if (ring)
+        Q_EMIT newRequest(tr("New request · %1")
+                              .arg(request.roomNumber.isEmpty()
+                                       ? request.placeName
+                                       : tr("Room %1").arg(request.roomNumber)),
+                          request.details);
 }
 
 void RequestsController::stop()
 {
     m_siteId = 0;
     m_staffId = 0;
-    inCore([this](CoreRuntime &) {
+    m_tasks.run([this](CoreRuntime &) {
         delete m_relay;
         m_relay = nullptr;
     });
@@ -157,14 +161,16 @@ void RequestsController::change(qint64 requestId, const RequestChange &change)
 {
     const qint64 siteId = m_siteId;
     const Actor staff{ActorKind::Staff, m_staffId};
-    inCore([this, requestId, change, siteId, staff](CoreRuntime &runtime) {
-        const auto changed = runtime.chat().updateRequest(siteId, staff, requestId, change);
-        if (!changed) {
-            const QString message = changed.error().message;
-            QMetaObject::invokeMethod(this, [this, message] { Q_EMIT notice(message, true); });
-        }
-        // A change that worked arrives as its RequestUpdated event.
-    });
+    m_tasks
+        .run([requestId, change, siteId, staff](CoreRuntime &runtime) {
+            const auto changed = runtime.chat().updateRequest(siteId, staff, requestId, change);
+            // A change that worked arrives as its RequestUpdated event.
+            return changed ? QString() : changed.error().message;
+        })
+        .then([this](const QString &refusal) {
+            if (!refusal.isEmpty())
+                Q_EMIT notice(refusal, true);
+        });
 }
 
 void RequestsController::take(qint64 requestId)
@@ -186,15 +192,16 @@ void RequestsController::makeRequest(qint64 conversationId, const QString &categ
                                      const QString &details, qint64 messageId)
 {
     const Actor staff{ActorKind::Staff, m_staffId};
-    inCore([this, conversationId, category, details, messageId, staff](CoreRuntime &runtime) {
-        const auto made =
-            runtime.chat().createRequest({conversationId, staff, category, details, messageId});
-        const QString message =
-            made ? tr("Request made: %1").arg(made->details) : made.error().message;
-        QMetaObject::invokeMethod(this, [this, message, ok = bool(made)] {
-            Q_EMIT notice(message, !ok);
+    m_tasks
+        .run([conversationId, category, details, messageId, staff](CoreRuntime &runtime) {
+            const auto made =
+                runtime.chat().createRequest({conversationId, staff, category, details, messageId});
+            return std::pair{bool(made), made ? tr("Request made: %1").arg(made->details)
+                                              : made.error().message};
+        })
+        .then([this](const std::pair<bool, QString> &outcome) {
+            Q_EMIT notice(outcome.second, !outcome.first);
         });
-    });
 }
 
 void RequestsController::tick()

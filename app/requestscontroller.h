@@ -1,9 +1,11 @@
 #pragma once
 
 #include "chat/requests.h"
+#include "coretasks.h"
 #include "ui/requestlistmodel.h"
 
 #include <QObject>
+#include <QQmlEngine>
 #include <QStringList>
 
 #include <atomic>
@@ -21,6 +23,8 @@ class ConsoleController;
 class RequestsController : public QObject
 {
     Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("created by the application")
     Q_PROPERTY(lobby::ui::RequestListModel *open READ openModel CONSTANT)
     Q_PROPERTY(lobby::ui::RequestListModel *inProgress READ inProgressModel CONSTANT)
     Q_PROPERTY(lobby::ui::RequestListModel *finished READ finishedModel CONSTANT)
@@ -75,8 +79,8 @@ Q_SIGNALS:
     void notice(const QString &text, bool error);
 
 private:
-    template <typename Work> void inCore(Work work);
     void change(qint64 requestId, const chat::RequestChange &change);
+    void onRequest(const chat::ServiceRequest &request, bool ring);
     void applied(const chat::ServiceRequest &request);
     void updateActiveCount();
 
@@ -95,6 +99,7 @@ private:
     qint64 m_siteId = 0;
     qint64 m_staffId = 0;
     QObject *m_relay = nullptr; // lives in, and is only touched from, the core thread
+    CoreTasks m_tasks;          // last: stops before the models go
 };
 
 } // namespace lobby::app

@@ -2,6 +2,7 @@ pragma ComponentBehavior: Bound
 
 import QtQml
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
@@ -11,7 +12,7 @@ import QtQuick.Layouts
 Rectangle {
     id: composer
 
-    required property var backend
+    required property ConsoleController backend
     property var replyToId: 0
     property string replySender
     property string replyText
@@ -23,8 +24,6 @@ Rectangle {
         composer.backend.sendMessage(text, composer.replyToId);
         input.clear();
         composer.clearReply();
-        typingQuiet.stop();
-        composer.typingSentAt = 0;
     }
     function replyTo(messageId, sender, text) {
         composer.replyToId = messageId;
@@ -37,7 +36,6 @@ Rectangle {
         composer.replySender = "";
         composer.replyText = "";
     }
-    property double typingSentAt: 0
 
     implicitHeight: layout.implicitHeight + 24
     color: Theme.surface
@@ -46,15 +44,6 @@ Rectangle {
         width: parent.width
         height: 1
         color: Theme.border
-    }
-
-    Timer {
-        id: typingQuiet
-        interval: 4000
-        onTriggered: {
-            composer.backend.setTyping(false);
-            composer.typingSentAt = 0;
-        }
     }
 
     ColumnLayout {
@@ -108,7 +97,7 @@ Rectangle {
                     width: 420
 
                     Repeater {
-                        model: composer.backend.cannedReplies
+                        model: composer.backend.settings.cannedReplies
 
                         MenuItem {
                             id: cannedItem
@@ -163,7 +152,7 @@ Rectangle {
                     bottomPadding: 10
                     background: Rectangle {
                         radius: 10
-                        color: "#f1f3f7"
+                        color: Theme.inputBackground
                         border.color: input.activeFocus ? Theme.accent : "transparent"
                     }
                     Keys.onPressed: event => {
@@ -173,14 +162,8 @@ Rectangle {
                         }
                     }
                     onTextChanged: {
-                        if (text.length === 0)
-                            return;
-                        const now = Date.now();
-                        if (now - composer.typingSentAt > 3000) {
-                            composer.backend.setTyping(true);
-                            composer.typingSentAt = now;
-                        }
-                        typingQuiet.restart();
+                        if (text.length > 0)
+                            composer.backend.noteTyping();
                     }
                 }
             }
@@ -203,13 +186,13 @@ Rectangle {
                         Icon {
                             symbol: "send"
                             size: 16
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                         Text {
                             text: sendButton.text
                             font: sendButton.font
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                     }
@@ -218,7 +201,7 @@ Rectangle {
                     implicitWidth: 84
                     implicitHeight: 40
                     radius: 10
-                    color: sendButton.enabled ? (sendButton.down ? "#2559c4" : Theme.accent) : "#b8c7ea"
+                    color: sendButton.enabled ? (sendButton.down ? Theme.accentPressed : Theme.accent) : Theme.accentDisabled
                 }
             }
         }

@@ -1,5 +1,6 @@
 import QtQml
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -8,9 +9,9 @@ import QtQuick.Layouts
 Rectangle {
     id: view
 
-    required property var backend
-    // app/RequestsController; the Requests view is there when it is set.
-    property QtObject requests: null
+    required property ConsoleController backend
+    // app/RequestsController: the Requests view and "Make a request".
+    required property RequestsController requests
     property bool showingRequests: false
     property date now: new Date()
 
@@ -37,7 +38,7 @@ Rectangle {
         Rectangle {
             Layout.fillWidth: true
             implicitHeight: 52
-            color: "#1d2330"
+            color: Theme.headerBackground
 
             RowLayout {
                 anchors.fill: parent
@@ -54,15 +55,15 @@ Rectangle {
                     Text {
                         anchors.centerIn: parent
                         text: "L"
-                        color: "white"
+                        color: Theme.textOnAccent
                         font.family: Theme.fontFamily
                         font.bold: true
                         font.pixelSize: 17
                     }
                 }
                 Label {
-                    text: view.backend.site.name ?? ""
-                    color: "white"
+                    text: view.backend.siteName
+                    color: Theme.textOnAccent
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.title
                     font.bold: true
@@ -79,17 +80,16 @@ Rectangle {
                 Label {
                     objectName: "serverStatus"
                     text: qsTr("Online · guests reach you at %1").arg(view.backend.publicUrl)
-                    color: "#aab3c5"
+                    color: Theme.headerMutedText
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.small
                 }
                 ToolButton {
                     id: requestsButton
                     objectName: "requestsButton"
-                    visible: view.requests !== null
-                    checkable: true
+                                        checkable: true
                     checked: view.showingRequests
-                    text: view.requests && view.requests.activeCount > 0 ? qsTr("Requests (%1)").arg(view.requests.activeCount) : qsTr("Requests")
+                    text: view.requests.activeCount > 0 ? qsTr("Requests (%1)").arg(view.requests.activeCount) : qsTr("Requests")
                     font.family: Theme.fontFamily
                     onClicked: view.showingRequests = !view.showingRequests
                     contentItem: Text {
@@ -115,36 +115,36 @@ Rectangle {
                         Icon {
                             symbol: "settings"
                             size: 16
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                         Text {
                             text: settingsButton.text
                             font: settingsButton.font
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                     }
                     background: Rectangle {
                         radius: 6
-                        color: settingsButton.down || settingsButton.hovered ? "#2e3646" : "transparent"
+                        color: settingsButton.down || settingsButton.hovered ? Theme.headerHover : "transparent"
                     }
                 }
                 ToolButton {
                     id: accountButton
                     objectName: "accountButton"
-                    text: view.backend.staff.name ?? ""
+                    text: view.backend.staffName
                     font.family: Theme.fontFamily
                     onClicked: accountMenu.open()
                     contentItem: Text {
                         text: accountButton.text
                         font: accountButton.font
-                        color: "white"
+                        color: Theme.textOnAccent
                         verticalAlignment: Text.AlignVCenter
                     }
                     background: Rectangle {
                         radius: 6
-                        color: accountButton.down || accountButton.hovered || accountMenu.opened ? "#2e3646" : "transparent"
+                        color: accountButton.down || accountButton.hovered || accountMenu.opened ? Theme.headerHover : "transparent"
                     }
 
                     Menu {
@@ -162,7 +162,7 @@ Rectangle {
             }
         }
         Loader {
-            active: view.showingRequests && view.requests !== null
+            active: view.showingRequests
             visible: active
             Layout.fillWidth: true
             Layout.fillHeight: true
@@ -176,7 +176,7 @@ Rectangle {
             }
         }
         RowLayout {
-            visible: !view.showingRequests || view.requests === null
+            visible: !view.showingRequests
             Layout.fillWidth: true
             Layout.fillHeight: true
             spacing: 0
@@ -245,7 +245,7 @@ Rectangle {
                     Layout.fillWidth: true
                     readOnly: true
                     text: secretDialog.secret
-                    font.family: "DejaVu Sans Mono"
+                    font.family: Theme.monospaceFontFamily
                     selectByMouse: true
                 }
                 Button {
@@ -275,7 +275,7 @@ Rectangle {
                     wrapMode: TextEdit.WrapAnywhere
                     textFormat: TextEdit.PlainText
                     text: secretDialog.snippet
-                    font.family: "DejaVu Sans Mono"
+                    font.family: Theme.monospaceFontFamily
                     font.pixelSize: Theme.small + 1
                 }
                 Button {
@@ -301,7 +301,7 @@ Rectangle {
         width: Math.min(toastText.implicitWidth + 32, view.width - 48)
         height: toastText.implicitHeight + 20
         radius: 10
-        color: toast.error ? Theme.danger : "#1d2330"
+        color: toast.error ? Theme.danger : Theme.headerBackground
         opacity: toastTimer.running ? 0.95 : 0
         visible: opacity > 0
 
@@ -316,7 +316,7 @@ Rectangle {
             width: Math.min(implicitWidth, view.width - 80)
             wrapMode: Text.Wrap
             textFormat: Text.PlainText
-            color: "white"
+            color: Theme.textOnAccent
             font.family: Theme.fontFamily
         }
         Timer {
@@ -333,6 +333,10 @@ Rectangle {
             toast.error = error;
             toastTimer.restart();
         }
+    }
+    Connections {
+        target: view.backend.settings
+
         function onSecretCreated(title, secret, snippet) {
             secretDialog.title = title;
             secretDialog.secret = secret;

@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -9,19 +10,13 @@ import QtQuick.Layouts
 Rectangle {
     id: pane
 
-    required property var backend
-    // app/RequestsController: "Make a request" from a message, when set.
-    property QtObject requests: null
+    required property ConsoleController backend
+    // app/RequestsController: "Make a request" from a message.
+    required property RequestsController requests
     readonly property var details: pane.backend.details
     readonly property var messages: pane.backend.messages
 
     color: Theme.conversationBackground
-
-    function titleOf(d) {
-        if (!d.title)
-            return qsTr("Website visitor");
-        return d.title;
-    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -54,7 +49,7 @@ Rectangle {
                     Label {
                         Layout.fillWidth: true
                         objectName: "conversationTitle"
-                        text: pane.details.id ? pane.titleOf(pane.details) : ""
+                        text: pane.details.id ? pane.details.displayTitle : ""
                         textFormat: Text.PlainText
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.title + 1
@@ -66,7 +61,7 @@ Rectangle {
                             const d = pane.details;
                             if (!d.id)
                                 return "";
-                            const channel = ({ "room": qsTr("Hotel room"), "widget": qsTr("Website chat"), "app": qsTr("Customer app"), "direct": qsTr("Direct chat") })[d.kind] ?? d.kind;
+                            const channel = d.channelLabel;
                             return d.handlerName ? qsTr("%1 · handled by %2").arg(channel).arg(d.handlerName) : qsTr("%1 · unassigned").arg(channel);
                         }
                         font.family: Theme.fontFamily
@@ -109,11 +104,9 @@ Rectangle {
             delegate: MessageBubble {
                 width: ListView.view.width - 40
                 x: 20
-                serverUrl: pane.backend.serverUrl
-                mediaToken: pane.backend.mediaToken
                 onReplyRequested: (repliedId, repliedSender, repliedText) => composer.replyTo(repliedId, repliedSender, repliedText)
-                canMakeRequests: pane.requests !== null
-                onRequestWanted: (wantedId, wantedText) => makeRequest.item.ask(pane.backend.currentConversationId, wantedId, wantedText)
+                canMakeRequests: true
+                onRequestWanted: (wantedId, wantedText) => makeRequest.ask(pane.backend.currentConversationId, wantedId, wantedText)
                 onImageOpened: address => imageViewer.show(address)
             }
 
@@ -195,13 +188,10 @@ Rectangle {
         }
     }
 
-    Loader {
+    MakeRequestDialog {
         id: makeRequest
-        active: pane.requests !== null
-        sourceComponent: MakeRequestDialog {
-            requests: pane.requests
-            parent: Overlay.overlay
-            anchors.centerIn: parent
-        }
+        requests: pane.requests
+        parent: Overlay.overlay
+        anchors.centerIn: parent
     }
 }

@@ -1,13 +1,14 @@
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 
 ApplicationWindow {
     id: window
 
     // The console's backend (app/ConsoleController): models and staff actions.
-    required property var backend
+    required property ConsoleController backend
     // app/RequestsController: the Requests view's columns and actions.
-    property QtObject requests: null
+    required property RequestsController requests
 
     width: 1280
     height: 800

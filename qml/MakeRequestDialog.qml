@@ -1,13 +1,14 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Lobby.Backend
 
 // "Make a request" from a message: a category and what to do (the message's text to start with),
 // made in the open conversation through app/RequestsController.
 Dialog {
     id: dialog
 
-    required property QtObject requests
+    required property RequestsController requests
     property var conversationId: 0
     property var messageId: 0
 

@@ -4,6 +4,7 @@ import QtQml
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Lobby.Backend
 
 // The Requests view: the site's requests in columns by status (open, in progress, finished),
 // filtered by category and department, with how long each has waited (amber and red past its
@@ -12,7 +13,7 @@ Rectangle {
     id: view
 
     // app/RequestsController: the columns, filters and staff actions.
-    required property QtObject requests
+    required property RequestsController requests
     // Asks the console to show a request's conversation.
     signal conversationOpened(var conversationId)
 

@@ -15,6 +15,7 @@
 #include <QtQuickTest>
 
 Q_IMPORT_QML_PLUGIN(Lobby_ConsolePlugin)
+Q_IMPORT_QML_PLUGIN(Lobby_BackendPlugin)
 
 using namespace lobby::app;
 using namespace lobby::chat;
