@@ -68,10 +68,9 @@ const Verb verbs[] = {
     {"add-category", {"name", "label"}, {"department", "amber", "red"}},
     {"set-department", {"email", "department"}, {}},
 };
-const char *const verbOptions[] = {"slug",     "name",     "kind",      "email",  "phone",
-                                   "password", "role",     "job-title", "number", "pin",
-                                   "label",    "question", "answer",    "url",
-                                   "department", "amber", "red"};
+const char *const verbOptions[] = {
+    "slug", "name",  "kind",     "email",  "phone", "password",   "role",  "job-title", "number",
+    "pin",  "label", "question", "answer", "url",   "department", "amber", "red"};
 
 const Verb *findVerb(const QString &name)
 {
@@ -198,8 +197,8 @@ struct Admin
         bool amberOk = true;
         bool redOk = true;
         category.amberMinutes = option("amber").isEmpty() ? 15 : option("amber").toInt(&amberOk);
-        category.redMinutes = option("red").isEmpty() ? 2 * category.amberMinutes
-                                                      : option("red").toInt(&redOk);
+        category.redMinutes =
+            option("red").isEmpty() ? 2 * category.amberMinutes : option("red").toInt(&redOk);
         if (!amberOk || !redOk)
             return fail(QStringLiteral("--amber and --red are minutes"));
         const auto saved = chat.saveRequestCategory(owner->id, category);
@@ -221,8 +220,9 @@ struct Admin
         const auto set = chat.setStaffDepartment(owner->id, staff->id, department);
         if (!set)
             return fail(set.error());
-        out << (department.isEmpty() ? QStringLiteral("%1 is in no department\n").arg(staff->email)
-                                     : QStringLiteral("%1 is in %2\n").arg(staff->email, department));
+        out << (department.isEmpty()
+                    ? QStringLiteral("%1 is in no department\n").arg(staff->email)
+                    : QStringLiteral("%1 is in %2\n").arg(staff->email, department));
         return 0;
     }
 

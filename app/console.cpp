@@ -2,11 +2,11 @@
 
 #include "chat/chatservice.h"
 #include "consolecontroller.h"
-#include "requestscontroller.h"
 #include "consoletranscript.h"
 #include "core.h"
 #include "demo.h"
 #include "qrcode.h"
+#include "requestscontroller.h"
 #include "screenshotscene.h"
 #include "store/store.h"
 #include "ui/conversationfiltermodel.h"

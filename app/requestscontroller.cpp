@@ -57,11 +57,11 @@ void RequestsController::start(qint64 siteId, qint64 staffId)
                         const bool ring =
                             event.flag &&
                             chat.staffToTell(siteId, event.request.department).contains(staffId);
-                        QMetaObject::invokeMethod(this, [this, alive, request = event.request,
-                                                         ring] {
-                            if (*alive && request.siteId == m_siteId)
-                                onRequest(request, ring);
-                        });
+                        QMetaObject::invokeMethod(this,
+                                                  [this, alive, request = event.request, ring] {
+                                                      if (*alive && request.siteId == m_siteId)
+                                                          onRequest(request, ring);
+                                                  });
                     });
             const auto requests = chat.requestsForStaff(siteId, {ActorKind::Staff, staffId}, {});
             return Snapshot{requests ? requests.value() : QList<ServiceRequest>(),

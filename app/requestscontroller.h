@@ -32,8 +32,8 @@ class RequestsController : public QObject
     Q_PROPERTY(QStringList categoryNames READ categoryNames NOTIFY categoriesChanged)
     Q_PROPERTY(QStringList categoryLabels READ categoryLabels NOTIFY categoriesChanged)
     Q_PROPERTY(QStringList departments READ departments NOTIFY categoriesChanged)
-    Q_PROPERTY(QString categoryFilter READ categoryFilter WRITE setCategoryFilter NOTIFY
-                   filterChanged)
+    Q_PROPERTY(
+        QString categoryFilter READ categoryFilter WRITE setCategoryFilter NOTIFY filterChanged)
     Q_PROPERTY(QString departmentFilter READ departmentFilter WRITE setDepartmentFilter NOTIFY
                    filterChanged)
     // Open and in-progress requests of the site, whatever the filters.

@@ -175,8 +175,8 @@ Result<Place> ChatService::addPlace(qint64 siteId, const QString &name, const QS
         return notFound(QStringLiteral("no such site"));
     const QString clean = name.simplified();
     if (clean.isEmpty() || clean.size() > maxPlaceNameLength)
-        return invalid(
-            QStringLiteral("a place needs a name of at most %1 characters").arg(maxPlaceNameLength));
+        return invalid(QStringLiteral("a place needs a name of at most %1 characters")
+                           .arg(maxPlaceNameLength));
     if (token.size() < 16)
         return invalid(QStringLiteral("a place needs a long random token"));
     if (m_store.placeByName(siteId, clean))

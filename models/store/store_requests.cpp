@@ -102,8 +102,7 @@ bool Store::updateRequestCategory(const RequestCategory &c)
 
 bool Store::deleteRequestCategory(qint64 siteId, const QString &name)
 {
-    return execute("DELETE FROM request_categories WHERE site_id = ? AND name = ?",
-                   {siteId, name});
+    return execute("DELETE FROM request_categories WHERE site_id = ? AND name = ?", {siteId, name});
 }
 
 std::optional<qint64> Store::insertPlace(const Place &place)
@@ -172,9 +171,9 @@ bool Store::setStaffDepartment(qint64 accountId, const QString &department)
 
 QString Store::staffDepartment(qint64 accountId)
 {
-    return one<QString>(run("SELECT department FROM staff_departments WHERE account_id = ?",
-                            {accountId}),
-                        [](const QSqlQuery &q) { return q.value(0).toString(); })
+    return one<QString>(
+               run("SELECT department FROM staff_departments WHERE account_id = ?", {accountId}),
+               [](const QSqlQuery &q) { return q.value(0).toString(); })
         .value_or(QString());
 }
 
@@ -215,10 +214,10 @@ std::optional<ServiceRequest> Store::requestById(qint64 id)
 
 QList<ServiceRequest> Store::requestsOfConversation(qint64 conversationId, int limit)
 {
-    return all<ServiceRequest>(
-        run(REQUEST_SELECT "WHERE r.conversation_id = ? ORDER BY r.id DESC LIMIT ?",
-            {conversationId, limit}),
-        readRequest);
+    return all<ServiceRequest>(run(REQUEST_SELECT
+                                   "WHERE r.conversation_id = ? ORDER BY r.id DESC LIMIT ?",
+                                   {conversationId, limit}),
+                               readRequest);
 }
 
 QList<ServiceRequest> Store::requestsOfSite(qint64 siteId, const RequestFilter &filter)

@@ -63,10 +63,7 @@ public:
         });
     }
 
-    void send(const QJsonObject &message)
-    {
-        ws.sendTextMessage(QString::fromUtf8(json(message)));
-    }
+    void send(const QJsonObject &message) { ws.sendTextMessage(QString::fromUtf8(json(message))); }
 
     QWebSocket ws;
     QList<QJsonObject> frames;
@@ -158,9 +155,9 @@ class TestRequestsApi : public QObject
         const auto auth = call("POST", "/api/chat/pusher/auth/",
                                {{"socket_id", socketId}, {"channel_name", channel}},
                                guest.value("session_token").toString());
-        client->send({{"event", "pusher:subscribe"},
-                      {"data", QJsonObject{{"channel", channel},
-                                           {"auth", auth.json().value("auth")}}}});
+        client->send(
+            {{"event", "pusher:subscribe"},
+             {"data", QJsonObject{{"channel", channel}, {"auth", auth.json().value("auth")}}}});
         client->waitFor("event", "pusher_internal:subscription_succeeded");
         return client;
     }
@@ -203,7 +200,8 @@ private Q_SLOTS:
         QCOMPARE(r.value("category").toString(), u"housekeeping");
         QCOMPARE(r.value("details").toString(), u"Extra towels");
         QCOMPARE(r.value("created_by_type").toString(), u"guest");
-        QCOMPARE(r.value("conversation_id").toInteger(), guest.value("conversation_id").toInteger());
+        QCOMPARE(r.value("conversation_id").toInteger(),
+                 guest.value("conversation_id").toInteger());
         QVERIFY(r.value("message_id").isNull());
         QVERIFY(r.value("assignee_id").isNull());
         QVERIFY(r.value("done_at").isNull());
@@ -239,7 +237,8 @@ private Q_SLOTS:
         }
         QCOMPARE(ask(guest, "housekeeping", QString(1001, u'a')).status, 400);
         QCOMPARE(ask(guest, "housekeeping", QString(1000, u'a')).status, 201);
-        QCOMPARE(call("POST", requestsPath(guest), {{"category", 3}, {"details", true}}).status, 400);
+        QCOMPARE(call("POST", requestsPath(guest), {{"category", 3}, {"details", true}}).status,
+                 400);
         const auto notJson = test::request(m_port, "POST", requestsPath(guest), "{not json");
         QCOMPARE(notJson.status, 400);
 
@@ -314,8 +313,8 @@ private Q_SLOTS:
         const QByteArray path = "/api/v1/requests/" + QByteArray::number(id);
         QCOMPARE(call("PATCH", path, {{"status", "teleported"}}, token).status, 422);
         QCOMPARE(call("PATCH", path, {{"assignee_id", "x"}}, token).status, 422);
-        auto changed = call("PATCH", path, {{"assignee_id", m_maria.id}, {"department", "Porters"}},
-                            token);
+        auto changed =
+            call("PATCH", path, {{"assignee_id", m_maria.id}, {"department", "Porters"}}, token);
         QCOMPARE(changed.status, 200);
         QCOMPARE(changed.json().value("assignee_id").toInteger(), m_maria.id);
         QCOMPARE(changed.json().value("department").toString(), u"Porters");
@@ -367,8 +366,9 @@ private Q_SLOTS:
         const qint64 id = ask(guest, "housekeeping", "Towels").json().value("id").toInteger();
         const QByteArray path = "/api/v1/requests/" + QByteArray::number(id);
         QCOMPARE(call("GET", "/api/v1/requests").status, 401);
-        QCOMPARE(call("GET", "/api/v1/requests", {}, guest.value("session_token").toString()).status,
-                 401);
+        QCOMPARE(
+            call("GET", "/api/v1/requests", {}, guest.value("session_token").toString()).status,
+            401);
         QCOMPARE(call("GET", "/api/v1/requests", {}, tokenOf(m_customer)).status, 403);
         QCOMPARE(call("PATCH", path, {{"status", "done"}}, tokenOf(m_customer)).status, 403);
         // Another site's staff: the request does not exist for them.
@@ -426,8 +426,9 @@ private Q_SLOTS:
         QCOMPARE(call("GET", "/chat/place/unknown").status, 404);
         QCOMPARE(call("GET", "/api/chat/place/unknown/").status, 404);
 
-        const auto made = call("POST", base + "requests/",
-                               {{"category", "housekeeping"}, {"details", "Two towels, sunbed 12"}});
+        const auto made =
+            call("POST", base + "requests/",
+                 {{"category", "housekeeping"}, {"details", "Two towels, sunbed 12"}});
         QCOMPARE(made.status, 201);
         QCOMPARE(made.json().value("place").toString(), u"Pool");
         QVERIFY(made.json().value("room_number").isNull());
@@ -458,9 +459,11 @@ private Q_SLOTS:
         QVERIFY(socket.bind(QHostAddress(QStringLiteral("127.0.0.2"))));
         socket.connectToHost(QHostAddress::LocalHost, m_port);
         const QByteArray payload = json(body);
-        socket.write("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+        socket.write("POST " + path +
+                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
                      "application/json\r\nContent-Length: " +
-                     QByteArray::number(payload.size()) + "\r\nConnection: close\r\n\r\n" + payload);
+                     QByteArray::number(payload.size()) + "\r\nConnection: close\r\n\r\n" +
+                     payload);
         QCOMPARE(test::readResponse(socket).status, 201);
     }
 };

@@ -27,8 +27,9 @@ class TestRequests : public QObject
 
     ServiceRequest towels()
     {
-        const auto made = chat().createRequest(
-            {m_conversation, guest(), QStringLiteral("housekeeping"), QStringLiteral("Extra towels")});
+        const auto made =
+            chat().createRequest({m_conversation, guest(), QStringLiteral("housekeeping"),
+                                  QStringLiteral("Extra towels")});
         if (!made)
             qFatal("towels: %s", qPrintable(made.error().message));
         return made.value();
@@ -79,14 +80,16 @@ private Q_SLOTS:
 
     void categoriesAreSavedPerSite()
     {
-        RequestCategory spa{0, 0, QStringLiteral("spa"), QStringLiteral("Spa"),
-                            QStringLiteral("Wellness"), 5, 10, 0};
+        RequestCategory spa{
+            0,  0, QStringLiteral("spa"), QStringLiteral("Spa"), QStringLiteral("Wellness"), 5,
+            10, 0};
         QVERIFY(chat().saveRequestCategory(m_site.id, spa));
         QCOMPARE(chat().requestCategories(m_site.id).constLast().name, QStringLiteral("spa"));
         QCOMPARE(chat().requestCategories(m_other.id).size(), 6);
         spa.label = QStringLiteral("Spa & pool");
         QVERIFY(chat().saveRequestCategory(m_site.id, spa));
-        QCOMPARE(chat().requestCategories(m_site.id).constLast().label, QStringLiteral("Spa & pool"));
+        QCOMPARE(chat().requestCategories(m_site.id).constLast().label,
+                 QStringLiteral("Spa & pool"));
         QCOMPARE(chat().requestCategories(m_site.id).size(), 7);
         RequestCategory bad = spa;
         bad.name = QStringLiteral("Not A Name");
@@ -158,8 +161,8 @@ private Q_SLOTS:
         QCOMPARE(made->createdBy, m_maria.actor());
         // A message of another conversation is not one to make a request from.
         const auto otherRoom = chat().createRoom(m_site.id, QStringLiteral("206"), "p").value();
-        const auto otherStay = chat().startGuestSession(
-            otherRoom.id, QStringLiteral("h2"), QDateTime::currentDateTimeUtc().addDays(1));
+        const auto otherStay = chat().startGuestSession(otherRoom.id, QStringLiteral("h2"),
+                                                        QDateTime::currentDateTimeUtc().addDays(1));
         QCOMPARE(chat()
                      .createRequest({otherStay->conversation.id, m_maria.actor(),
                                      QStringLiteral("maintenance"), QStringLiteral("x"),
@@ -190,14 +193,16 @@ private Q_SLOTS:
                                                     {RequestStatus::Cancelled, {}, {}});
         QCOMPARE(cancelled.error().code, ErrorCode::Conflict);
         // Asking for the state it is in changes nothing.
-        QVERIFY(chat().updateRequest(m_site.id, m_maria.actor(), r.id, {RequestStatus::Done, {}, {}}));
+        QVERIFY(
+            chat().updateRequest(m_site.id, m_maria.actor(), r.id, {RequestStatus::Done, {}, {}}));
     }
 
     void doneAndCancelledPostASystemLine()
     {
         const ServiceRequest r = towels();
         QSignalSpy events(&chat(), &ChatService::event);
-        QVERIFY(chat().updateRequest(m_site.id, m_maria.actor(), r.id, {RequestStatus::Done, {}, {}}));
+        QVERIFY(
+            chat().updateRequest(m_site.id, m_maria.actor(), r.id, {RequestStatus::Done, {}, {}}));
         const QList<Message> messages = m_db->store().messagesAfter(m_conversation, 0, 10);
         QCOMPARE(messages.size(), 1);
         QCOMPARE(messages.constFirst().type, MessageType::System);
@@ -211,11 +216,11 @@ private Q_SLOTS:
         QVERIFY(kinds.contains(DomainEvent::Kind::MessagePosted));
         QCOMPARE(kinds.constLast(), DomainEvent::Kind::RequestUpdated);
 
-        const ServiceRequest taxi = chat()
-                                        .createRequest({m_conversation, guest(),
-                                                        QStringLiteral("transport"),
-                                                        QStringLiteral("A taxi at 9")})
-                                        .value();
+        const ServiceRequest taxi =
+            chat()
+                .createRequest({m_conversation, guest(), QStringLiteral("transport"),
+                                QStringLiteral("A taxi at 9")})
+                .value();
         QVERIFY(chat().updateRequest(m_site.id, m_john.actor(), taxi.id,
                                      {RequestStatus::Cancelled, {}, {}}));
         QCOMPARE(m_db->store().messagesAfter(m_conversation, 0, 10).constLast().content,
@@ -243,12 +248,12 @@ private Q_SLOTS:
         QCOMPARE(chat().requestsForStaff(m_site.id, m_otherStaff.actor(), {}).error().code,
                  ErrorCode::Forbidden);
         QCOMPARE(chat()
-                     .updateRequest(m_site.id, m_maria.actor(), r.id,
-                                    {{}, m_otherStaff.id, {}})
+                     .updateRequest(m_site.id, m_maria.actor(), r.id, {{}, m_otherStaff.id, {}})
                      .error()
                      .code,
                  ErrorCode::Invalid);
-        QCOMPARE(chat().requestsForGuest({ActorKind::Guest, m_guest.id + 1}, m_conversation)
+        QCOMPARE(chat()
+                     .requestsForGuest({ActorKind::Guest, m_guest.id + 1}, m_conversation)
                      .error()
                      .code,
                  ErrorCode::Forbidden);
@@ -257,11 +262,11 @@ private Q_SLOTS:
     void staffListsAreFilteredAndOldestOpenFirst()
     {
         const ServiceRequest first = towels();
-        const ServiceRequest taxi = chat()
-                                        .createRequest({m_conversation, guest(),
-                                                        QStringLiteral("transport"),
-                                                        QStringLiteral("A taxi")})
-                                        .value();
+        const ServiceRequest taxi =
+            chat()
+                .createRequest({m_conversation, guest(), QStringLiteral("transport"),
+                                QStringLiteral("A taxi")})
+                .value();
         const ServiceRequest second = towels();
         QVERIFY(chat().updateRequest(m_site.id, m_maria.actor(), first.id,
                                      {RequestStatus::Done, {}, {}}));
@@ -297,8 +302,9 @@ private Q_SLOTS:
         // Nobody in the kitchen yet: everyone hears of it.
         QCOMPARE(chat().staffToTell(m_site.id, QStringLiteral("Kitchen")).size(), 2);
         QCOMPARE(chat().staffToTell(m_site.id, QString()).size(), 2);
-        QCOMPARE(chat().setStaffDepartment(m_site.id, m_otherStaff.id, QStringLiteral("X")).error().code,
-                 ErrorCode::NotFound);
+        QCOMPARE(
+            chat().setStaffDepartment(m_site.id, m_otherStaff.id, QStringLiteral("X")).error().code,
+            ErrorCode::NotFound);
         QVERIFY(chat().setStaffDepartment(m_site.id, m_maria.id, QString()));
         QCOMPARE(chat().staffDepartment(m_maria.id), QString());
         // Staff move a request to another department.
@@ -310,10 +316,14 @@ private Q_SLOTS:
 
     void aPlacesRequestGoesIntoThePlacesConversation()
     {
-        const auto pool =
-            chat().addPlace(m_site.id, QStringLiteral("Pool"), QStringLiteral("pool-token-0123456789"));
+        const auto pool = chat().addPlace(m_site.id, QStringLiteral("Pool"),
+                                          QStringLiteral("pool-token-0123456789"));
         QVERIFY(pool);
-        QCOMPARE(chat().addPlace(m_site.id, QStringLiteral("Pool"), QStringLiteral("another-token-0123456")).error().code,
+        QCOMPARE(chat()
+                     .addPlace(m_site.id, QStringLiteral("Pool"),
+                               QStringLiteral("another-token-0123456"))
+                     .error()
+                     .code,
                  ErrorCode::Conflict);
         QCOMPARE(chat().places(m_site.id).size(), 1);
         QSignalSpy events(&chat(), &ChatService::event);
@@ -329,9 +339,9 @@ private Q_SLOTS:
         QCOMPARE(conversation->roomId, 0);
         QCOMPARE(requestEvents(events).size(), 1);
         // The next one joins the same conversation; its line says where and what.
-        const auto second = chat().createPlaceRequest(QStringLiteral("pool-token-0123456789"),
-                                                      QStringLiteral("room_service"),
-                                                      QStringLiteral("A lemonade"));
+        const auto second =
+            chat().createPlaceRequest(QStringLiteral("pool-token-0123456789"),
+                                      QStringLiteral("room_service"), QStringLiteral("A lemonade"));
         QCOMPARE(second->conversationId, first->conversationId);
         QCOMPARE(m_db->store().messagesAfter(first->conversationId, 0, 10).constLast().content,
                  QStringLiteral("Pool asks: A lemonade"));

@@ -83,8 +83,7 @@ void GuestApi::registerRequestRoutes()
     http.route(Method::Post, QStringLiteral("/api/chat/guest-session/{token}/requests/"),
                bind(&GuestApi::createStayRequest));
     http.route(Method::Get, QStringLiteral("/chat/place/{token}"), bind(&GuestApi::placePage));
-    http.route(Method::Get, QStringLiteral("/api/chat/place/{token}/"),
-               bind(&GuestApi::placeInfo));
+    http.route(Method::Get, QStringLiteral("/api/chat/place/{token}/"), bind(&GuestApi::placeInfo));
     http.route(Method::Post, QStringLiteral("/api/chat/place/{token}/requests/"),
                bind(&GuestApi::createPlaceRequest));
 }
@@ -124,9 +123,9 @@ HttpReply GuestApi::createStayRequest(const HttpRequest &request)
     const auto fields = requestFields(request, &reply);
     if (!fields)
         return reply;
-    const auto made = m_chat.createRequest({guest->conversation.id,
-                                            ChatService::guestActor(guest->session),
-                                            fields->first, fields->second, 0});
+    const auto made =
+        m_chat.createRequest({guest->conversation.id, ChatService::guestActor(guest->session),
+                              fields->first, fields->second, 0});
     if (!made)
         return fromError(made.error());
     return HttpReply::json(201, requestJson(made.value()));
@@ -153,9 +152,9 @@ HttpReply GuestApi::placeInfo(const HttpRequest &request)
     const auto place = m_chat.placeByToken(request.param(QStringLiteral("token")));
     if (!place)
         return detail(404, QStringLiteral("This code does not belong to a place of the hotel."));
-    return HttpReply::json(200, QJsonObject{{"place", place->name},
-                                            {"categories", categoriesJson(m_chat.requestCategories(
-                                                               place->siteId))}});
+    return HttpReply::json(
+        200, QJsonObject{{"place", place->name},
+                         {"categories", categoriesJson(m_chat.requestCategories(place->siteId))}});
 }
 
 HttpReply GuestApi::createPlaceRequest(const HttpRequest &request)

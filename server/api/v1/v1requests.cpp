@@ -110,7 +110,8 @@ HttpReply V1Api::createRequest(const HttpRequest &request)
     for (const char *field : {"category", "details"}) {
         if (!body->value(QLatin1String(field)).isString())
             return validationError(QStringLiteral("body"), QLatin1String(field),
-                                   QStringLiteral("str type expected"), QStringLiteral("type_error.str"));
+                                   QStringLiteral("str type expected"),
+                                   QStringLiteral("type_error.str"));
     }
     qint64 messageId = 0;
     const QJsonValue message = body->value(u"message_id");
@@ -175,9 +176,8 @@ HttpReply V1Api::changeRequest(const HttpRequest &request)
                                    QStringLiteral("type_error.str"));
         change.department = department.toString();
     }
-    const auto changed = m_chat.updateRequest(me->siteId, me->actor,
-                                              request.param(QStringLiteral("id")).toLongLong(),
-                                              change);
+    const auto changed = m_chat.updateRequest(
+        me->siteId, me->actor, request.param(QStringLiteral("id")).toLongLong(), change);
     if (!changed)
         return fromError(changed.error());
     return HttpReply::json(200, requestJson(changed.value()));
@@ -196,8 +196,8 @@ void V1Api::publishRequest(const DomainEvent &event)
     const QString topic = requestsTopicOf(event.siteId);
     if (!m_hub.subscriberCount(topic))
         return;
-    m_hub.publish(topic, http::compactJson(
-                             {{"type", "request_updated"}, {"request", requestJson(event.request)}}));
+    m_hub.publish(topic, http::compactJson({{"type", "request_updated"},
+                                            {"request", requestJson(event.request)}}));
 }
 
 } // namespace lobby::api::v1
