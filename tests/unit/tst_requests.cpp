@@ -1,4 +1,7 @@
+#include "store/migrations.h"
 #include "testsupport.h"
+
+#include <QSqlQuery>
 
 #include <QSignalSpy>
 #include <QTest>
@@ -76,6 +79,32 @@ private Q_SLOTS:
                                      "transport", "other"}));
         QCOMPARE(chat().requestCategories(m_site.id).constFirst().label,
                  QStringLiteral("Housekeeping"));
+    }
+
+    void migrationEightGivesExistingSitesTheDefaults()
+    {
+        test::ScratchDatabase scratch;
+        store::Database database(QStringLiteral("migration8"));
+        QString error;
+        QVERIFY2(database.open(scratch.config(), &error), qPrintable(error));
+        store::Migrator migrator(database);
+        QVERIFY(migrator.migrate(&error, 7));
+        QSqlQuery query(database.handle());
+        QVERIFY(query.exec(QStringLiteral("INSERT INTO sites (slug, name, kind, created_at) VALUES "
+                                          "('old', 'Old Inn', 'hotel', 1)")));
+        QVERIFY2(migrator.migrate(&error, 8), qPrintable(error));
+        store::Store store(database);
+        const qint64 siteId = store.siteBySlug(QStringLiteral("old"))->id;
+        const QList<RequestCategory> seeded = store.requestCategories(siteId);
+        const QList<RequestCategory> defaults = ChatService::defaultRequestCategories();
+        QCOMPARE(seeded.size(), defaults.size());
+        for (qsizetype i = 0; i < seeded.size(); ++i) {
+            QCOMPARE(seeded.at(i).name, defaults.at(i).name);
+            QCOMPARE(seeded.at(i).label, defaults.at(i).label);
+            QCOMPARE(seeded.at(i).department, defaults.at(i).department);
+            QCOMPARE(seeded.at(i).amberMinutes, defaults.at(i).amberMinutes);
+            QCOMPARE(seeded.at(i).redMinutes, defaults.at(i).redMinutes);
+        }
     }
 
     void categoriesAreSavedPerSite()
