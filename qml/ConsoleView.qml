@@ -87,7 +87,7 @@ Rectangle {
                 ToolButton {
                     id: requestsButton
                     objectName: "requestsButton"
-                                        checkable: true
+                    checkable: true
                     checked: view.showingRequests
                     text: view.requests.activeCount > 0 ? qsTr("Requests (%1)").arg(view.requests.activeCount) : qsTr("Requests")
                     font.family: Theme.fontFamily
@@ -95,12 +95,12 @@ Rectangle {
                     contentItem: Text {
                         text: requestsButton.text
                         font: requestsButton.font
-                        color: "white"
+                        color: Theme.textOnAccent
                         verticalAlignment: Text.AlignVCenter
                     }
                     background: Rectangle {
                         radius: 6
-                        color: requestsButton.checked || requestsButton.down || requestsButton.hovered ? "#2e3646" : "transparent"
+                        color: requestsButton.checked || requestsButton.down || requestsButton.hovered ? Theme.headerHover : "transparent"
                     }
                 }
                 ToolButton {

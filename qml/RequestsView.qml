@@ -95,7 +95,7 @@ Rectangle {
                     Layout.fillHeight: true
                     Layout.preferredWidth: 1
                     radius: Theme.radius
-                    color: "#eaedf3"
+                    color: Theme.dayBreak
 
                     ColumnLayout {
                         anchors.fill: parent
@@ -179,7 +179,7 @@ Rectangle {
                                             font.family: Theme.fontFamily
                                             font.pixelSize: Theme.small
                                             font.bold: card.urgency > 0
-                                            color: card.urgency === 2 ? Theme.danger : card.urgency === 1 ? "#b27400" : Theme.mutedText
+                                            color: card.urgency === 2 ? Theme.danger : card.urgency === 1 ? Theme.warningText : Theme.mutedText
                                         }
                                         Label {
                                             Layout.fillWidth: true
