@@ -440,11 +440,13 @@ Item {
             compare(card.title, "Extra towels");
             compare(card.status, "open");
             compare(findChild(card, "requestWaiting").text, "waiting just now");
+            waitForRendering(open);
             mouseClick(findChild(card, "takeRequestButton"));
             const inProgress = find("inProgressRequests");
             tryCompare(inProgress, "count", 1, 5000);
             compare(open.count, 0);
             inProgress.forceLayout();
+            waitForRendering(inProgress);
             const taken = inProgress.itemAtIndex(0);
             compare(taken.assigneeName, consoleBackend.staff.name);
             mouseClick(findChild(taken, "finishRequestButton"));
@@ -453,6 +455,7 @@ Item {
             tryCompare(find("requestsButton"), "text", "Requests", 5000);
             compare(chatProbe.lastMessageOf(conversationId), "Extra towels — done by " + consoleBackend.staff.name);
             finished.forceLayout();
+            waitForRendering(finished);
             mouseClick(findChild(finished.itemAtIndex(0), "openRequestChatButton"));
             tryCompare(consoleBackend, "currentConversationId", conversationId, 5000);
             verify(!view.showingRequests);
