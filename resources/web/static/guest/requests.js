@@ -96,7 +96,7 @@
     }));
     if (!sorted.length) {
       cards.append(element('li', { class: 'request-empty' },
-        'Nothing asked yet. Tap a button above, or write what you need.'));
+        'Nothing asked yet. Tap a button below, or write what you need.'));
     }
     const active = sorted.filter((r) => r.status === 'open' || r.status === 'in_progress').length;
     badge.hidden = active === 0;
