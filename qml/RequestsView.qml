@@ -162,7 +162,7 @@ Rectangle {
                                     }
                                     Label {
                                         Layout.fillWidth: true
-                                        text: [card.where, card.categoryLabel, card.department].filter(part => part.length > 0).join(" · ")
+                                        text: [card.where, card.categoryLabel, card.department === card.categoryLabel ? "" : card.department].filter(part => part.length > 0).join(" · ")
                                         textFormat: Text.PlainText
                                         elide: Text.ElideRight
                                         font.family: Theme.fontFamily
@@ -175,7 +175,7 @@ Rectangle {
 
                                         Label {
                                             objectName: "requestWaiting"
-                                            text: card.status === "done" ? qsTr("done after %1").arg(card.waiting) : card.status === "cancelled" ? qsTr("cancelled") : qsTr("waiting %1").arg(card.waiting)
+                                            text: card.status === "done" ? qsTr("done, took %1").arg(card.waiting) : card.status === "cancelled" ? qsTr("cancelled") : qsTr("waiting %1").arg(card.waiting)
                                             font.family: Theme.fontFamily
                                             font.pixelSize: Theme.small
                                             font.bold: card.urgency > 0
