@@ -157,6 +157,19 @@ void RequestsController::setDepartmentFilter(const QString &department)
     Q_EMIT filterChanged();
 }
 
+void RequestsController::chooseCategory(int choice)
+{
+    setCategoryFilter(choice > 0 && choice <= m_categoryNames.size()
+                          ? m_categoryNames.at(choice - 1)
+                          : QString());
+}
+
+void RequestsController::chooseDepartment(int choice)
+{
+    setDepartmentFilter(choice > 0 && choice <= m_departments.size() ? m_departments.at(choice - 1)
+                                                                     : QString());
+}
+
 void RequestsController::change(qint64 requestId, const RequestChange &change)
 {
     const qint64 siteId = m_siteId;

@@ -49,6 +49,14 @@ public:
     QStringList categoryNames() const { return m_categoryNames; }
     QStringList categoryLabels() const { return m_categoryLabels; }
     QStringList departments() const { return m_departments; }
+    QStringList categoryChoices() const
+    {
+        return QStringList{tr("All categories")} + m_categoryLabels;
+    }
+    QStringList departmentChoices() const
+    {
+        return QStringList{tr("All departments")} + m_departments;
+    }
     QString categoryFilter() const { return m_categoryFilter; }
     void setCategoryFilter(const QString &category);
     QString departmentFilter() const { return m_departmentFilter; }
@@ -67,6 +75,9 @@ public:
     // "Make a request" from a message of the open conversation.
     Q_INVOKABLE void makeRequest(qint64 conversationId, const QString &category,
                                  const QString &details, qint64 messageId);
+    // Picks a filter by its row in categoryChoices / departmentChoices (0: all).
+    Q_INVOKABLE void chooseCategory(int choice);
+    Q_INVOKABLE void chooseDepartment(int choice);
     // Moves every column's clock (waiting times, amber and red).
     Q_INVOKABLE void tick();
 

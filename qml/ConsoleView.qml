@@ -161,18 +161,15 @@ Rectangle {
                 }
             }
         }
-        Loader {
-            active: view.showingRequests
-            visible: active
+        RequestsView {
+            objectName: "requestsView"
+            visible: view.showingRequests
             Layout.fillWidth: true
             Layout.fillHeight: true
-            sourceComponent: RequestsView {
-                objectName: "requestsView"
-                requests: view.requests
-                onConversationOpened: conversationId => {
-                    view.backend.selectConversation(conversationId);
-                    view.showingRequests = false;
-                }
+            requests: view.requests
+            onConversationOpened: conversationId => {
+                view.backend.selectConversation(conversationId);
+                view.showingRequests = false;
             }
         }
         RowLayout {

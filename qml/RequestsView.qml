@@ -49,16 +49,16 @@ Rectangle {
                 objectName: "requestCategoryFilter"
                 Layout.preferredWidth: 190
                 font.family: Theme.fontFamily
-                model: [qsTr("All categories")].concat(view.requests.categoryLabels)
-                onActivated: index => view.requests.categoryFilter = index === 0 ? "" : view.requests.categoryNames[index - 1]
+                model: view.requests.categoryChoices
+                onActivated: index => view.requests.chooseCategory(index)
             }
             ComboBox {
                 id: departmentFilter
                 objectName: "requestDepartmentFilter"
                 Layout.preferredWidth: 190
                 font.family: Theme.fontFamily
-                model: [qsTr("All departments")].concat(view.requests.departments)
-                onActivated: index => view.requests.departmentFilter = index === 0 ? "" : view.requests.departments[index - 1]
+                model: view.requests.departmentChoices
+                onActivated: index => view.requests.chooseDepartment(index)
             }
         }
 
@@ -124,10 +124,8 @@ Rectangle {
                                 required property var requestId
                                 required property var conversationId
                                 required property string title
-                                required property string where
-                                required property string categoryLabel
+                                required property string summary
                                 required property string status
-                                required property string department
                                 required property string assigneeName
                                 required property string waiting
                                 required property int urgency
@@ -162,7 +160,7 @@ Rectangle {
                                     }
                                     Label {
                                         Layout.fillWidth: true
-                                        text: [card.where, card.categoryLabel, card.department === card.categoryLabel ? "" : card.department].filter(part => part.length > 0).join(" · ")
+                                        text: card.summary
                                         textFormat: Text.PlainText
                                         elide: Text.ElideRight
                                         font.family: Theme.fontFamily

@@ -47,7 +47,8 @@ QHash<int, QByteArray> RequestListModel::roleNames() const
             {AssigneeNameRole, "assigneeName"},
             {CreatedAtRole, "createdAt"},
             {WaitingRole, "waiting"},
-            {UrgencyRole, "urgency"}};
+            {UrgencyRole, "urgency"},
+            {SummaryRole, "summary"}};
 }
 
 int RequestListModel::urgency(const ServiceRequest &r) const
@@ -89,6 +90,15 @@ QVariant RequestListModel::data(const QModelIndex &index, int role) const
         return minutesText(r.createdAt.secsTo(isFinal(r.status) ? r.doneAt : m_now) / 60);
     case UrgencyRole:
         return urgency(r);
+    case SummaryRole: {
+        QStringList parts{r.roomNumber.isEmpty() ? r.placeName
+                                                 : QStringLiteral("Room %1").arg(r.roomNumber),
+                          r.categoryLabel};
+        if (r.department != r.categoryLabel)
+            parts << r.department;
+        parts.removeAll(QString());
+        return parts.join(QStringLiteral(" · "));
+    }
     }
     return {};
 }

@@ -35,6 +35,8 @@ public:
         CreatedAtRole,
         WaitingRole, // "12 min", "1 h 5 min": open for so long (until done for finished ones)
         UrgencyRole, // 0 fine, 1 past the category's amber threshold, 2 past red
+        SummaryRole, // "Room 101 · Transport · Front desk" (a department named like its
+                     // category is said once)
     };
     Q_ENUM(Role)
 
