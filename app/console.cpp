@@ -8,7 +8,6 @@
 #include "qrcode.h"
 #include "requestscontroller.h"
 #include "screenshotscene.h"
-#include "store/store.h"
 #include "ui/conversationfiltermodel.h"
 #include "ui/conversationlistmodel.h"
 #include "ui/messagelistmodel.h"
