@@ -1,5 +1,6 @@
 #include "admin.h"
 
+#include "auth/crypto.h"
 #include "auth/passwords.h"
 #include "backup.h"
 #include "chat/chatservice.h"
@@ -37,6 +38,11 @@ Verbs:
   backup FILE                      (a consistent copy of the database, also while Lobby runs)
   restore FILE                     (replaces the database with FILE after an integrity check;
                                     refused while Lobby runs on the data folder)
+  add-place --name N               (a pool, spa, lobby: prints the address of its QR code page)
+  add-category --name N --label L [--department D] [--amber MIN] [--red MIN]
+                                   (adds or changes a kind of guest request)
+  set-department --email E --department D
+                                   (the staff member hears of new requests of D; "-" for none)
 
 --site names the site for the add-* verbs; it may be left out while there is one site.
 A phone number is an optional + and 6 to 15 digits (spaces, dashes, dots and parentheses
@@ -62,10 +68,13 @@ const Verb verbs[] = {
     {"check-out", {"number"}, {"pin"}},
     {"set-webhook", {"url"}, {}},
     {"remove-webhook", {}, {}},
+    {"add-place", {"name"}, {}},
+    {"add-category", {"name", "label"}, {"department", "amber", "red"}},
+    {"set-department", {"email", "department"}, {}},
 };
-const char *const verbOptions[] = {"slug",     "name",     "kind",      "email",  "phone",
-                                   "password", "role",     "job-title", "number", "pin",
-                                   "label",    "question", "answer",    "url"};
+const char *const verbOptions[] = {
+    "slug", "name",  "kind",     "email",  "phone", "password",   "role",  "job-title", "number",
+    "pin",  "label", "question", "answer", "url",   "department", "amber", "red"};
 
 const Verb *findVerb(const QString &name)
 {
@@ -157,8 +166,68 @@ struct Admin
             return checkOut();
         if (verb == u"set-webhook")
             return setWebhook();
+        if (verb == u"add-place")
+            return addPlace();
+        if (verb == u"add-category")
+            return addCategory();
+        if (verb == u"set-department")
+            return setDepartment();
         Q_ASSERT(verb == u"remove-webhook"); // runAdmin checked the verb
         return removeWebhook();
+    }
+
+    int addPlace()
+    {
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        const auto place =
+            chat.addPlace(owner->id, option("name"), QStringLiteral("p") + auth::randomToken(24));
+        if (!place)
+            return fail(place.error());
+        return created(QStringLiteral("place %1; its QR code opens").arg(place->name),
+                       QStringLiteral("/chat/place/") + place->token);
+    }
+
+    int addCategory()
+    {
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        RequestCategory category;
+        category.name = option("name");
+        category.label = option("label");
+        category.department = option("department");
+        bool amberOk = true;
+        bool redOk = true;
+        category.amberMinutes = option("amber").isEmpty() ? 15 : option("amber").toInt(&amberOk);
+        category.redMinutes =
+            option("red").isEmpty() ? 2 * category.amberMinutes : option("red").toInt(&redOk);
+        if (!amberOk || !redOk)
+            return fail(QStringLiteral("--amber and --red are minutes"));
+        const auto saved = chat.saveRequestCategory(owner->id, category);
+        if (!saved)
+            return fail(saved.error());
+        return created(QStringLiteral("request category %1 (%2)").arg(saved->name, saved->label),
+                       QString::number(saved->id));
+    }
+
+    int setDepartment()
+    {
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        const auto staff = chat.staffAccountByEmail(owner->id, option("email"));
+        if (!staff)
+            return fail(QStringLiteral("no staff account %1 on this site").arg(option("email")));
+        const QString department = option("department") == u"-" ? QString() : option("department");
+        const auto set = chat.setStaffDepartment(owner->id, staff->id, department);
+        if (!set)
+            return fail(set.error());
+        out << (department.isEmpty()
+                    ? QStringLiteral("%1 is in no department\n").arg(staff->email)
+                    : QStringLiteral("%1 is in %2\n").arg(staff->email, department));
+        return 0;
     }
 
     int createSite()

@@ -7,6 +7,7 @@
 #include "core.h"
 #include "demo.h"
 #include "qrcode.h"
+#include "requestscontroller.h"
 #include "screenshotscene.h"
 #include "ui/conversationfiltermodel.h"
 #include "ui/conversationlistmodel.h"
@@ -79,8 +80,11 @@ QIcon trayIcon(int unread)
 
 Console::Console(Core &core, const QString &serverUrl)
     : m_core(core),
-      m_controller(std::make_unique<ConsoleController>(core, serverUrl, publicUrlFor(serverUrl)))
-{}
+      m_controller(std::make_unique<ConsoleController>(core, serverUrl, publicUrlFor(serverUrl))),
+      m_requests(std::make_unique<RequestsController>(core))
+{
+    m_requests->follow(*m_controller);
+}
 
 Console::~Console()
 {
@@ -89,6 +93,7 @@ Console::~Console()
     m_stalls.reset();
     m_tray.reset();
     m_engine.reset();
+    m_requests.reset();
     m_controller.reset();
 }
 
@@ -116,7 +121,8 @@ bool Console::show(QString *error)
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_engine->addImageProvider(QStringLiteral("qr"), new QrImageProvider);
     m_engine->setInitialProperties(
-        {{QStringLiteral("backend"), QVariant::fromValue<QObject *>(m_controller.get())}});
+        {{QStringLiteral("backend"), QVariant::fromValue<QObject *>(m_controller.get())},
+         {QStringLiteral("requests"), QVariant::fromValue<QObject *>(m_requests.get())}});
     m_engine->load(QUrl(QStringLiteral("qrc:/Lobby/Console/Main.qml")));
     if (m_engine->rootObjects().isEmpty()) {
         *error = QStringLiteral("the console's QML could not be loaded");
@@ -133,6 +139,16 @@ bool Console::show(QString *error)
                      [this](qint64, const QString &title, const QString &text, bool active) {
                          if (active)
                              return;
+                         QApplication::beep();
+                         if (m_tray)
+                             m_tray->showMessage(title, text, QSystemTrayIcon::Information, 8000);
+                         else if (m_window)
+                             m_window->alert(0);
+                     });
+
+    // A new request rings like a new message (for staff of its department, see README).
+    QObject::connect(m_requests.get(), &RequestsController::newRequest, m_requests.get(),
+                     [this](const QString &title, const QString &text) {
                          QApplication::beep();
                          if (m_tray)
                              m_tray->showMessage(title, text, QSystemTrayIcon::Information, 8000);

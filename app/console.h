@@ -16,6 +16,7 @@ namespace lobby::app {
 
 class Core;
 class ConsoleController;
+class RequestsController;
 
 // The staff console: QML views over models fed by batched domain events from the core thread,
 // a tray icon with the unread total, and notifications for new guest messages.
@@ -40,6 +41,7 @@ private:
 
     Core &m_core;
     std::unique_ptr<ConsoleController> m_controller;
+    std::unique_ptr<RequestsController> m_requests;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     std::unique_ptr<QSystemTrayIcon> m_tray;
     QQuickWindow *m_window = nullptr;

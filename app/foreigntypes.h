@@ -6,6 +6,7 @@
 #include "ui/conversationlistmodel.h"
 #include "ui/messagelistmodel.h"
 #include "ui/recordlistmodel.h"
+#include "ui/requestlistmodel.h"
 
 #include <QQmlEngine>
 
@@ -41,6 +42,14 @@ struct ForeignRecordListModel
     QML_FOREIGN(lobby::ui::RecordListModel)
     QML_NAMED_ELEMENT(RecordListModel)
     QML_UNCREATABLE("owned by SettingsController")
+};
+
+struct ForeignRequestListModel
+{
+    Q_GADGET
+    QML_FOREIGN(lobby::ui::RequestListModel)
+    QML_NAMED_ELEMENT(RequestListModel)
+    QML_UNCREATABLE("owned by RequestsController")
 };
 
 } // namespace lobby::app

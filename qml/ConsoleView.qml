@@ -10,6 +10,9 @@ Rectangle {
     id: view
 
     required property ConsoleController backend
+    // app/RequestsController: the Requests view and "Make a request".
+    required property RequestsController requests
+    property bool showingRequests: false
     property date now: new Date()
 
     color: Theme.window
@@ -82,6 +85,25 @@ Rectangle {
                     font.pixelSize: Theme.small
                 }
                 ToolButton {
+                    id: requestsButton
+                    objectName: "requestsButton"
+                    checkable: true
+                    checked: view.showingRequests
+                    text: view.requests.activeCount > 0 ? qsTr("Requests (%1)").arg(view.requests.activeCount) : qsTr("Requests")
+                    font.family: Theme.fontFamily
+                    onClicked: view.showingRequests = !view.showingRequests
+                    contentItem: Text {
+                        text: requestsButton.text
+                        font: requestsButton.font
+                        color: Theme.textOnAccent
+                        verticalAlignment: Text.AlignVCenter
+                    }
+                    background: Rectangle {
+                        radius: 6
+                        color: requestsButton.checked || requestsButton.down || requestsButton.hovered ? Theme.headerHover : "transparent"
+                    }
+                }
+                ToolButton {
                     id: settingsButton
                     objectName: "settingsButton"
                     text: qsTr("Settings")
@@ -139,7 +161,19 @@ Rectangle {
                 }
             }
         }
+        RequestsView {
+            objectName: "requestsView"
+            visible: view.showingRequests
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            requests: view.requests
+            onConversationOpened: conversationId => {
+                view.backend.selectConversation(conversationId);
+                view.showingRequests = false;
+            }
+        }
         RowLayout {
+            visible: !view.showingRequests
             Layout.fillWidth: true
             Layout.fillHeight: true
             spacing: 0
@@ -153,6 +187,7 @@ Rectangle {
             }
             ConversationPane {
                 objectName: "conversationPane"
+                requests: view.requests
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 backend: view.backend

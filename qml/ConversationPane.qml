@@ -11,6 +11,8 @@ Rectangle {
     id: pane
 
     required property ConsoleController backend
+    // app/RequestsController: "Make a request" from a message.
+    required property RequestsController requests
     readonly property var details: pane.backend.details
     readonly property var messages: pane.backend.messages
 
@@ -103,6 +105,8 @@ Rectangle {
                 width: ListView.view.width - 40
                 x: 20
                 onReplyRequested: (repliedId, repliedSender, repliedText) => composer.replyTo(repliedId, repliedSender, repliedText)
+                canMakeRequests: true
+                onRequestWanted: (wantedId, wantedText) => makeRequest.ask(pane.backend.currentConversationId, wantedId, wantedText)
                 onImageOpened: address => imageViewer.show(address)
             }
 
@@ -182,5 +186,12 @@ Rectangle {
             anchors.fill: parent
             onClicked: imageViewer.close()
         }
+    }
+
+    MakeRequestDialog {
+        id: makeRequest
+        requests: pane.requests
+        parent: Overlay.overlay
+        anchors.centerIn: parent
     }
 }

@@ -7,6 +7,8 @@ ApplicationWindow {
 
     // The console's backend (app/ConsoleController): models and staff actions.
     required property ConsoleController backend
+    // app/RequestsController: the Requests view's columns and actions.
+    required property RequestsController requests
 
     width: 1280
     height: 800
@@ -18,5 +20,6 @@ ApplicationWindow {
     ConsoleView {
         anchors.fill: parent
         backend: window.backend
+        requests: window.requests
     }
 }

@@ -28,6 +28,10 @@ Item {
     property real maxBubbleWidth: width * 0.68
 
     signal replyRequested(var messageId, string senderName, string text)
+    // "Make a request" from this message (right-click menu).
+    signal requestWanted(var messageId, string text)
+    // Whether the menu offers "Make a request".
+    property bool canMakeRequests: false
     signal imageOpened(string url)
 
     readonly property bool system: bubble.type === "system"
@@ -208,7 +212,20 @@ Item {
             }
             TapHandler {
                 acceptedButtons: Qt.RightButton
-                onTapped: bubble.replyRequested(bubble.messageId, bubble.senderName, bubble.text)
+                onTapped: bubble.canMakeRequests ? bubbleMenu.popup() : bubble.replyRequested(bubble.messageId, bubble.senderName, bubble.text)
+            }
+            Menu {
+                id: bubbleMenu
+
+                MenuItem {
+                    text: qsTr("Reply")
+                    onTriggered: bubble.replyRequested(bubble.messageId, bubble.senderName, bubble.text)
+                }
+                MenuItem {
+                    objectName: "makeRequestItem"
+                    text: qsTr("Make a request…")
+                    onTriggered: bubble.requestWanted(bubble.messageId, bubble.text)
+                }
             }
             TapHandler {
                 onDoubleTapped: bubble.replyRequested(bubble.messageId, bubble.senderName, bubble.text)

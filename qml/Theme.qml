@@ -17,6 +17,7 @@ QtObject {
     readonly property color danger: "#e5484d"
     readonly property color success: "#2fb36b"
     readonly property color warning: "#f5a524"
+    readonly property color warningText: "#9a6200" // amber text on light surfaces
     readonly property color incomingBubble: "#ffffff"
     readonly property color outgoingBubble: "#2f6fed"
     readonly property color outgoingText: "#ffffff"

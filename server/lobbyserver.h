@@ -37,6 +37,8 @@ struct ServerConfig
     api::pusher::PusherApp pusherApp;
     api::pusher::PusherOptions pusherOptions;
     int guestSessionSeconds = 7 * 24 * 60 * 60;
+    // Requests from a place's QR code page (no PIN): at most this many a minute per address.
+    int placeRequestsPerMinute = 6;
 };
 
 // Every API family on one HttpServer, over one ChatService. Lives in the core thread.

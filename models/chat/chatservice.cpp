@@ -81,10 +81,18 @@ Result<Site> ChatService::createSite(const QString &slug, const QString &name, S
     if (m_store.siteBySlug(slug))
         return conflict(QStringLiteral("a site with slug '%1' exists already").arg(slug));
     Site site{0, slug, name.trimmed(), kind, now()};
+    store::Transaction transaction(m_store);
     const auto id = m_store.insertSite(site);
     if (!id)
         return storageFailure();
     site.id = *id;
+    for (RequestCategory category : defaultRequestCategories()) {
+        category.siteId = site.id;
+        if (!m_store.insertRequestCategory(category))
+            return storageFailure();
+    }
+    if (!transaction.commit())
+        return storageFailure();
     return site;
 }
 
@@ -537,6 +545,12 @@ bool ChatService::publishStored(DomainEvent event)
         event.message = *message;
         event.actor = message->sender;
         event.senderName = displayName(message->sender);
+    }
+    if (event.kind == DomainEvent::Kind::RequestUpdated) {
+        const auto request = m_store.requestById(event.messageId);
+        if (!request)
+            return false;
+        event.request = withNames(*request);
     }
     publishRemote(event);
     return true;

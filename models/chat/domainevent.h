@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/entities.h"
+#include "chat/requests.h"
 
 #include <QList>
 #include <QMetaType>
@@ -21,6 +22,8 @@ struct DomainEvent
         ParticipantJoined,   // actor
         ParticipantLeft,     // actor
         PresenceChanged,     // actor, flag = online; conversationId 0 (presence is per actor)
+        RequestUpdated,      // conversation, request, actor who changed it, flag = created;
+                             // messageId = the request's id (how other instances re-read it)
     };
 
     Kind kind = Kind::ConversationCreated;
@@ -31,6 +34,7 @@ struct DomainEvent
     QString senderName; // MessagePosted: the sender's ChatService::displayName
     Actor actor;
     qint64 messageId = 0;
+    ServiceRequest request; // RequestUpdated
     bool flag = false;
     QDateTime at;
     // Another instance (sharing one PostgreSQL) made and stored this change; this instance only

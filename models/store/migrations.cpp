@@ -197,6 +197,67 @@ const char *const version7[] = {
         created_at BIGINT NOT NULL))",
 };
 
+// Guest requests: per-site categories (seeded with the defaults for every site, as
+// ChatService::createSite does for new ones), places with a QR code, an optional department per
+// staff account, the requests themselves, and which conversation belongs to which place.
+const char *const version8[] = {
+    R"(CREATE TABLE request_categories (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        department TEXT NOT NULL DEFAULT '',
+        amber_minutes INTEGER NOT NULL,
+        red_minutes INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        UNIQUE (site_id, name)))",
+    "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
+    "red_minutes, position) SELECT id, 'housekeeping', 'Housekeeping', 'Housekeeping', 20, 45, 1 FROM sites",
+    "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
+    "red_minutes, position) SELECT id, 'maintenance', 'Maintenance', 'Maintenance', 30, 90, 2 FROM sites",
+    "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
+    "red_minutes, position) SELECT id, 'room_service', 'Room service', 'Kitchen', 20, 40, 3 FROM sites",
+    "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
+    "red_minutes, position) SELECT id, 'front_desk', 'Front desk', 'Front desk', 10, 30, 4 FROM sites",
+    "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
+    "red_minutes, position) SELECT id, 'transport', 'Transport', 'Front desk', 10, 20, 5 FROM sites",
+    "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
+    "red_minutes, position) SELECT id, 'other', 'Other', '', 15, 45, 6 FROM sites",
+    R"(CREATE TABLE places (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        name TEXT NOT NULL,
+        token TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        UNIQUE (site_id, name)))",
+    R"(CREATE TABLE place_conversations (
+        conversation_id BIGINT NOT NULL PRIMARY KEY REFERENCES conversations(id),
+        place_id BIGINT NOT NULL REFERENCES places(id)))",
+    "CREATE INDEX place_conversations_by_place ON place_conversations (place_id)",
+    R"(CREATE TABLE staff_departments (
+        account_id BIGINT NOT NULL PRIMARY KEY REFERENCES accounts(id),
+        department TEXT NOT NULL))",
+    R"(CREATE TABLE service_requests (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+        room_id BIGINT REFERENCES rooms(id),
+        place_id BIGINT REFERENCES places(id),
+        category TEXT NOT NULL,
+        details TEXT NOT NULL,
+        status TEXT NOT NULL,
+        department TEXT NOT NULL DEFAULT '',
+        assignee_id BIGINT REFERENCES accounts(id),
+        created_by_kind TEXT NOT NULL,
+        created_by_id BIGINT NOT NULL,
+        message_id BIGINT REFERENCES messages(id),
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        done_at BIGINT))",
+    "CREATE INDEX service_requests_by_site ON service_requests (site_id, status, created_at)",
+    "CREATE INDEX service_requests_by_conversation ON service_requests (conversation_id, id)",
+};
+
 struct Migration
 {
     const char *const *begin;
@@ -207,7 +268,7 @@ const Migration migrations[] = {
     {std::begin(version1), std::end(version1)}, {std::begin(version2), std::end(version2)},
     {std::begin(version3), std::end(version3)}, {std::begin(version4), std::end(version4)},
     {std::begin(version5), std::end(version5)}, {std::begin(version6), std::end(version6)},
-    {std::begin(version7), std::end(version7)},
+    {std::begin(version7), std::end(version7)}, {std::begin(version8), std::end(version8)},
 };
 
 // pg_advisory_lock key of the migrations ("LOBBYMIG" would not fit; any constant does).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/entities.h"
+#include "chat/requests.h"
 #include "store/database.h"
 
 #include <QHash>
@@ -205,6 +206,35 @@ public:
     bool deleteWebhookDeliveriesOfSite(qint64 siteId);
     // Empty only when the database failed.
     std::optional<chat::WebhookOutboxStatus> webhookOutboxStatus(qint64 siteId);
+
+    // ---- Guest requests (store_requests.cpp)
+    QList<chat::RequestCategory> requestCategories(qint64 siteId);
+    std::optional<chat::RequestCategory> requestCategory(qint64 siteId, const QString &name);
+    std::optional<qint64> insertRequestCategory(const chat::RequestCategory &category);
+    bool updateRequestCategory(const chat::RequestCategory &category);
+    bool deleteRequestCategory(qint64 siteId, const QString &name);
+    std::optional<qint64> insertPlace(const chat::Place &place);
+    QList<chat::Place> placesOfSite(qint64 siteId);
+    std::optional<chat::Place> placeById(qint64 id);
+    std::optional<chat::Place> placeByToken(const QString &token);
+    std::optional<chat::Place> placeByName(qint64 siteId, const QString &name);
+    bool deletePlace(qint64 placeId);
+    // The open conversation of a place (title = its name, no room), newest first.
+    std::optional<chat::Conversation> openPlaceConversation(qint64 siteId, qint64 placeId);
+    bool setStaffDepartment(qint64 accountId, const QString &department);
+    QString staffDepartment(qint64 accountId);
+    // Staff accounts of the site in the department.
+    QList<qint64> staffOfDepartment(qint64 siteId, const QString &department);
+    std::optional<qint64> insertRequest(const chat::ServiceRequest &request);
+    bool updateRequest(const chat::ServiceRequest &request);
+    // Room number, place name and category label are filled in; assignee names are not.
+    std::optional<chat::ServiceRequest> requestById(qint64 id);
+    // Newest first.
+    QList<chat::ServiceRequest> requestsOfConversation(qint64 conversationId, int limit);
+    // Oldest first; the filter's empty fields match everything.
+    QList<chat::ServiceRequest> requestsOfSite(qint64 siteId, const chat::RequestFilter &filter);
+    // Conversations with places carry their place here (title alone would be ambiguous).
+    bool linkPlaceConversation(qint64 conversationId, qint64 placeId);
 
     // ---- Several instances on one PostgreSQL (store.cpp). No-ops on SQLite.
     // NOTIFY channel, payload (at most 8000 bytes) once the current transaction commits.

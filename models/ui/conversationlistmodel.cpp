@@ -195,6 +195,7 @@ void ConversationListModel::apply(const DomainEvent &event)
         break;
     }
     case DomainEvent::Kind::ParticipantLeft:
+    case DomainEvent::Kind::RequestUpdated: // the Requests view's model shows these
         break;
     }
 }

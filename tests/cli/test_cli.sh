@@ -26,6 +26,18 @@ key=$(admin add-api-key --label Website | last_line)
 check "api key printed once" matches "$key" ^lobby_[A-Za-z0-9_-]{43}$
 faq_id=$(admin add-faq --question "Breakfast?" --answer "7 to 10" | last_line)
 check "faq prints its id" matches "$faq_id" ^[0-9]+$
+place=$(admin add-place --name Pool | last_line)
+check "a place prints its QR code page" matches "$place" "^/chat/place/p[A-Za-z0-9_-]+$"
+admin add-place --name Pool >/dev/null 2>"$work/err"; rc=$?
+check "a second Pool is refused" [ $rc -eq 1 ]
+category_id=$(admin add-category --name spa --label Spa --department Wellness --amber 10 --red 20 | last_line)
+check "a request category prints its id" matches "$category_id" ^[0-9]+$
+admin add-category --name spa --label Spa --amber 30 --red 20 >/dev/null 2>"$work/err"; rc=$?
+check "red before amber is refused" [ $rc -eq 1 ]
+check "set-department names the staff member's department" \
+    matches "$(admin set-department --email desk@grand.example --department Wellness)" "is in Wellness$"
+admin set-department --email nobody@grand.example --department Wellness >/dev/null 2>"$work/err"; rc=$?
+check "set-department of an unknown account is refused" [ $rc -eq 1 ]
 
 admin add-room --number 205 --pin 1234 >"$work/out" 2>"$work/err"; rc=$?
 check "duplicate room fails" [ $rc -ne 0 ]

@@ -15,6 +15,7 @@ Item {
         id: view
         anchors.fill: parent
         backend: consoleBackend
+        requests: consoleRequests
     }
 
     // Every icon the console uses, as the views draw them.
@@ -422,6 +423,43 @@ Item {
             pasteTarget.text = "";
             pasteTarget.paste();
             return pasteTarget.text;
+        }
+
+        // Requests: a new one shows in Open with how long it has waited; Take moves it to In
+        // progress with the staff member's name, Done to Done and says so in its conversation;
+        // Chat opens the conversation.
+        function test_8e_requestsAreTakenAndFinished() {
+            const conversationId = chatProbe.makeRoomRequest("Extra towels");
+            verify(conversationId > 0);
+            tryCompare(find("requestsButton"), "text", "Requests (1)", 5000);
+            mouseClick(find("requestsButton"));
+            const open = find("openRequests");
+            tryCompare(open, "count", 1, 5000);
+            open.forceLayout();
+            const card = open.itemAtIndex(0);
+            compare(card.title, "Extra towels");
+            compare(card.status, "open");
+            compare(findChild(card, "requestWaiting").text, "waiting just now");
+            waitForRendering(open);
+            mouseClick(findChild(card, "takeRequestButton"));
+            const inProgress = find("inProgressRequests");
+            tryCompare(inProgress, "count", 1, 5000);
+            compare(open.count, 0);
+            inProgress.forceLayout();
+            waitForRendering(inProgress);
+            const taken = inProgress.itemAtIndex(0);
+            compare(taken.assigneeName, consoleBackend.staff.name);
+            mouseClick(findChild(taken, "finishRequestButton"));
+            const finished = find("finishedRequests");
+            tryCompare(finished, "count", 1, 5000);
+            tryCompare(find("requestsButton"), "text", "Requests", 5000);
+            compare(chatProbe.lastMessageOf(conversationId), "Extra towels — done by " + consoleBackend.staff.name);
+            finished.forceLayout();
+            waitForRendering(finished);
+            mouseClick(findChild(finished.itemAtIndex(0), "openRequestChatButton"));
+            tryCompare(consoleBackend, "currentConversationId", conversationId, 5000);
+            verify(!view.showingRequests);
+            verify(find("inboxPane").visible);
         }
 
         function test_9_iconsAreDrawnFromTheResources() {

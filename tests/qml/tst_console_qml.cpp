@@ -3,6 +3,7 @@
 #include "consolecontroller.h"
 #include "core.h"
 #include "qrcode.h"
+#include "requestscontroller.h"
 #include "screenshotscene.h"
 
 #include <QFile>
@@ -17,6 +18,7 @@ Q_IMPORT_QML_PLUGIN(Lobby_ConsolePlugin)
 Q_IMPORT_QML_PLUGIN(Lobby_BackendPlugin)
 
 using namespace lobby::app;
+using namespace lobby::chat;
 
 // What the tests read and queue in ChatService behind the views' back, to check what the views
 // stored and to give the webhook outbox something to deliver.
@@ -48,6 +50,37 @@ public:
         return queued;
     }
 
+    // A request in the site's first room conversation, as the signed-in staff member made it;
+    // its conversation id (0 when none could be made).
+    Q_INVOKABLE qint64 makeRoomRequest(const QString &details) const
+    {
+        qint64 conversationId = 0;
+        const Actor staff{ActorKind::Staff,
+                          m_controller.staff().value(QStringLiteral("id")).toLongLong()};
+        m_core.runBlocking([&](CoreRuntime &runtime) {
+            for (const ConversationSummary &s :
+                 runtime.chat().conversationSummaries(siteId(), staff)) {
+                if (s.conversation.kind != ConversationKind::Room || s.conversation.archived)
+                    continue;
+                if (runtime.chat().createRequest({s.conversation.id, staff,
+                                                  QStringLiteral("housekeeping"), details}))
+                    conversationId = s.conversation.id;
+                return;
+            }
+        });
+        return conversationId;
+    }
+    Q_INVOKABLE QString lastMessageOf(qint64 conversationId) const
+    {
+        QString text;
+        m_core.runBlocking([&](CoreRuntime &runtime) {
+            const MessagePage page = runtime.chat().messagePage(conversationId, 0, 1);
+            if (!page.messages.isEmpty())
+                text = page.messages.constLast().content;
+        });
+        return text;
+    }
+
 private:
     qint64 siteId() const { return m_controller.site().value(QStringLiteral("id")).toLongLong(); }
 
@@ -77,10 +110,14 @@ public Q_SLOTS:
             const QString url = QStringLiteral("http://127.0.0.1:%1").arg(port);
             m_controller = std::make_unique<ConsoleController>(m_core, url, url);
             m_probe = std::make_unique<ChatProbe>(m_core, *m_controller);
+            m_requests = std::make_unique<RequestsController>(m_core);
+            m_requests->follow(*m_controller);
         }
         engine->rootContext()->setContextProperty(QStringLiteral("chatProbe"), m_probe.get());
         engine->rootContext()->setContextProperty(QStringLiteral("consoleBackend"),
                                                   m_controller.get());
+        engine->rootContext()->setContextProperty(QStringLiteral("consoleRequests"),
+                                                  m_requests.get());
         // Files for the composer's attach button: a real PNG and something that is not allowed.
         QImage image(40, 30, QImage::Format_RGB32);
         image.fill(Qt::darkGreen);
@@ -99,6 +136,7 @@ public Q_SLOTS:
     void cleanupTestCase()
     {
         m_probe.reset();
+        m_requests.reset();
         m_controller.reset();
         m_core.stop();
     }
@@ -108,6 +146,7 @@ private:
     Core m_core;
     std::unique_ptr<ConsoleController> m_controller;
     std::unique_ptr<ChatProbe> m_probe;
+    std::unique_ptr<RequestsController> m_requests;
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(console, Setup)

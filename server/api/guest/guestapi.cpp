@@ -76,8 +76,10 @@ void registerGuestApi(LobbyServer &server, const ServerConfig &config)
 
 GuestApi::GuestApi(LobbyServer &server, const ServerConfig &config)
     : QObject(&server.http()), m_server(server), m_chat(server.chat()),
-      m_sessionSeconds(config.guestSessionSeconds)
+      m_sessionSeconds(config.guestSessionSeconds),
+      m_placeRequests(config.placeRequestsPerMinute, config.placeRequestsPerMinute)
 {
+    m_clock.start();
     pusher::PusherApp app = config.pusherApp;
     if (!app.isValid())
         app = pusher::generateApp();
@@ -127,6 +129,7 @@ void GuestApi::registerRoutes()
                bind(&GuestApi::authorizeChannel));
     http.route(Method::Post, QStringLiteral("/api/chat/pusher/user-auth/"),
                bind(&GuestApi::authorizeUser));
+    registerRequestRoutes();
 }
 
 // ---- sessions

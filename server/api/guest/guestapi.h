@@ -5,7 +5,9 @@
 #include "chat/domainevent.h"
 #include "chat/entities.h"
 #include "http/httptypes.h"
+#include "http/ratelimiter.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 
@@ -68,6 +70,17 @@ private:
     std::optional<QHash<QString, QString>> authFields(const http::HttpRequest &request,
                                                       http::HttpReply *reply);
 
+    // Guest requests (guestrequests.cpp): a stay's requests, and a place's QR code page.
+    void registerRequestRoutes();
+    http::HttpReply requestCategories(const http::HttpRequest &request);
+    http::HttpReply stayRequests(const http::HttpRequest &request);
+    http::HttpReply createStayRequest(const http::HttpRequest &request);
+    http::HttpReply placePage(const http::HttpRequest &request);
+    http::HttpReply placeInfo(const http::HttpRequest &request);
+    http::HttpReply createPlaceRequest(const http::HttpRequest &request);
+    // RequestUpdated -> `request-updated` on the room's private channel.
+    void onRequestEvent(const chat::DomainEvent &event);
+
     QJsonObject sessionJson(const Guest &guest, const http::HttpRequest &request);
     QJsonValue staffInfo(qint64 accountId);
     QJsonObject messageJson(const chat::Message &message, const QString &roomNumber);
@@ -95,6 +108,8 @@ private:
     pusher::PusherServer *m_pusher = nullptr;
     int m_sessionSeconds;
     QHash<qint64, qint64> m_handlers; // conversation -> last announced handler
+    http::AddressRateLimiter m_placeRequests;
+    QElapsedTimer m_clock; // for m_placeRequests
 };
 
 void registerGuestApi(LobbyServer &server, const ServerConfig &config);

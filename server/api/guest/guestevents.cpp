@@ -61,6 +61,8 @@ void GuestApi::publishToRoom(const RoomTarget &target, qint64 conversationId, co
 
 void GuestApi::onEvent(const DomainEvent &event)
 {
+    if (event.kind == DomainEvent::Kind::RequestUpdated)
+        return onRequestEvent(event);
     const Conversation &conversation = event.conversation;
     if (event.kind == DomainEvent::Kind::PresenceChanged ||
         conversation.kind != ConversationKind::Room)

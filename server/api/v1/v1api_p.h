@@ -46,6 +46,29 @@ public:
     void registerRoutes();
     http::HttpReply upload(const http::HttpRequest &request, const chat::Account &me);
 
+    // ---- Guest requests (v1requests.cpp)
+    struct StaffCaller
+    {
+        qint64 siteId = 0;
+        chat::Actor actor;
+    };
+    // The staff member behind the bearer token: 401 without a valid access token, 403 for a
+    // customer's.
+    std::optional<StaffCaller> staffCaller(const http::HttpRequest &request,
+                                           http::HttpReply *reply);
+    void registerRequestRoutes();
+    http::HttpReply listRequests(const http::HttpRequest &request);
+    http::HttpReply createRequest(const http::HttpRequest &request);
+    http::HttpReply showRequest(const http::HttpRequest &request);
+    http::HttpReply changeRequest(const http::HttpRequest &request);
+    // Staff sockets hear of every request change of their site.
+    void subscribeToRequests(V1Connection *connection);
+    void publishRequest(const chat::DomainEvent &event);
+    static QString requestsTopicOf(qint64 siteId)
+    {
+        return QStringLiteral("v1:requests:") + QString::number(siteId);
+    }
+
     // ---- WebSocket (v1socket.cpp)
     void registerSocketRoutes();
     void onDomainEvent(const chat::DomainEvent &event);

@@ -67,6 +67,7 @@ void V1Api::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &cont
     ws->setParent(connection);
     m_connections.insert(connection);
     m_chat.connectionOpened(account->siteId, account->actor());
+    subscribeToRequests(connection);
 
     connect(ws, &http::WebSocket::textMessageReceived, connection,
             [this, connection](const QByteArray &text) { onFrame(connection, text); });
@@ -349,6 +350,8 @@ void V1Api::onSendMessage(V1Connection *connection, const QJsonObject &frame, qi
 void V1Api::onDomainEvent(const DomainEvent &event)
 {
     using Kind = DomainEvent::Kind;
+    if (event.kind == Kind::RequestUpdated)
+        return publishRequest(event);
     if (!event.conversationId || !m_hub.subscriberCount(topicOf(event.conversationId)))
         return;
     const qint64 chatId = event.conversationId;

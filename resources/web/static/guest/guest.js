@@ -319,6 +319,7 @@
       }
     });
     channel = pusher.subscribe(session.pusher_channel);
+    if (window.LobbyRequests) window.LobbyRequests.attach(session.session_token, channel);
     // Every (re)subscription closes the gap between the last fetch and live events.
     channel.bind('pusher:subscription_succeeded', () => {
       body.dataset.live = 'true';
@@ -346,6 +347,7 @@
   }
 
   function disconnectPusher() {
+    if (window.LobbyRequests) window.LobbyRequests.detach();
     delete body.dataset.live;
     if (pusher) pusher.disconnect();
     pusher = null;
@@ -388,6 +390,7 @@
     input.value = '';
     autosize();
     localStorage.removeItem(SESSION_KEY);
+    if (window.LobbyRequests) window.LobbyRequests.reset();
     session = null;
     connection = null;
     list.replaceChildren();
@@ -421,6 +424,7 @@
     historyLoaded = false;
     await catchUp(); // the history
     historyLoaded = true;
+    if (window.LobbyRequests) window.LobbyRequests.attach(session.session_token, null);
     connectPusher();
     restoreDraft();
     if (!window.matchMedia('(pointer: coarse)').matches) input.focus();
