@@ -1,4 +1,5 @@
 #include "consolecontroller.h"
+#include "consolecontroller_p.h"
 
 #include "api/v1/uploads.h"
 #include "auth/crypto.h"
@@ -35,13 +36,6 @@ QString signInScope(const QString &email)
 {
     return QStringLiteral("console-login:") + email.trimmed().toLower();
 }
-
-const QStringList fixedReplies = {
-    QStringLiteral("Hello! How can I help you today?"),
-    QStringLiteral("One moment please, I'll check that for you."),
-    QStringLiteral("Done! Is there anything else I can do for you?"),
-    QStringLiteral("You're welcome, enjoy your stay!"),
-};
 
 } // namespace
 
@@ -107,15 +101,6 @@ ConsoleController::~ConsoleController()
         batcher = m_batcher;
         m_batcher = nullptr;
         delete batcher;
-    });
-}
-
-template <typename Work> void ConsoleController::inCore(Work work)
-{
-    std::shared_ptr<std::atomic_bool> alive = m_alive;
-    m_core.post([alive, work = std::move(work)](CoreRuntime &runtime) mutable {
-        if (*alive)
-            work(runtime);
     });
 }
 
@@ -293,6 +278,7 @@ void ConsoleController::signOut()
     m_conversations->setSearchText({});
     m_webhook.clear();
     setWebhookError({});
+    setSuggestion({});
     Q_EMIT currentChanged();
     Q_EMIT detailsChanged();
     Q_EMIT webhookChanged();
@@ -323,6 +309,8 @@ void ConsoleController::onEvents(const DomainEvents &events)
             Q_EMIT incomingMessage(event.conversationId, title,
                                    event.conversation.lastMessagePreview, m_windowActive);
         }
+        if (event.kind == DomainEvent::Kind::MessagePosted && event.conversationId == m_current)
+            refreshSuggestion();
         if (event.conversationId == m_current || event.kind == DomainEvent::Kind::PresenceChanged)
             detailsStale = detailsStale || event.kind == DomainEvent::Kind::ConversationUpdated ||
                            event.kind == DomainEvent::Kind::ParticipantJoined ||
@@ -341,8 +329,12 @@ void ConsoleController::selectConversation(qint64 conversationId)
     m_current = conversationId;
     refreshMediaToken(); // access tokens expire: a fresh one per conversation opened
     m_details.clear();
+    m_replyValues.clear();
+    setSuggestion({});
     Q_EMIT currentChanged();
     Q_EMIT detailsChanged();
+    refreshReplyValues();
+    refreshSuggestion();
     m_messages->open(conversationId);
     refreshDetails();
 }
@@ -584,14 +576,12 @@ void ConsoleController::refreshSettings()
                                  {QStringLiteral("email"), a.email},
                                  {QStringLiteral("jobTitle"), a.jobTitle},
                                  {QStringLiteral("admin"), a.role == StaffRole::Admin}};
-        QStringList replies = fixedReplies;
         for (const FaqEntry &entry : store.faqOfSite(siteId)) {
             faq << QVariantMap{{QStringLiteral("id"), entry.id},
                                {QStringLiteral("question"), entry.question},
                                {QStringLiteral("answer"), entry.answer}};
-            replies << entry.answer;
         }
-        QMetaObject::invokeMethod(this, [this, rooms, keys, staff, faq, replies]() mutable {
+        QMetaObject::invokeMethod(this, [this, rooms, keys, staff, faq]() mutable {
             for (QVariantMap &room : rooms)
                 room.insert(QStringLiteral("guestUrl"),
                             guestPageUrl(room.value(QStringLiteral("number")).toString()));
@@ -600,10 +590,7 @@ void ConsoleController::refreshSettings()
             m_staffAccounts->setRecords(staff);
             m_faq->setRecords(faq);
             refreshWebhook();
-            if (replies != m_cannedReplies) {
-                m_cannedReplies = replies;
-                Q_EMIT cannedRepliesChanged();
-            }
+            refreshReplies();
         });
     });
 }

@@ -47,7 +47,14 @@ class ConsoleController : public QObject
     Q_PROPERTY(QString webhookError READ webhookError NOTIFY webhookErrorChanged)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentChanged)
     Q_PROPERTY(QVariantMap details READ details NOTIFY detailsChanged)
-    Q_PROPERTY(QStringList cannedReplies READ cannedReplies NOTIFY cannedRepliesChanged)
+    // The site's canned replies (`id`, `category`, `title`, `body`), as Settings edits them.
+    Q_PROPERTY(QVariantList cannedReplies READ cannedReplies NOTIFY cannedRepliesChanged)
+    // The site's settings (ChatService::settingsJson's names: `greeting`, `wifi`, `hours`, ...)
+    // and whether the desk is open now (`open`, `backAt`).
+    Q_PROPERTY(QVariantMap siteSettings READ siteSettings NOTIFY siteSettingsChanged)
+    // The best answer to the open conversation's last guest message from the FAQ and the canned
+    // replies (`title`, `body`, `source`: "faq" or "canned"); empty when there is none.
+    Q_PROPERTY(QVariantMap suggestion READ suggestion NOTIFY suggestionChanged)
     Q_PROPERTY(QString serverUrl READ serverUrl CONSTANT)
     // Lets the console's image views fetch permission-checked uploads (?token=).
     Q_PROPERTY(QString mediaToken READ mediaToken NOTIFY mediaTokenChanged)
@@ -78,7 +85,9 @@ public:
     QString webhookError() const { return m_webhookError; }
     qint64 currentConversationId() const { return m_current; }
     QVariantMap details() const { return m_details; }
-    QStringList cannedReplies() const { return m_cannedReplies; }
+    QVariantList cannedReplies() const;
+    QVariantMap siteSettings() const { return m_siteSettings; }
+    QVariantMap suggestion() const { return m_suggestion; }
     QString serverUrl() const { return m_serverUrl; }
     QString mediaToken() const { return m_mediaToken; }
     QString publicUrl() const { return m_publicUrl; }
@@ -118,6 +127,19 @@ public:
                               bool admin, const QString &jobTitle);
     Q_INVOKABLE void addFaq(const QString &question, const QString &answer);
     Q_INVOKABLE void removeFaq(qint64 entryId);
+    // Canned replies and site settings (consolecontroller_replies.cpp); admins only.
+    Q_INVOKABLE void addCannedReply(const QString &category, const QString &title,
+                                    const QString &body);
+    Q_INVOKABLE void updateCannedReply(qint64 replyId, const QString &category,
+                                       const QString &title, const QString &body);
+    Q_INVOKABLE void removeCannedReply(qint64 replyId);
+    // `changes` by setting name, as ChatService::updateSiteSettings takes them.
+    Q_INVOKABLE void updateSiteSettings(const QVariantMap &changes);
+    // For the composer's "/" list: the canned replies and FAQ answers matching `query`.
+    Q_INVOKABLE QVariantList matchReplies(const QString &query) const;
+    // `body` with the open conversation's variables filled in: `text`, and `unfilled`, the
+    // ranges (`start`, `length`) the composer selects for staff to type over.
+    Q_INVOKABLE QVariantMap fillReply(const QString &body) const;
     Q_INVOKABLE void setWebhook(const QString &url);
     Q_INVOKABLE void removeWebhook();
     // Reads the webhook and its outbox again (the outbox changes as deliveries go).
@@ -142,6 +164,8 @@ Q_SIGNALS:
     void currentChanged();
     void detailsChanged();
     void cannedRepliesChanged();
+    void siteSettingsChanged();
+    void suggestionChanged();
     void openConnectionsChanged();
     void webhookChanged();
     void webhookErrorChanged();
@@ -173,6 +197,11 @@ private:
     void onEvents(const chat::DomainEvents &events);
     void refreshDetails();
     void refreshSettings();
+    // consolecontroller_replies.cpp: the library, the settings, variables and suggestions.
+    void refreshReplies();
+    void refreshReplyValues();
+    void refreshSuggestion();
+    void setSuggestion(const QVariantMap &suggestion);
     void markCurrentRead(qint64 upToId);
     void setWebhookError(const QString &error);
     void report(const chat::Error &error);
@@ -199,7 +228,11 @@ private:
     QString m_signInError;
     qint64 m_current = 0;
     QVariantMap m_details;
-    QStringList m_cannedReplies;
+    QList<chat::CannedReply> m_cannedReplies;
+    QList<chat::CannedReply> m_library;    // canned replies, then FAQ answers ("/" list)
+    QHash<QString, QString> m_replyValues; // the open conversation's reply variables
+    QVariantMap m_siteSettings;
+    QVariantMap m_suggestion;
     QVariantMap m_webhook;
     QString m_webhookError;
     int m_openConnections = 0;

@@ -65,7 +65,7 @@ Dialog {
             Layout.fillWidth: true
 
             Repeater {
-                model: [qsTr("Rooms"), qsTr("Website chat"), qsTr("Staff"), qsTr("FAQ"), qsTr("Server"), qsTr("Webhooks")]
+                model: [qsTr("Rooms"), qsTr("Website chat"), qsTr("Staff"), qsTr("FAQ"), qsTr("Server"), qsTr("Webhooks"), qsTr("Canned replies"), qsTr("Hours & texts")]
 
                 TabButton {
                     required property string modelData
@@ -429,6 +429,12 @@ Dialog {
             }
             // ---- webhooks
             WebhooksTab {
+                backend: dialog.backend
+            }
+            CannedRepliesPage {
+                backend: dialog.backend
+            }
+            HoursPage {
                 backend: dialog.backend
             }
         }

@@ -284,6 +284,8 @@ public:
     // ---- Canned replies (chatservice_replies.cpp): a library per site, shared by its staff.
     static constexpr int maxCannedReplies = 500;
     QList<CannedReply> cannedReplies(qint64 siteId);
+    // The site's FAQ, oldest first (searched with the canned replies for a suggested answer).
+    QList<FaqEntry> faqEntries(qint64 siteId);
     Result<CannedReply> addCannedReply(qint64 siteId, const CannedReplyChange &reply);
     Result<CannedReply> updateCannedReply(qint64 siteId, qint64 replyId,
                                           const CannedReplyChange &change);

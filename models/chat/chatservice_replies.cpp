@@ -38,6 +38,11 @@ QList<CannedReply> ChatService::cannedReplies(qint64 siteId)
     return m_store.cannedRepliesOfSite(siteId);
 }
 
+QList<FaqEntry> ChatService::faqEntries(qint64 siteId)
+{
+    return m_store.faqOfSite(siteId);
+}
+
 Result<CannedReply> ChatService::addCannedReply(qint64 siteId, const CannedReplyChange &change)
 {
     if (!m_store.siteById(siteId))
