@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -10,9 +11,9 @@ import QtQuick.Layouts
 ScrollView {
     id: page
 
-    required property var backend
+    required property ConsoleController backend
 
-    readonly property bool canChange: !!backend.staff.admin
+    readonly property bool canChange: backend.admin
     property var editingId: 0 // the reply in the form, 0 for a new one
 
     function edit(reply) {
@@ -30,9 +31,9 @@ ScrollView {
     }
     function save() {
         if (page.editingId)
-            page.backend.updateCannedReply(page.editingId, categoryField.text, titleField.text, bodyField.text);
+            page.backend.replies.updateCannedReply(page.editingId, categoryField.text, titleField.text, bodyField.text);
         else
-            page.backend.addCannedReply(categoryField.text, titleField.text, bodyField.text);
+            page.backend.replies.addCannedReply(categoryField.text, titleField.text, bodyField.text);
         page.clearForm();
     }
 
@@ -113,14 +114,14 @@ ScrollView {
 
         Label {
             Layout.topMargin: 8
-            text: qsTr("Library (%1)").arg(page.backend.cannedReplies.length)
+            text: qsTr("Library (%1)").arg(page.backend.replies.cannedReplies.length)
             font.family: Theme.fontFamily
             font.pixelSize: Theme.title
             font.bold: true
             color: Theme.text
         }
         Repeater {
-            model: page.backend.cannedReplies
+            model: page.backend.replies.cannedReplies
 
             Rectangle {
                 id: row
@@ -173,7 +174,7 @@ ScrollView {
                         objectName: "cannedRemove-" + row.modelData.title
                         text: qsTr("Remove")
                         enabled: page.canChange
-                        onClicked: page.backend.removeCannedReply(row.modelData.id)
+                        onClicked: page.backend.replies.removeCannedReply(row.modelData.id)
                     }
                 }
             }

@@ -2,6 +2,7 @@ pragma ComponentBehavior: Bound
 
 import QtQml
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
@@ -14,7 +15,7 @@ import QtQuick.Layouts
 Rectangle {
     id: composer
 
-    required property var backend
+    required property ConsoleController backend
     property var replyToId: 0
     property string replySender
     property string replyText
@@ -26,8 +27,6 @@ Rectangle {
         composer.backend.sendMessage(text, composer.replyToId);
         input.clear();
         composer.clearReply();
-        typingQuiet.stop();
-        composer.typingSentAt = 0;
     }
     function replyTo(messageId, sender, text) {
         composer.replyToId = messageId;
@@ -37,7 +36,7 @@ Rectangle {
     }
     // Puts a canned reply (or a suggestion) into the box with its variables filled in.
     function insertReply(body) {
-        const filled = composer.backend.fillReply(body);
+        const filled = composer.backend.replies.fillReply(body);
         input.text = filled.text;
         composer.placeholders = filled.unfilled.map(range => filled.text.substr(range.start, range.length));
         input.forceActiveFocus();
@@ -53,7 +52,10 @@ Rectangle {
             for (const placeholder of composer.placeholders) {
                 const at = input.text.indexOf(placeholder, from);
                 if (at >= 0 && (found === null || at < found.start))
-                    found = { start: at, end: at + placeholder.length };
+                    found = {
+                        start: at,
+                        end: at + placeholder.length
+                    };
             }
             return found;
         };
@@ -64,17 +66,17 @@ Rectangle {
         return true;
     }
     property var placeholders: []
-    readonly property string slashQuery: input.text.startsWith("/") && input.text.indexOf("\n") < 0 ? input.text.slice(1) : ""
-    readonly property bool picking: input.text.startsWith("/") && input.text.indexOf("\n") < 0 && !composer.pickerDismissed
+    readonly property bool slashCommand: input.text.startsWith("/") && input.text.indexOf("\n") < 0
+    readonly property bool picking: composer.slashCommand && !composer.pickerDismissed
     property bool pickerDismissed: false
-    readonly property bool suggesting: input.text.length === 0 && !!composer.backend.suggestion.body
+    readonly property string suggestedBody: composer.backend.replies.suggestion.body ?? ""
+    readonly property bool suggesting: input.text.length === 0 && composer.suggestedBody.length > 0
 
     function clearReply() {
         composer.replyToId = 0;
         composer.replySender = "";
         composer.replyText = "";
     }
-    property double typingSentAt: 0
 
     implicitHeight: layout.implicitHeight + 24
     color: Theme.surface
@@ -88,22 +90,13 @@ Rectangle {
     ReplyPicker {
         id: picker
         objectName: "replyPicker"
-        backend: composer.backend
-        query: composer.slashQuery
+        replies: composer.backend.replies
+        query: composer.slashCommand ? input.text.slice(1) : ""
         visible: composer.picking
         x: 12
         y: -height - 4
         width: Math.min(480, composer.width - 24)
         onChosen: body => composer.insertReply(body)
-    }
-
-    Timer {
-        id: typingQuiet
-        interval: 4000
-        onTriggered: {
-            composer.backend.setTyping(false);
-            composer.typingSentAt = 0;
-        }
     }
 
     ColumnLayout {
@@ -153,7 +146,7 @@ Rectangle {
                 anchors.leftMargin: 10
                 anchors.rightMargin: 10
                 verticalAlignment: Text.AlignVCenter
-                text: qsTr("Suggested: %1 — Tab to insert").arg(composer.backend.suggestion.body ?? "")
+                text: qsTr("Suggested: %1 — Tab to insert").arg(composer.suggestedBody)
                 textFormat: Text.PlainText
                 elide: Text.ElideRight
                 font.family: Theme.fontFamily
@@ -163,7 +156,7 @@ Rectangle {
             MouseArea {
                 anchors.fill: parent
                 cursorShape: Qt.PointingHandCursor
-                onClicked: composer.insertReply(composer.backend.suggestion.body)
+                onClicked: composer.insertReply(composer.suggestedBody)
             }
         }
         RowLayout {
@@ -221,7 +214,7 @@ Rectangle {
                     bottomPadding: 10
                     background: Rectangle {
                         radius: 10
-                        color: "#f1f3f7"
+                        color: Theme.inputBackground
                         border.color: input.activeFocus ? Theme.accent : "transparent"
                     }
                     Keys.onPressed: event => {
@@ -247,7 +240,7 @@ Rectangle {
                             // Otherwise Tab moves the focus on, as everywhere.
                             const suggested = composer.suggesting;
                             if (suggested)
-                                composer.insertReply(composer.backend.suggestion.body);
+                                composer.insertReply(composer.suggestedBody);
                             event.accepted = suggested || composer.selectNextPlaceholder();
                             if (event.accepted)
                                 return;
@@ -258,16 +251,10 @@ Rectangle {
                         }
                     }
                     onTextChanged: {
-                        if (!text.startsWith("/"))
+                        if (!composer.slashCommand)
                             composer.pickerDismissed = false;
-                        if (text.length === 0)
-                            return;
-                        const now = Date.now();
-                        if (now - composer.typingSentAt > 3000) {
-                            composer.backend.setTyping(true);
-                            composer.typingSentAt = now;
-                        }
-                        typingQuiet.restart();
+                        if (text.length > 0)
+                            composer.backend.noteTyping();
                     }
                 }
             }
@@ -290,13 +277,13 @@ Rectangle {
                         Icon {
                             symbol: "send"
                             size: 16
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                         Text {
                             text: sendButton.text
                             font: sendButton.font
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                     }
@@ -305,7 +292,7 @@ Rectangle {
                     implicitWidth: 84
                     implicitHeight: 40
                     radius: 10
-                    color: sendButton.enabled ? (sendButton.down ? "#2559c4" : Theme.accent) : "#b8c7ea"
+                    color: sendButton.enabled ? (sendButton.down ? Theme.accentPressed : Theme.accent) : Theme.accentDisabled
                 }
             }
         }

@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -11,10 +12,10 @@ import QtQuick.Layouts
 ScrollView {
     id: page
 
-    required property var backend
+    required property ConsoleController backend
 
-    readonly property bool canChange: !!backend.staff.admin
-    readonly property var settings: backend.siteSettings
+    readonly property bool canChange: backend.admin
+    readonly property var settings: backend.replies.siteSettings
     readonly property var days: [
         { key: "mon", name: qsTr("Monday") }, { key: "tue", name: qsTr("Tuesday") },
         { key: "wed", name: qsTr("Wednesday") }, { key: "thu", name: qsTr("Thursday") },
@@ -197,7 +198,7 @@ ScrollView {
             model: {
                 const names = [qsTr("Nobody: they get the away message")];
                 const ids = [0];
-                const staff = page.backend.staffAccounts;
+                const staff = page.backend.settings.staffAccounts;
                 for (let i = 0; i < staff.count; ++i) {
                     names.push(staff.get(i).name);
                     ids.push(staff.get(i).id);
@@ -260,7 +261,7 @@ ScrollView {
             objectName: "saveHoursButton"
             text: qsTr("Save")
             enabled: page.canChange
-            onClicked: page.backend.updateSiteSettings(page.changes())
+            onClicked: page.backend.replies.updateSiteSettings(page.changes())
         }
     }
 }

@@ -2,6 +2,7 @@ pragma ComponentBehavior: Bound
 
 import QtQml
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -9,7 +10,7 @@ import QtQuick.Layouts
 Rectangle {
     id: pane
 
-    required property var backend
+    required property ConsoleController backend
     property date now: new Date()
 
     color: Theme.sidebar
@@ -62,7 +63,7 @@ Rectangle {
                 leftPadding: 34
                 background: Rectangle {
                     radius: 8
-                    color: "#f1f3f7"
+                    color: Theme.inputBackground
                     border.color: searchField.activeFocus ? Theme.accent : "transparent"
 
                     Icon {

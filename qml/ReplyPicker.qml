@@ -1,18 +1,19 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
 // The composer's "/" list: canned replies and FAQ answers matching what follows the slash.
 // The composer keeps the keyboard: it calls moveSelection() for the arrows and chosenBody() for
-// Enter; a click chooses too. Matching is the backend's (ConsoleController::matchReplies).
+// Enter; a click chooses too. Matching is RepliesController::matchReplies.
 Popup {
     id: picker
 
-    required property var backend
+    required property RepliesController replies
     property string query
-    readonly property var matches: picker.backend.matchReplies(picker.query)
+    readonly property var matches: picker.replies.matchReplies(picker.query)
     readonly property int count: list.count
     property int currentIndex: 0
 

@@ -41,8 +41,8 @@ Item {
             const room = chatProbe.conversationIdTitled("Room 205");
             verify(room > 0);
             consoleBackend.selectConversation(room);
-            consoleBackend.updateSiteSettings({ wifi: "lakeview42" });
-            tryVerify(() => consoleBackend.siteSettings.wifi === "lakeview42", 5000);
+            consoleBackend.replies.updateSiteSettings({ wifi: "lakeview42" });
+            tryVerify(() => consoleBackend.replies.siteSettings.wifi === "lakeview42", 5000);
         }
         // Also what Repeaters and popups made, which findChild's QObject walk does not reach.
         function find(parent, name) {
@@ -69,7 +69,7 @@ Item {
             return null;
         }
         function libraryHas(title) {
-            return consoleBackend.cannedReplies.some(reply => reply.title === title);
+            return consoleBackend.replies.cannedReplies.some(reply => reply.title === title);
         }
         function typeInto(text) {
             input.forceActiveFocus();
@@ -153,17 +153,17 @@ Item {
             const room = chatProbe.conversationIdTitled("Room 205");
             verify(chatProbe.postAsGuest(room, "What time is breakfast served?"));
             tryVerify(() => bar.visible, 5000);
-            const suggested = consoleBackend.suggestion.body;
+            const suggested = consoleBackend.replies.suggestion.body;
             verify(suggested.toLowerCase().indexOf("breakfast") >= 0, suggested);
             verify(find(composer, "suggestionText").text.startsWith("Suggested: "));
             input.forceActiveFocus();
             keyClick(Qt.Key_Tab);
-            compare(input.text, consoleBackend.fillReply(suggested).text);
+            compare(input.text, consoleBackend.replies.fillReply(suggested).text);
             verify(!bar.visible); // the box is not empty any more
             clearComposer();
             // A question nothing answers: no suggestion.
             verify(chatProbe.postAsGuest(room, "zebra xylophone quartz"));
-            tryVerify(() => !consoleBackend.suggestion.body, 5000);
+            tryVerify(() => !consoleBackend.replies.suggestion.body, 5000);
             verify(!bar.visible);
         }
 
