@@ -34,6 +34,8 @@ class RepliesController : public QObject
     // The best answer to the open conversation's last guest message from the FAQ and the canned
     // replies (`title`, `body`, `source`: "faq" or "canned"); empty when there is none.
     Q_PROPERTY(QVariantMap suggestion READ suggestion NOTIFY suggestionChanged)
+    // Its text (the suggestion's `body`), empty when there is none.
+    Q_PROPERTY(QString suggestedAnswer READ suggestedAnswer NOTIFY suggestionChanged)
 
 public:
     // `signedIn` is the session's (ConsoleController's): read for every change.
@@ -43,6 +45,10 @@ public:
     QVariantList cannedReplies() const;
     QVariantMap siteSettings() const { return m_siteSettings; }
     QVariantMap suggestion() const { return m_suggestion; }
+    QString suggestedAnswer() const
+    {
+        return m_suggestion.value(QStringLiteral("body")).toString();
+    }
 
     // Reads the library and the settings again (after signing in, after a change).
     void refresh();

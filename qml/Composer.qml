@@ -69,7 +69,7 @@ Rectangle {
     readonly property bool slashCommand: input.text.startsWith("/") && input.text.indexOf("\n") < 0
     readonly property bool picking: composer.slashCommand && !composer.pickerDismissed
     property bool pickerDismissed: false
-    readonly property string suggestedBody: composer.backend.replies.suggestion.body ?? ""
+    readonly property string suggestedBody: composer.backend.replies.suggestedAnswer
     readonly property bool suggesting: input.text.length === 0 && composer.suggestedBody.length > 0
 
     function clearReply() {

@@ -43,7 +43,8 @@ Popup {
         border.color: Theme.border
     }
 
-    contentItem: ColumnLayout {
+    ColumnLayout {
+        anchors.fill: parent
         spacing: 4
 
         Label {
