@@ -269,6 +269,14 @@ struct Message
 };
 
 // What the console's inbox shows for one conversation.
+// One advance of a reader's last-read pointer.
+struct ReadReceipt
+{
+    Actor reader;
+    qint64 upToMessageId = 0;
+    QDateTime readAt;
+};
+
 struct ConversationSummary
 {
     Conversation conversation;

@@ -2,7 +2,6 @@
 
 #include "chat/chatservice.h"
 #include "http/httpserver.h"
-#include "store/store.h"
 
 #include <QFile>
 
@@ -45,11 +44,10 @@ void registerGuestPage(http::HttpServer &server, chat::ChatService &chat)
     server.route(QHttpServerRequest::Method::Get,
                  QStringLiteral("/chat/{hotel_slug}/messages/room/{room}/validate-chat-pin"),
                  [&chat](const http::HttpRequest &request) {
-                     const auto site =
-                         chat.store().siteBySlug(request.param(QStringLiteral("hotel_slug")));
-                     const auto room = site ? chat.store().roomByNumber(
-                                                  site->id, request.param(QStringLiteral("room")))
-                                            : std::nullopt;
+                     const auto site = chat.siteBySlug(request.param(QStringLiteral("hotel_slug")));
+                     const auto room =
+                         site ? chat.roomByNumber(site->id, request.param(QStringLiteral("room")))
+                              : std::nullopt;
                      if (!site || !room) {
                          // The page says so itself; it has no room to log in to.
                          return htmlReply(404, QStringLiteral("Room not found"), QString(),
