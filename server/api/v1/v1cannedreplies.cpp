@@ -53,8 +53,8 @@ void V1Api::registerCannedReplyRoutes()
     // The staff account behind the token; `admin` also requires the admin role (403 otherwise).
     const auto staffCaller = [this](const HttpRequest &request, bool admin, HttpReply *reply) {
         QString error;
-        const auto who = auth::authenticate(m_tokens, m_chat, request.bearerToken(),
-                                            std::nullopt, &error);
+        const auto who =
+            auth::authenticate(m_tokens, m_chat, request.bearerToken(), std::nullopt, &error);
         if (!who) {
             *reply = request.error(401, QStringLiteral("Could not validate credentials: ") + error);
             reply->headers.append(http::Header("WWW-Authenticate", "Bearer"));
