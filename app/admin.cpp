@@ -9,6 +9,9 @@
 #include "store/store.h"
 
 #include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QTextStream>
 
@@ -34,6 +37,8 @@ Verbs:
                                    (new PIN, ends the room's guest sessions, archives its
                                     conversation; prints the new PIN last)
   set-webhook --url U              (Pusher webhooks of the site's channels go to U)
+  set-setting --name N --value V   (a site setting: display_name, greeting, away_message, wifi,
+                                    checkout_time, time_zone, hours (JSON), night_desk_account_id)
   remove-webhook
   backup FILE                      (a consistent copy of the database, also while Lobby runs)
   restore FILE                     (replaces the database with FILE after an integrity check;
@@ -71,10 +76,11 @@ const Verb verbs[] = {
     {"add-place", {"name"}, {}},
     {"add-category", {"name", "label"}, {"department", "amber", "red"}},
     {"set-department", {"email", "department"}, {}},
+    {"set-setting", {"name", "value"}, {}},
 };
 const char *const verbOptions[] = {
     "slug", "name",  "kind",     "email",  "phone", "password",   "role",  "job-title", "number",
-    "pin",  "label", "question", "answer", "url",   "department", "amber", "red"};
+    "pin",  "label", "question", "answer", "url",   "department", "amber", "red",       "value"};
 
 const Verb *findVerb(const QString &name)
 {
@@ -172,6 +178,8 @@ struct Admin
             return addCategory();
         if (verb == u"set-department")
             return setDepartment();
+        if (verb == u"set-setting")
+            return setSetting();
         Q_ASSERT(verb == u"remove-webhook"); // runAdmin checked the verb
         return removeWebhook();
     }
@@ -350,6 +358,30 @@ struct Admin
             return fail(removed.error());
         out << (removed.value() ? "Removed the webhook of " : "No webhook at ") << owner->slug
             << "\n";
+        return 0;
+    }
+
+    int setSetting()
+    {
+        const auto owner = site();
+        if (!owner)
+            return 1;
+        // The opening hours and the night desk are JSON (an object, a number); texts are as given.
+        const QString name = option("name");
+        QJsonValue value = option("value");
+        if (name == u"hours" || name == u"night_desk_account_id") {
+            QJsonParseError error;
+            const QJsonDocument json =
+                QJsonDocument::fromJson(QByteArray("[") + option("value").toUtf8() + "]", &error);
+            if (error.error != QJsonParseError::NoError)
+                return fail(
+                    QStringLiteral("--value of %1 is JSON: %2").arg(name, error.errorString()));
+            value = json.array().at(0);
+        }
+        const auto settings = chat.updateSiteSettings(owner->id, QJsonObject{{name, value}});
+        if (!settings)
+            return fail(settings.error());
+        out << "Set " << name << "\n";
         return 0;
     }
 

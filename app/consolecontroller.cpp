@@ -41,9 +41,10 @@ ConsoleController::ConsoleController(Core &core, const QString &serverUrl, const
       m_conversations(std::make_unique<ui::ConversationFilterModel>()),
       m_messages(std::make_unique<ui::MessageListModel>()),
       m_settings(std::make_unique<SettingsController>(core, m_staff, publicUrl)),
-      m_tasks(core, this)
+      m_replies(std::make_unique<RepliesController>(core, m_staff)), m_tasks(core, this)
 {
     connect(m_settings.get(), &SettingsController::notice, this, &ConsoleController::notice);
+    connect(m_replies.get(), &RepliesController::notice, this, &ConsoleController::notice);
     connect(&m_typing, &TypingThrottle::typingChanged, this, &ConsoleController::setTyping);
     qRegisterMetaType<MessagePage>();
     m_conversations->setSourceModel(m_inbox.get());
@@ -212,6 +213,7 @@ void ConsoleController::startSession(const ConsoleSession &session)
             m_inbox->setPresence(snapshot.presence.counterparts, snapshot.presence.online);
             Q_EMIT signedInChanged();
             m_settings->refresh();
+            m_replies->refresh();
             refreshMediaToken();
         });
 }
@@ -234,6 +236,7 @@ void ConsoleController::signOut()
     m_inbox->resetConversations({});
     m_conversations->setSearchText({});
     m_settings->clear();
+    m_replies->clear();
     Q_EMIT currentChanged();
     Q_EMIT detailsChanged();
     Q_EMIT signedInChanged();
@@ -262,6 +265,8 @@ void ConsoleController::onEvents(const DomainEvents &events)
             Q_EMIT incomingMessage(event.conversationId, title,
                                    event.conversation.lastMessagePreview, m_windowActive);
         }
+        if (event.kind == DomainEvent::Kind::MessagePosted && event.conversationId == m_current)
+            m_replies->messagePosted();
         if (event.conversationId == m_current || event.kind == DomainEvent::Kind::PresenceChanged)
             detailsStale = detailsStale || event.kind == DomainEvent::Kind::ConversationUpdated ||
                            event.kind == DomainEvent::Kind::ParticipantJoined ||
@@ -284,6 +289,7 @@ void ConsoleController::selectConversation(qint64 conversationId)
     Q_EMIT currentChanged();
     Q_EMIT detailsChanged();
     m_messages->open(conversationId);
+    m_replies->setConversation(conversationId);
     refreshDetails();
 }
 

@@ -3,6 +3,7 @@
 #include "chat/chatservice.h"
 #include "consolesignedin.h"
 #include "coretasks.h"
+#include "repliescontroller.h"
 #include "settingscontroller.h"
 #include "typingthrottle.h"
 #include "ui/conversationfiltermodel.h"
@@ -46,6 +47,7 @@ class ConsoleController : public QObject
     Q_PROPERTY(lobby::ui::ConversationFilterModel *conversations READ conversations CONSTANT)
     Q_PROPERTY(lobby::ui::MessageListModel *messages READ messages CONSTANT)
     Q_PROPERTY(lobby::app::SettingsController *settings READ settings CONSTANT)
+    Q_PROPERTY(lobby::app::RepliesController *replies READ replies CONSTANT)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentChanged)
     Q_PROPERTY(QVariantMap details READ details NOTIFY detailsChanged)
     Q_PROPERTY(QString serverUrl READ serverUrl CONSTANT)
@@ -74,6 +76,7 @@ public:
     ui::ConversationFilterModel *conversations() const { return m_conversations.get(); }
     ui::MessageListModel *messages() const { return m_messages.get(); }
     SettingsController *settings() const { return m_settings.get(); }
+    RepliesController *replies() const { return m_replies.get(); }
     qint64 currentConversationId() const { return m_current; }
     QVariantMap details() const { return m_details; }
     QString serverUrl() const { return m_serverUrl; }
@@ -144,6 +147,7 @@ private:
     std::unique_ptr<ui::MessageListModel> m_messages;
     ConsoleSignedIn m_staff;
     std::unique_ptr<SettingsController> m_settings;
+    std::unique_ptr<RepliesController> m_replies;
     ui::EventBatcher *m_batcher = nullptr; // lives in, and is only touched from, the core thread
     bool m_busy = false;
     bool m_windowActive = true;

@@ -16,17 +16,6 @@ namespace lobby::app {
 
 using namespace lobby::chat;
 
-namespace {
-
-const QStringList fixedReplies = {
-    QStringLiteral("Hello! How can I help you today?"),
-    QStringLiteral("One moment please, I'll check that for you."),
-    QStringLiteral("Done! Is there anything else I can do for you?"),
-    QStringLiteral("You're welcome, enjoy your stay!"),
-};
-
-} // namespace
-
 SettingsController::SettingsController(Core &core, const ConsoleSignedIn &signedIn,
                                        const QString &publicUrl, QObject *parent)
     : QObject(parent), m_signedIn(signedIn), m_publicUrl(publicUrl),
@@ -70,22 +59,16 @@ void SettingsController::refresh()
                                      {QStringLiteral("email"), a.email},
                                      {QStringLiteral("jobTitle"), a.jobTitle},
                                      {QStringLiteral("admin"), a.role == StaffRole::Admin}};
-            QStringList replies = fixedReplies;
             for (const FaqEntry &entry : settings.faq) {
                 faq << QVariantMap{{QStringLiteral("id"), entry.id},
                                    {QStringLiteral("question"), entry.question},
                                    {QStringLiteral("answer"), entry.answer}};
-                replies << entry.answer;
             }
             m_rooms->setRecords(rooms);
             m_apiKeys->setRecords(keys);
             m_staffAccounts->setRecords(staff);
             m_faq->setRecords(faq);
             refreshWebhook();
-            if (replies != m_cannedReplies) {
-                m_cannedReplies = replies;
-                Q_EMIT cannedRepliesChanged();
-            }
         });
 }
 

@@ -35,8 +35,6 @@ class SettingsController : public QObject
     Q_PROPERTY(QVariantMap webhook READ webhook NOTIFY webhookChanged)
     // Why the last setWebhook() was refused (empty after one that worked).
     Q_PROPERTY(QString webhookError READ webhookError NOTIFY webhookErrorChanged)
-    // The fixed quick replies and the site's FAQ answers.
-    Q_PROPERTY(QStringList cannedReplies READ cannedReplies NOTIFY cannedRepliesChanged)
 
 public:
     // `signedIn` is the session's (ConsoleController's): read for every change.
@@ -50,7 +48,6 @@ public:
     ui::RecordListModel *faq() const { return m_faq.get(); }
     QVariantMap webhook() const { return m_webhook; }
     QString webhookError() const { return m_webhookError; }
-    QStringList cannedReplies() const { return m_cannedReplies; }
 
     // Reads everything again (after signing in).
     void refresh();
@@ -82,7 +79,6 @@ public:
 Q_SIGNALS:
     void webhookChanged();
     void webhookErrorChanged();
-    void cannedRepliesChanged();
     // Something to tell staff briefly ("PIN changed", or what went wrong).
     void notice(const QString &text, bool error);
     // Shown once: a new API key (with the website snippet that uses it) or a new room PIN.
@@ -103,7 +99,6 @@ private:
     std::unique_ptr<ui::RecordListModel> m_faq;
     QVariantMap m_webhook;
     QString m_webhookError;
-    QStringList m_cannedReplies;
     CoreTasks m_tasks; // last: stops before the models go
 };
 

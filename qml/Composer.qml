@@ -8,7 +8,10 @@ import QtQuick.Dialogs
 import QtQuick.Layouts
 
 // Writing a reply: Enter sends, Shift+Enter starts a new line; typing is announced while staff
-// type (at most every 3 seconds) and withdrawn after a quiet moment; canned replies fill the box.
+// type (at most every 3 seconds) and withdrawn after a quiet moment. A "/" at the start opens
+// the canned replies (ReplyPicker); an inserted reply has its variables filled in, and what
+// could not be filled is selected for staff to type over (Tab goes to the next one). A
+// suggested answer to the guest's last message is offered above the box: Tab inserts it.
 Rectangle {
     id: composer
 
@@ -31,6 +34,44 @@ Rectangle {
         composer.replyText = text;
         input.forceActiveFocus();
     }
+    // Puts a canned reply (or a suggestion) into the box with its variables filled in.
+    function insertReply(body) {
+        const filled = composer.backend.replies.fillReply(body);
+        input.text = filled.text;
+        composer.placeholders = filled.unfilled.map(range => filled.text.substr(range.start, range.length));
+        input.forceActiveFocus();
+        if (filled.unfilled.length > 0)
+            input.select(filled.unfilled[0].start, filled.unfilled[0].start + filled.unfilled[0].length);
+        else
+            input.cursorPosition = input.length;
+    }
+    // Selects the next placeholder still in the text after the selection (else the first one).
+    function selectNextPlaceholder(): bool {
+        const firstFrom = from => {
+            let found = null;
+            for (const placeholder of composer.placeholders) {
+                const at = input.text.indexOf(placeholder, from);
+                if (at >= 0 && (found === null || at < found.start))
+                    found = {
+                        start: at,
+                        end: at + placeholder.length
+                    };
+            }
+            return found;
+        };
+        const next = firstFrom(input.selectionEnd) ?? firstFrom(0);
+        if (next === null)
+            return false;
+        input.select(next.start, next.end);
+        return true;
+    }
+    property var placeholders: []
+    readonly property bool slashCommand: input.text.startsWith("/") && input.text.indexOf("\n") < 0
+    readonly property bool picking: composer.slashCommand && !composer.pickerDismissed
+    property bool pickerDismissed: false
+    readonly property string suggestedBody: composer.backend.replies.suggestedAnswer
+    readonly property bool suggesting: input.text.length === 0 && composer.suggestedBody.length > 0
+
     function clearReply() {
         composer.replyToId = 0;
         composer.replySender = "";
@@ -44,6 +85,18 @@ Rectangle {
         width: parent.width
         height: 1
         color: Theme.border
+    }
+
+    ReplyPicker {
+        id: picker
+        objectName: "replyPicker"
+        replies: composer.backend.replies
+        query: composer.slashCommand ? input.text.slice(1) : ""
+        visible: composer.picking
+        x: 12
+        y: -height - 4
+        width: Math.min(480, composer.width - 24)
+        onChosen: body => composer.insertReply(body)
     }
 
     ColumnLayout {
@@ -78,6 +131,34 @@ Rectangle {
                 onClicked: composer.clearReply()
             }
         }
+        Rectangle {
+            objectName: "suggestionBar"
+            visible: composer.suggesting
+            Layout.fillWidth: true
+            implicitHeight: suggestionText.implicitHeight + 12
+            radius: 8
+            color: Theme.accentSoft
+
+            Label {
+                id: suggestionText
+                objectName: "suggestionText"
+                anchors.fill: parent
+                anchors.leftMargin: 10
+                anchors.rightMargin: 10
+                verticalAlignment: Text.AlignVCenter
+                text: qsTr("Suggested: %1 — Tab to insert").arg(composer.suggestedBody)
+                textFormat: Text.PlainText
+                elide: Text.ElideRight
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.small + 1
+                color: Theme.text
+            }
+            MouseArea {
+                anchors.fill: parent
+                cursorShape: Qt.PointingHandCursor
+                onClicked: composer.insertReply(composer.suggestedBody)
+            }
+        }
         RowLayout {
             Layout.fillWidth: true
             spacing: 8
@@ -89,30 +170,11 @@ Rectangle {
                 icon.color: Theme.mutedText
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Ready-made answers")
-                onClicked: cannedMenu.open()
-
-                Menu {
-                    id: cannedMenu
-                    y: -implicitHeight
-                    width: 420
-
-                    Repeater {
-                        model: composer.backend.settings.cannedReplies
-
-                        MenuItem {
-                            id: cannedItem
-                            required property string modelData
-
-                            text: cannedItem.modelData
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.small + 1
-                            onTriggered: {
-                                input.text = cannedItem.modelData;
-                                input.cursorPosition = input.length;
-                                input.forceActiveFocus();
-                            }
-                        }
-                    }
+                onClicked: {
+                    // The same list as typing "/": everything while the box holds nothing else.
+                    input.text = "/";
+                    input.cursorPosition = 1;
+                    input.forceActiveFocus();
                 }
             }
             ToolButton {
@@ -156,12 +218,41 @@ Rectangle {
                         border.color: input.activeFocus ? Theme.accent : "transparent"
                     }
                     Keys.onPressed: event => {
+                        if (composer.picking && picker.visible) {
+                            if (event.key === Qt.Key_Up || event.key === Qt.Key_Down) {
+                                picker.moveSelection(event.key === Qt.Key_Up ? -1 : 1);
+                                event.accepted = true;
+                                return;
+                            }
+                            if (event.key === Qt.Key_Return || event.key === Qt.Key_Enter || event.key === Qt.Key_Tab) {
+                                if (picker.count > 0)
+                                    composer.insertReply(picker.chosenBody());
+                                event.accepted = true;
+                                return;
+                            }
+                            if (event.key === Qt.Key_Escape) {
+                                composer.pickerDismissed = true;
+                                event.accepted = true;
+                                return;
+                            }
+                        }
+                        if (event.key === Qt.Key_Tab) {
+                            // Otherwise Tab moves the focus on, as everywhere.
+                            const suggested = composer.suggesting;
+                            if (suggested)
+                                composer.insertReply(composer.suggestedBody);
+                            event.accepted = suggested || composer.selectNextPlaceholder();
+                            if (event.accepted)
+                                return;
+                        }
                         if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter) && !(event.modifiers & Qt.ShiftModifier)) {
                             composer.send();
                             event.accepted = true;
                         }
                     }
                     onTextChanged: {
+                        if (!composer.slashCommand)
+                            composer.pickerDismissed = false;
                         if (text.length > 0)
                             composer.backend.noteTyping();
                     }

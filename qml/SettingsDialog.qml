@@ -66,7 +66,7 @@ Dialog {
             Layout.fillWidth: true
 
             Repeater {
-                model: [qsTr("Rooms"), qsTr("Website chat"), qsTr("Staff"), qsTr("FAQ"), qsTr("Server"), qsTr("Webhooks")]
+                model: [qsTr("Rooms"), qsTr("Website chat"), qsTr("Staff"), qsTr("FAQ"), qsTr("Server"), qsTr("Webhooks"), qsTr("Canned replies"), qsTr("Hours & texts")]
 
                 TabButton {
                     required property string modelData
@@ -430,6 +430,12 @@ Dialog {
             }
             // ---- webhooks
             WebhooksTab {
+                backend: dialog.backend
+            }
+            CannedRepliesPage {
+                backend: dialog.backend
+            }
+            HoursPage {
                 backend: dialog.backend
             }
         }

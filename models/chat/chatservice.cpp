@@ -86,6 +86,9 @@ Result<Site> ChatService::createSite(const QString &slug, const QString &name, S
     if (!id)
         return storageFailure();
     site.id = *id;
+    for (const CannedReplyChange &starter : starterCannedReplies())
+        m_store.insertCannedReply({0, site.id, *starter.category, *starter.title, *starter.body,
+                                   site.createdAt, site.createdAt});
     for (RequestCategory category : defaultRequestCategories()) {
         category.siteId = site.id;
         if (!m_store.insertRequestCategory(category))
@@ -304,7 +307,10 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     announce(e);
     if (conversation->handlerAccountId != previousHandler)
         emitEvent(DomainEvent::Kind::ConversationUpdated, *conversation);
-    return PostedMessage{message, *conversation, false};
+    PostedMessage posted{message, *conversation, false, std::nullopt};
+    if (sender.kind == ActorKind::Guest || sender.kind == ActorKind::Visitor)
+        posted.away = answerWhileClosed(*conversation);
+    return posted;
 }
 
 Result<qint64> ChatService::markRead(qint64 conversationId, const Actor &reader, qint64 messageId)

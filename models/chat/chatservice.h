@@ -3,7 +3,10 @@
 #include "chat/domainevent.h"
 #include "chat/entities.h"
 #include "chat/requests.h"
+
+#include "chat/replies.h"
 #include "chat/result.h"
+#include "chat/sitesettings.h"
 
 #include <QDeadlineTimer>
 #include <QHash>
@@ -37,6 +40,9 @@ struct PostedMessage
     Message message;
     Conversation conversation;
     bool duplicate = false; // true when clientId matched an earlier message: nothing was emitted
+    // The site's away message, posted after a guest's or visitor's message while the desk is
+    // closed (once per conversation per closed period; see chatservice_hours.cpp).
+    std::optional<Message> away;
 };
 
 // Where a lockout scope stands: locked until when, after how many failures.
@@ -431,6 +437,36 @@ public:
     bool webhookFailed(const WebhookDelivery &delivery, const QDateTime &nextAttempt,
                        const QString &error);
 
+    // ---- Canned replies (chatservice_replies.cpp): a library per site, shared by its staff.
+    static constexpr int maxCannedReplies = 500;
+    QList<CannedReply> cannedReplies(qint64 siteId);
+    // The site's FAQ, oldest first (searched with the canned replies for a suggested answer).
+    QList<FaqEntry> faqEntries(qint64 siteId);
+    Result<CannedReply> addCannedReply(qint64 siteId, const CannedReplyChange &reply);
+    Result<CannedReply> updateCannedReply(qint64 siteId, qint64 replyId,
+                                          const CannedReplyChange &change);
+    Result<bool> removeCannedReply(qint64 siteId, qint64 replyId);
+    // What the reply variables stand for in one of the site's conversations, written by
+    // `staff` (conversationId 0: only the site's and the staff member's).
+    QHash<QString, QString> replyVariableValues(qint64 siteId, qint64 conversationId,
+                                                const Actor &staff);
+
+    // ---- Site settings and business hours (chatservice_hours.cpp)
+    static constexpr int maxSettingLength = 2000;
+    SiteSettings siteSettings(qint64 siteId);
+    // Sets the named settings of `changes` (wire names: display_name, greeting, away_message,
+    // wifi, checkout_time, time_zone, hours, night_desk_account_id); each is checked first and
+    // nothing is stored when one is refused.
+    Result<SiteSettings> updateSiteSettings(qint64 siteId, const QJsonObject &changes);
+    static QJsonObject settingsJson(const SiteSettings &settings);
+    // The texts the widget and the guest page show, with the defaults filled in.
+    QString displayNameOfSite(const Site &site, const SiteSettings &settings) const;
+    QString greetingOfSite(const Site &site, const SiteSettings &settings) const;
+    DeskStatus deskStatus(qint64 siteId);
+    // The time business hours are judged by; tests set a fake clock.
+    void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+    QDateTime clockTime() const;
+
     // ---- Group commit (chatservice_batch.cpp): durable before acknowledged, one commit for many.
     // Posts like postMessage(), but together with every other message queued before control
     // returns to the event loop: one transaction and one durable commit for all of them (each
@@ -478,9 +514,12 @@ private:
                          const Actor &actor, bool created);
 
     void expireTyping();
+    // After a guest's or visitor's message: the away message or the night desk, while closed.
+    std::optional<Message> answerWhileClosed(const Conversation &conversation);
 
     store::Store &m_store;
     int m_messagesInCommit = 0; // stored by the commit in progress (metrics' batch size)
+    std::function<QDateTime()> m_clock;
     QHash<QPair<int, qint64>, int> m_openConnections;
     QHash<QPair<int, qint64>, QSet<QString>> m_remoteOnline; // actor -> instances with connections
     QHash<QPair<int, qint64>, QString> m_labels;             // guests' and visitors' display names

@@ -256,6 +256,42 @@ const char *const version8[] = {
         done_at BIGINT))",
     "CREATE INDEX service_requests_by_site ON service_requests (site_id, status, created_at)",
     "CREATE INDEX service_requests_by_conversation ON service_requests (conversation_id, id)",
+// Canned replies (a site's library of ready-made answers), site settings (named values: texts,
+// hours, the night desk) and away notices (a conversation is told once per closed period; the
+// period is named by the time the desk reopens). Existing sites start with the phrases the
+// console offered before there was a library (new sites get them from ChatService::createSite).
+const char *const version9[] = {
+    R"(CREATE TABLE canned_replies (
+        id {{id}},
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        category TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL))",
+    "CREATE INDEX canned_replies_by_site ON canned_replies (site_id)",
+    R"(CREATE TABLE site_settings (
+        site_id BIGINT NOT NULL REFERENCES sites(id),
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (site_id, name)))",
+    R"(CREATE TABLE away_notices (
+        conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+        period BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (conversation_id, period)))",
+    R"(INSERT INTO canned_replies (site_id, category, title, body, created_at, updated_at)
+        SELECT id, 'General', 'Hello', 'Hello! How can I help you today?', created_at, created_at
+        FROM sites)",
+    R"(INSERT INTO canned_replies (site_id, category, title, body, created_at, updated_at)
+        SELECT id, 'General', 'One moment', 'One moment please, I''ll check that for you.',
+        created_at, created_at FROM sites)",
+    R"(INSERT INTO canned_replies (site_id, category, title, body, created_at, updated_at)
+        SELECT id, 'General', 'Anything else', 'Done! Is there anything else I can do for you?',
+        created_at, created_at FROM sites)",
+    R"(INSERT INTO canned_replies (site_id, category, title, body, created_at, updated_at)
+        SELECT id, 'General', 'Thanks', 'You''re welcome, enjoy your stay!', created_at,
+        created_at FROM sites)",
 };
 
 struct Migration
@@ -269,6 +305,7 @@ const Migration migrations[] = {
     {std::begin(version3), std::end(version3)}, {std::begin(version4), std::end(version4)},
     {std::begin(version5), std::end(version5)}, {std::begin(version6), std::end(version6)},
     {std::begin(version7), std::end(version7)}, {std::begin(version8), std::end(version8)},
+    {std::begin(version9), std::end(version9)},
 };
 
 // pg_advisory_lock key of the migrations ("LOBBYMIG" would not fit; any constant does).

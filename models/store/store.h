@@ -2,6 +2,8 @@
 
 #include "chat/entities.h"
 #include "chat/requests.h"
+
+#include "chat/replies.h"
 #include "store/database.h"
 
 #include <QHash>
@@ -235,6 +237,20 @@ public:
     QList<chat::ServiceRequest> requestsOfSite(qint64 siteId, const chat::RequestFilter &filter);
     // Conversations with places carry their place here (title alone would be ambiguous).
     bool linkPlaceConversation(qint64 conversationId, qint64 placeId);
+    // ---- Canned replies, site settings and away notices (store_replies.cpp)
+    std::optional<qint64> insertCannedReply(const chat::CannedReply &reply);
+    bool updateCannedReply(const chat::CannedReply &reply);
+    bool deleteCannedReply(qint64 id);
+    std::optional<chat::CannedReply> cannedReplyById(qint64 id);
+    // By category, then title.
+    QList<chat::CannedReply> cannedRepliesOfSite(qint64 siteId);
+    // The site's settings by name; empty only when the database failed.
+    std::optional<QHash<QString, QString>> siteSettingValues(qint64 siteId);
+    bool setSiteSettingValue(qint64 siteId, const QString &name, const QString &value);
+    // Records that the conversation was told the desk is closed during `period` (the closed
+    // period's reopening time): true the first time, false when it was already told (one atomic
+    // insert, so two instances never both tell it); empty when the database failed.
+    std::optional<bool> recordAwayNotice(qint64 conversationId, qint64 period, const QDateTime &at);
 
     // ---- Several instances on one PostgreSQL (store.cpp). No-ops on SQLite.
     // NOTIFY channel, payload (at most 8000 bytes) once the current transaction commits.

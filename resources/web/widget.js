@@ -113,11 +113,16 @@
   const panel = element('section', { class: 'panel', hidden: '', 'aria-label': 'Chat' });
   const header = element('header');
   const title = element('strong', {}, 'Chat with us');
+  // While the desk is closed: when it opens again ("Back at 7:00"), from the site's hours.
+  const deskStatus = element('span', { class: 'desk', 'data-testid': 'widget-desk-status',
+    hidden: '' });
+  const heading = element('div', { class: 'heading' });
+  heading.append(title, deskStatus);
   const newChat = element('button', { class: 'icon', 'data-testid': 'widget-new-chat',
     type: 'button', title: 'New chat', 'aria-label': 'New chat' }, '+');
   const close = element('button', { class: 'icon', type: 'button', title: 'Close',
     'aria-label': 'Close' }, '×');
-  header.append(title, newChat, close);
+  header.append(heading, newChat, close);
   const list = element('ol', { class: 'messages', 'data-testid': 'widget-messages',
     'aria-live': 'polite' });
   const status = element('p', { class: 'status', hidden: '' });
@@ -330,24 +335,39 @@
     }
   }
 
+  // The site's name, greeting and whether the desk is open: read when the panel opens and
+  // again every minute while it is open, so "Back at 7:00" goes away when the desk opens.
+  let siteTimer = null;
+  async function refreshSite() {
+    site = { ...site, ...(await siteInfo().catch(() => ({}))) };
+    if (site.name) title.textContent = site.name;
+    const closed = site.open === false && !!site.back_at;
+    deskStatus.hidden = !closed;
+    deskStatus.textContent = closed ? site.back_at : '';
+  }
+
   async function open() {
     panel.hidden = false;
     launcher.hidden = true;
     input.focus();
+    clearInterval(siteTimer);
+    siteTimer = setInterval(() => refreshSite(), 60000);
     if (!visitorId) {
       try {
-        site = { ...site, ...(await siteInfo().catch(() => ({}))) };
-        if (site.name) title.textContent = site.name;
+        await refreshSite();
         visitorId = await initializeVisitor();
         await startSession(true);
       } catch (error) {
         setStatus('Chat is not available right now.');
       }
+    } else {
+      refreshSite();
     }
   }
 
   launcher.addEventListener('click', open);
   close.addEventListener('click', () => {
+    clearInterval(siteTimer);
     panel.hidden = true;
     launcher.hidden = false;
   });

@@ -80,6 +80,36 @@ public:
         });
         return text;
     }
+    // The id of the signed-in site's conversation titled `title`; 0 when there is none.
+    Q_INVOKABLE qint64 conversationIdTitled(const QString &title) const
+    {
+        qint64 id = 0;
+        m_core.runBlocking([&](CoreRuntime &runtime) {
+            for (const auto &summary : runtime.chat().conversationSummaries(
+                     siteId(), {lobby::chat::ActorKind::System, 0}))
+                if (summary.conversation.title == title)
+                    id = summary.conversation.id;
+        });
+        return id;
+    }
+    // Posts `text` as the conversation's guest or visitor, as their phone or browser would.
+    Q_INVOKABLE bool postAsGuest(qint64 conversationId, const QString &text) const
+    {
+        bool posted = false;
+        m_core.runBlocking([&](CoreRuntime &runtime) {
+            using namespace lobby::chat;
+            for (const Participant &p :
+                 runtime.chat().messagePage(conversationId, 0, 1).participants) {
+                if (p.actor.kind == ActorKind::Guest || p.actor.kind == ActorKind::Visitor) {
+                    MessageDraft draft;
+                    draft.content = text;
+                    posted = bool(runtime.chat().postMessage(conversationId, p.actor, draft));
+                    return;
+                }
+            }
+        });
+        return posted;
+    }
 
 private:
     qint64 siteId() const { return m_controller.site().value(QStringLiteral("id")).toLongLong(); }

@@ -17,7 +17,8 @@ constexpr auto contentSecurityPolicy =
     "frame-ancestors 'self'";
 
 http::HttpReply htmlReply(int status, const QString &title, const QString &hotelSlug,
-                          const QString &hotelName, const QString &room)
+                          const QString &hotelName, const QString &room,
+                          const QString &greeting = {}, const QString &deskStatus = {})
 {
     QFile templateFile(QStringLiteral(":/web/guest/index.html"));
     templateFile.open(QIODevice::ReadOnly);
@@ -26,6 +27,8 @@ http::HttpReply htmlReply(int status, const QString &title, const QString &hotel
     html.replace(QLatin1String("{{hotel_slug}}"), hotelSlug.toHtmlEscaped());
     html.replace(QLatin1String("{{hotel_name}}"), hotelName.toHtmlEscaped());
     html.replace(QLatin1String("{{room}}"), room.toHtmlEscaped());
+    html.replace(QLatin1String("{{greeting}}"), greeting.toHtmlEscaped());
+    html.replace(QLatin1String("{{desk_status}}"), deskStatus.toHtmlEscaped());
     http::HttpReply reply{status, html.toUtf8(), "text/html; charset=utf-8", {}};
     reply.headers = {{"X-Content-Type-Options", "nosniff"},
                      {"Cache-Control", "no-store"},
@@ -50,9 +53,13 @@ void registerGuestPage(http::HttpServer &server, chat::ChatService &chat)
                          return htmlReply(404, QStringLiteral("Room not found"), QString(),
                                           QString(), QString());
                      }
-                     return htmlReply(200,
-                                      QStringLiteral("Room %1 · %2").arg(room->number, site->name),
-                                      site->slug, site->name, room->number);
+                     // The name and greeting from the site's settings; while the desk is closed,
+                     // when it opens again ("Back at 7:00") where the page names who will reply.
+                     const chat::SiteSettings settings = chat.siteSettings(site->id);
+                     const QString name = chat.displayNameOfSite(*site, settings);
+                     return htmlReply(200, QStringLiteral("Room %1 · %2").arg(room->number, name),
+                                      site->slug, name, room->number, settings.greeting,
+                                      chat.deskStatus(site->id).backShort);
                  });
 }
 

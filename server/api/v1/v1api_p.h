@@ -45,6 +45,8 @@ public:
     // ---- REST (v1rest.cpp)
     void registerRoutes();
     http::HttpReply upload(const http::HttpRequest &request, const chat::Account &me);
+    // /api/v1/canned-replies (v1cannedreplies.cpp)
+    void registerCannedReplyRoutes();
 
     // ---- Guest requests (v1requests.cpp)
     struct StaffCaller

@@ -322,16 +322,19 @@ HttpReply WidgetApi::siteInfo(const HttpRequest &request)
     const auto site = m_chat.site(apiKey->siteId);
     if (!site)
         return failure(401, QStringLiteral("Invalid API key."));
-    const QString about =
-        site->kind == SiteKind::Salon ? QStringLiteral("your visit") : QStringLiteral("your stay");
-    return success(200,
-                   QJsonObject{{"name", site->name},
-                               {"greeting", QStringLiteral("Welcome to %1! Ask me anything about "
-                                                           "%2, or tell me what you need and I "
-                                                           "will pass it to our team.")
-                                                .arg(site->name, about)},
-                               {"assistant_name", QStringLiteral("Assistant")}},
-                   QStringLiteral("Site retrieved"));
+    // The texts come from the site's settings; `open` and `back_at` say whether the desk is open
+    // and, while it is closed, when it opens again (the widget's header shows it).
+    const SiteSettings settings = m_chat.siteSettings(site->id);
+    const DeskStatus desk = m_chat.deskStatus(site->id);
+    QJsonObject data{{"name", m_chat.displayNameOfSite(*site, settings)},
+                     {"greeting", m_chat.greetingOfSite(*site, settings)},
+                     {"assistant_name", QStringLiteral("Assistant")},
+                     {"open", desk.open},
+                     {"back_at", desk.backShort},
+                     {"reopens_at", desk.reopensAt.isValid()
+                                        ? QJsonValue(http::isoTimeMs(desk.reopensAt))
+                                        : QJsonValue(QJsonValue::Null)}};
+    return success(200, data, QStringLiteral("Site retrieved"));
 }
 
 std::optional<WidgetApi::Turn> WidgetApi::takeTurn(const HttpRequest &request, HttpReply *error)
@@ -381,6 +384,10 @@ std::optional<WidgetApi::Turn> WidgetApi::takeTurn(const HttpRequest &request, H
         }
     }
     turn.reply = assistantFor(apiKey->siteId).reply(*text);
+    // While the desk is closed nobody would take the hand-off: the away message just posted
+    // (saying when the desk opens) is the answer. What the FAQ answers is still answered.
+    if (posted->away && turn.reply.kind == AssistantReply::Kind::Handoff)
+        turn.earlierAnswer = posted->away;
     return turn;
 }
 

@@ -16,6 +16,9 @@
   const hotelSlug = body.dataset.hotelSlug || '';
   const hotelName = body.dataset.hotelName || '';
   const roomNumber = body.dataset.room || '';
+  // From the site's settings: its greeting, and while the desk is closed when it opens again.
+  const greeting = body.dataset.greeting || '';
+  const deskStatus = body.dataset.deskStatus || '';
   const baseTitle = document.title;
   const DRAFT_KEY = `lobby_guest_draft:${hotelSlug}:${roomNumber}`;
 
@@ -141,7 +144,7 @@
       }
     } else {
       $('handler-name').textContent = 'Front desk';
-      $('handler-role').textContent = 'We’ll reply right here';
+      $('handler-role').textContent = deskStatus || 'We’ll reply right here';
       avatar.textContent = '✦';
     }
   }
@@ -415,7 +418,7 @@
     show('chat');
     showHandler(session.current_staff_handler);
     setBanner('');
-    list.replaceChildren(element('li', { class: 'intro', role: 'presentation' },
+    list.replaceChildren(element('li', { class: 'intro', role: 'presentation' }, greeting ||
       `Welcome to ${hotelName || 'the hotel'}. Ask the front desk anything: towels, a taxi, ` +
       'a table for dinner or a late check-out.'));
     rendered.clear();
