@@ -256,6 +256,8 @@ const char *const version8[] = {
         done_at BIGINT))",
     "CREATE INDEX service_requests_by_site ON service_requests (site_id, status, created_at)",
     "CREATE INDEX service_requests_by_conversation ON service_requests (conversation_id, id)",
+};
+
 // Canned replies (a site's library of ready-made answers), site settings (named values: texts,
 // hours, the night desk) and away notices (a conversation is told once per closed period; the
 // period is named by the time the desk reopens). Existing sites start with the phrases the
