@@ -21,6 +21,8 @@ struct DomainEvent
         ParticipantJoined,   // actor
         ParticipantLeft,     // actor
         PresenceChanged,     // actor, flag = online; conversationId 0 (presence is per actor)
+        StatusChanged,       // conversation (status, snoozedUntil); actor = who (System: by itself)
+        NoteAdded,           // conversation, note: for staff only, never a guest's family
     };
 
     Kind kind = Kind::ConversationCreated;
@@ -28,6 +30,7 @@ struct DomainEvent
     qint64 conversationId = 0;
     Conversation conversation;
     Message message;
+    Note note; // NoteAdded
     QString senderName; // MessagePosted: the sender's ChatService::displayName
     Actor actor;
     qint64 messageId = 0;

@@ -25,6 +25,7 @@ V1Api::V1Api(http::HttpServer &http, realtime::Hub &hub, ChatService &chat,
       m_dailyUploadBytes(config.dailyUploadBytesPerAccount), m_loginPolicy(config.loginPolicy)
 {
     registerRoutes();
+    registerWorkflowRoutes();
     registerSocketRoutes();
     connect(&m_chat, &ChatService::event, this, &V1Api::onDomainEvent);
 }

@@ -154,7 +154,10 @@ QJsonObject Presenter::chat(const Conversation &c, const Actor &viewer)
             {"participants", participants},
             {"total_messages", store.messageCount(c.id, c.lastMessageId)},
             {"unread_count", store.unreadCount(c.id, viewer)},
-            {"online_participants", online}};
+            {"online_participants", online},
+            {"status", wireName(c.status)},
+            {"snoozed_until", isoTime(c.snoozedUntil)},
+            {"waiting_since", isoTime(c.waitingSince)}};
 }
 
 QJsonObject Presenter::message(const Message &m, const QJsonArray &readReceipts)

@@ -235,6 +235,11 @@ void V1Api::registerRoutes()
             return validationError(QStringLiteral("query"), QStringLiteral("is_archived"),
                                    QStringLiteral("value could not be parsed to a boolean"),
                                    QStringLiteral("type_error.bool"));
+        const QString statusText = request.query(QStringLiteral("status"));
+        const auto status = conversationStatusFromString(statusText);
+        if (!statusText.isEmpty() && !status)
+            return validationError(QStringLiteral("query"), QStringLiteral("status"),
+                                   QStringLiteral("status is open, pending, snoozed or resolved"));
         // Staff see every conversation of their site (guests, widget visitors, customers,
         // direct chats) so that a staff app can answer them all; customers only their own.
         const QList<Conversation> conversations =
@@ -243,7 +248,7 @@ void V1Api::registerRoutes()
         Presenter presenter(m_chat);
         QJsonArray out;
         for (const Conversation &c : conversations) {
-            if (c.archived == archived && c.siteId == me->siteId)
+            if (c.archived == archived && c.siteId == me->siteId && (!status || c.status == *status))
                 out.append(presenter.chat(c, me->actor()));
         }
         return HttpReply::json(200, out);
