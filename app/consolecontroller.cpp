@@ -271,6 +271,7 @@ void ConsoleController::startSession(const Account &account, const Site &site)
             Q_EMIT signedInChanged();
             refreshSettings();
             refreshMediaToken();
+            refreshWorkflow();
         });
     });
 }
@@ -323,8 +324,10 @@ void ConsoleController::onEvents(const DomainEvents &events)
             Q_EMIT incomingMessage(event.conversationId, title,
                                    event.conversation.lastMessagePreview, m_windowActive);
         }
+        onWorkflowEvent(event);
         if (event.conversationId == m_current || event.kind == DomainEvent::Kind::PresenceChanged)
             detailsStale = detailsStale || event.kind == DomainEvent::Kind::ConversationUpdated ||
+                           event.kind == DomainEvent::Kind::StatusChanged ||
                            event.kind == DomainEvent::Kind::ParticipantJoined ||
                            event.kind == DomainEvent::Kind::ParticipantLeft ||
                            event.kind == DomainEvent::Kind::PresenceChanged;
@@ -345,6 +348,9 @@ void ConsoleController::selectConversation(qint64 conversationId)
     Q_EMIT detailsChanged();
     m_messages->open(conversationId);
     refreshDetails();
+    m_notes.clear();
+    Q_EMIT notesChanged();
+    refreshWorkflow();
 }
 
 void ConsoleController::markCurrentRead(qint64 upToId)
@@ -389,6 +395,9 @@ void ConsoleController::refreshDetails()
                               {QStringLiteral("title"), c.title},
                               {QStringLiteral("kind"), wireName(c.kind)},
                               {QStringLiteral("archived"), c.archived},
+                              {QStringLiteral("status"), wireName(c.status)},
+                              {QStringLiteral("snoozedUntil"), c.snoozedUntil},
+                              {QStringLiteral("waitingSince"), c.waitingSince},
                               {QStringLiteral("handlerId"), c.handlerAccountId},
                               {QStringLiteral("handlerName"), details->handlerName},
                               {QStringLiteral("roomNumber"), details->roomNumber},

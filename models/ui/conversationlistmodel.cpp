@@ -62,6 +62,12 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
         return c.createdAt;
     case OnlineRole:
         return row.online;
+    case StatusRole:
+        return chat::wireName(c.status);
+    case SnoozedUntilRole:
+        return c.snoozedUntil;
+    case WaitingSinceRole:
+        return c.waitingSince;
     default:
         return {};
     }
@@ -79,7 +85,10 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const
             {ArchivedRole, "archived"},
             {TypingRole, "typing"},
             {CreatedAtRole, "createdAt"},
-            {OnlineRole, "online"}};
+            {OnlineRole, "online"},
+            {StatusRole, "status"},
+            {SnoozedUntilRole, "snoozedUntil"},
+            {WaitingSinceRole, "waitingSince"}};
 }
 
 int ConversationListModel::totalUnread() const
@@ -140,6 +149,7 @@ void ConversationListModel::apply(const DomainEvent &event)
     switch (event.kind) {
     case DomainEvent::Kind::ConversationCreated:
     case DomainEvent::Kind::ConversationUpdated:
+    case DomainEvent::Kind::StatusChanged:
         upsert(event.conversation, false, {});
         break;
     case DomainEvent::Kind::MessagePosted:
@@ -261,6 +271,12 @@ void ConversationListModel::upsert(const chat::Conversation &conversation, bool 
         roles << HandlerIdRole;
     if (old.archived != conversation.archived)
         roles << ArchivedRole;
+    if (old.status != conversation.status)
+        roles << StatusRole;
+    if (old.snoozedUntil != conversation.snoozedUntil)
+        roles << SnoozedUntilRole;
+    if (old.waitingSince != conversation.waitingSince)
+        roles << WaitingSinceRole;
     if (newMessage) {
         const qint64 unread = message.sender == m_viewer ? 0 : updated.unreadCount + 1;
         if (unread != updated.unreadCount)

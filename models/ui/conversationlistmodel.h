@@ -29,6 +29,9 @@ public:
         TypingRole,                // bool: someone other than the viewer is typing
         CreatedAtRole,             // QDateTime the conversation started
         OnlineRole,                // bool: a guest, visitor or customer of it is connected
+        StatusRole,                // "open", "pending", "snoozed" or "resolved"
+        SnoozedUntilRole,          // QDateTime the snooze ends, invalid unless snoozed
+        WaitingSinceRole,          // QDateTime of the oldest unanswered guest message, or invalid
     };
     Q_ENUM(Role)
 
