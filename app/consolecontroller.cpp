@@ -530,7 +530,7 @@ void ConsoleController::search(const QString &text)
 void ConsoleController::setFilter(int filter)
 {
     if (filter >= ui::ConversationFilterModel::All &&
-        filter <= ui::ConversationFilterModel::Archived)
+        filter <= ui::ConversationFilterModel::Resolved)
         m_conversations->setFilter(ui::ConversationFilterModel::Filter(filter));
 }
 

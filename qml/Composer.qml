@@ -8,10 +8,33 @@ import QtQuick.Layouts
 
 // Writing a reply: Enter sends, Shift+Enter starts a new line; typing is announced while staff
 // type (at most every 3 seconds) and withdrawn after a quiet moment; canned replies fill the box.
+// The Note toggle turns it into a private note for staff (amber, never sent to the guest), where
+// typing @ completes colleagues' names.
 Rectangle {
     id: composer
 
     required property var backend
+    property bool noteMode: false
+    property var noteMentions: []
+    // The "@name" being typed in a note, or "" (drives the completion list).
+    readonly property string mentionPrefix: {
+        if (!composer.noteMode)
+            return "";
+        const before = input.text.slice(0, input.cursorPosition);
+        const match = before.match(/@([^\s@]*)$/);
+        return match ? match[1] : "";
+    }
+    readonly property bool mentioning: composer.noteMode && /@[^\s@]*$/.test(input.text.slice(0, input.cursorPosition))
+
+    function completeMention(person) {
+        const before = input.text.slice(0, input.cursorPosition);
+        const at = before.lastIndexOf("@");
+        const after = input.text.slice(input.cursorPosition);
+        input.text = before.slice(0, at) + "@" + person.name + " " + after;
+        input.cursorPosition = at + person.name.length + 2;
+        composer.noteMentions = composer.noteMentions.concat([person.id]);
+        input.forceActiveFocus();
+    }
     property var replyToId: 0
     property string replySender
     property string replyText
@@ -20,6 +43,12 @@ Rectangle {
         const text = input.text.trim();
         if (text.length === 0)
             return;
+        if (composer.noteMode) {
+            composer.backend.addNote(text, composer.noteMentions);
+            composer.noteMentions = [];
+            input.clear();
+            return;
+        }
         composer.backend.sendMessage(text, composer.replyToId);
         input.clear();
         composer.clearReply();
@@ -40,7 +69,7 @@ Rectangle {
     property double typingSentAt: 0
 
     implicitHeight: layout.implicitHeight + 24
-    color: Theme.surface
+    color: composer.noteMode ? Theme.note : Theme.surface
 
     Rectangle {
         width: parent.width
@@ -87,6 +116,65 @@ Rectangle {
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Do not reply to this message")
                 onClicked: composer.clearReply()
+            }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 4
+
+            TabBar {
+                id: modeBar
+                objectName: "composerMode"
+                background: Item {}
+                currentIndex: composer.noteMode ? 1 : 0
+                onCurrentIndexChanged: composer.noteMode = currentIndex === 1
+
+                TabButton {
+                    objectName: "replyMode"
+                    text: qsTr("Reply")
+                    width: implicitWidth
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.small + 1
+                }
+                TabButton {
+                    objectName: "noteMode"
+                    text: qsTr("Private note")
+                    width: implicitWidth
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.small + 1
+                    font.bold: composer.noteMode
+                    palette.buttonText: Theme.noteText
+                }
+            }
+            Label {
+                visible: composer.noteMode
+                Layout.fillWidth: true
+                text: qsTr("Only staff see notes. Type @ to mention a colleague.")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.small
+                color: Theme.noteText
+                elide: Text.ElideRight
+            }
+        }
+        ListView {
+            id: mentionList
+            objectName: "mentionCompletion"
+            visible: composer.mentioning && count > 0
+            Layout.fillWidth: true
+            Layout.preferredHeight: visible ? Math.min(4, count) * 30 : 0
+            clip: true
+            model: composer.mentioning ? composer.backend.staffMatching(composer.mentionPrefix) : []
+            delegate: ItemDelegate {
+                id: candidate
+                required property var modelData
+                required property int index
+
+                objectName: "mentionCandidate-" + candidate.index
+                width: ListView.view.width
+                height: 30
+                text: "@" + candidate.modelData.name
+                font.family: Theme.fontFamily
+                onClicked: composer.completeMention(candidate.modelData)
             }
         }
         RowLayout {
@@ -152,7 +240,7 @@ Rectangle {
                 TextArea {
                     id: input
                     objectName: "composerInput"
-                    placeholderText: qsTr("Write a reply…  (Enter sends, Shift+Enter for a new line)")
+                    placeholderText: composer.noteMode ? qsTr("Write a private note for your colleagues…") : qsTr("Write a reply…  (Enter sends, Shift+Enter for a new line)")
                     wrapMode: TextArea.Wrap
                     textFormat: TextEdit.PlainText
                     font.family: Theme.fontFamily
@@ -163,17 +251,23 @@ Rectangle {
                     bottomPadding: 10
                     background: Rectangle {
                         radius: 10
-                        color: "#f1f3f7"
-                        border.color: input.activeFocus ? Theme.accent : "transparent"
+                        color: composer.noteMode ? "#fffaf0" : "#f1f3f7"
+                        border.color: composer.noteMode ? Theme.noteBorder : input.activeFocus ? Theme.accent : "transparent"
                     }
                     Keys.onPressed: event => {
+                        if (composer.mentioning && mentionList.count > 0 && (event.key === Qt.Key_Return || event.key === Qt.Key_Enter || event.key === Qt.Key_Tab)) {
+                            composer.completeMention(composer.backend.staffMatching(composer.mentionPrefix)[0]);
+                            event.accepted = true;
+                            return;
+                        }
                         if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter) && !(event.modifiers & Qt.ShiftModifier)) {
                             composer.send();
                             event.accepted = true;
                         }
                     }
                     onTextChanged: {
-                        if (text.length === 0)
+                        // A note is not typing towards the guest.
+                        if (text.length === 0 || composer.noteMode)
                             return;
                         const now = Date.now();
                         if (now - composer.typingSentAt > 3000) {
@@ -187,7 +281,7 @@ Rectangle {
             Button {
                 id: sendButton
                 objectName: "sendButton"
-                text: qsTr("Send")
+                text: composer.noteMode ? qsTr("Add note") : qsTr("Send")
                 enabled: input.text.trim().length > 0
                 font.family: Theme.fontFamily
                 font.bold: true
@@ -218,7 +312,7 @@ Rectangle {
                     implicitWidth: 84
                     implicitHeight: 40
                     radius: 10
-                    color: sendButton.enabled ? (sendButton.down ? "#2559c4" : Theme.accent) : "#b8c7ea"
+                    color: composer.noteMode ? (sendButton.enabled ? Theme.noteBorder : "#ecd9a8") : sendButton.enabled ? (sendButton.down ? "#2559c4" : Theme.accent) : "#b8c7ea"
                 }
             }
         }

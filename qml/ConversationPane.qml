@@ -72,6 +72,12 @@ Rectangle {
                         color: Theme.mutedText
                     }
                 }
+                WorkflowBar {
+                    objectName: "workflowBar"
+                    visible: !!pane.details.id
+                    backend: pane.backend
+                    onCheckOutRequested: room => checkOutDialog.ask(room)
+                }
                 Button {
                     id: takeOverButton
                     objectName: "takeOverButton"
@@ -137,6 +143,11 @@ Rectangle {
             font.italic: true
             color: Theme.accent
         }
+        NotesStrip {
+            objectName: "notesStrip"
+            Layout.fillWidth: true
+            backend: pane.backend
+        }
         Composer {
             id: composer
             objectName: "composer"
@@ -162,6 +173,10 @@ Rectangle {
             font.family: Theme.fontFamily
             color: Theme.faintText
         }
+    }
+    CheckOutDialog {
+        id: checkOutDialog
+        backend: pane.backend
     }
     Popup {
         id: imageViewer

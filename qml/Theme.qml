@@ -21,6 +21,10 @@ QtObject {
     readonly property color outgoingBubble: "#2f6fed"
     readonly property color outgoingText: "#ffffff"
     readonly property color conversationBackground: "#f4f6fa"
+    // Private notes: amber paper, never the blue of a reply to the guest.
+    readonly property color note: "#fff4d6"
+    readonly property color noteBorder: "#e0a526"
+    readonly property color noteText: "#6b4a00"
 
     readonly property string fontFamily: "DejaVu Sans"
     readonly property int small: 11
