@@ -122,6 +122,14 @@ struct CheckOut
     int endedSessions = 0; // guest sessions that were still running
 };
 
+// What the next shift must know (ChatService::handover).
+struct Handover
+{
+    QList<Conversation> inHand;         // open and pending, the longest waiting first
+    QList<Conversation> snoozesEnding;  // snoozes that end within the next 12 hours, soonest first
+    QList<Note> notes;                  // written since the time asked for, oldest first
+};
+
 // The one writer. Every state change goes through here: it is persisted first, then announced
 // by exactly one `event`. Lives in the core thread with the store it was given.
 class ChatService : public QObject
@@ -272,6 +280,9 @@ public:
     Result<QList<Note>> notes(qint64 siteId, const Actor &by, qint64 conversationId);
     // The notes that mention the staff member, newest first.
     QList<Note> mentionsOf(const Actor &staff, int limit = 200);
+    // For the shift handover: staff of the site only (Forbidden otherwise).
+    static constexpr int handoverSnoozeHours = 12;
+    Result<Handover> handover(qint64 siteId, const Actor &by, const QDateTime &notesSince);
     // Ends the snoozes that are due (each one StatusChanged) and waits for the next one.
     void endDueSnoozes();
 

@@ -161,4 +161,34 @@ QList<Note> ChatService::mentionsOf(const Actor &staff, int limit)
     return m_store.notesMentioning(staff.id, limit);
 }
 
+Result<Handover> ChatService::handover(qint64 siteId, const Actor &by, const QDateTime &notesSince)
+{
+    const auto account = by.kind == ActorKind::Staff ? m_store.accountById(by.id) : std::nullopt;
+    if (!account || account->kind != AccountKind::Staff || account->siteId != siteId)
+        return forbidden(QStringLiteral("only staff of this site hand over"));
+    Handover result;
+    const QDateTime horizon = now().addSecs(handoverSnoozeHours * 3600);
+    for (const Conversation &c : m_store.conversationsOfSite(siteId)) {
+        if (c.archived)
+            continue;
+        if (c.status == ConversationStatus::Open || c.status == ConversationStatus::Pending)
+            result.inHand << c;
+        else if (c.status == ConversationStatus::Snoozed && c.snoozedUntil <= horizon)
+            result.snoozesEnding << c;
+    }
+    // Waiting longest first; nobody waiting last.
+    std::stable_sort(result.inHand.begin(), result.inHand.end(),
+                     [](const Conversation &a, const Conversation &b) {
+                         if (a.waitingSince.isValid() != b.waitingSince.isValid())
+                             return a.waitingSince.isValid();
+                         return a.waitingSince < b.waitingSince;
+                     });
+    std::sort(result.snoozesEnding.begin(), result.snoozesEnding.end(),
+              [](const Conversation &a, const Conversation &b) {
+                  return a.snoozedUntil < b.snoozedUntil;
+              });
+    result.notes = m_store.notesOfSiteSince(siteId, notesSince, 1000);
+    return result;
+}
+
 } // namespace lobby::chat

@@ -414,6 +414,56 @@ private Q_SLOTS:
                  0);
     }
 
+    void handoverTellsTheNextShift()
+    {
+        const QString since = QDateTime::currentDateTimeUtc().addSecs(-1).toString(Qt::ISODateWithMs);
+        const qint64 waiting = customerChat(QStringLiteral("Still no towels"));
+        const qint64 snoozed = customerChat(QStringLiteral("Call me at six"));
+        QCOMPARE(call("POST", chatPath(snoozed, "/status"), m_staffToken,
+                      {{"status", "snoozed"}, {"snoozed_until", inOneHour()}})
+                     .status,
+                 200);
+        const qint64 later = customerChat(QStringLiteral("Next week"));
+        QCOMPARE(call("POST", chatPath(later, "/status"), m_staffToken,
+                      {{"status", "snoozed"},
+                       {"snoozed_until",
+                        QDateTime::currentDateTimeUtc().addDays(3).toString(Qt::ISODate)}})
+                     .status,
+                 200);
+        QCOMPARE(call("POST", chatPath(waiting, "/notes"), m_staffToken,
+                      {{"content", "Housekeeping knows"}})
+                     .status,
+                 201);
+        const auto r = call("GET", "/api/v1/handover?since=" + since.toLatin1(), m_staffToken);
+        QCOMPARE(r.status, 200);
+        const auto ids = [](const QJsonArray &list) {
+            QSet<qint64> out;
+            for (const QJsonValue &v : list)
+                out.insert(v[u"chat_id"].toInteger());
+            return out;
+        };
+        const QJsonObject body = r.json();
+        QVERIFY(ids(body.value(u"open").toArray()).contains(waiting));
+        QVERIFY(!ids(body.value(u"open").toArray()).contains(snoozed));
+        QVERIFY(ids(body.value(u"snoozes_ending").toArray()).contains(snoozed));
+        QVERIFY(!ids(body.value(u"snoozes_ending").toArray()).contains(later));
+        const QJsonArray notes = body.value(u"notes").toArray();
+        QCOMPARE(notes.size(), 1);
+        QCOMPARE(notes.at(0)[u"content"].toString(), u"Housekeeping knows");
+        for (const QJsonValue &v : body.value(u"open").toArray()) {
+            if (v[u"chat_id"].toInteger() == waiting)
+                QVERIFY(v[u"waiting_seconds"].toInteger() >= 0);
+        }
+        QCOMPARE(call("GET", "/api/v1/handover?since=yesterday", m_staffToken).status, 422);
+        QCOMPARE(call("GET", "/api/v1/handover", m_customerToken).status, 403);
+        // Another site's handover has none of this site's notes.
+        QVERIFY(call("GET", "/api/v1/handover?since=" + since.toLatin1(), m_otherStaffToken)
+                    .json()
+                    .value(u"notes")
+                    .toArray()
+                    .isEmpty());
+    }
+
     void checkOutFromTheApi()
     {
         const QJsonObject guest = guestSession(QStringLiteral("1111"));

@@ -191,6 +191,54 @@ void V1Api::registerWorkflowRoutes()
                      return HttpReply::json(200, out);
                  });
 
+    m_http.route(Method::Get, QStringLiteral("/api/v1/handover"), [this](const HttpRequest &request) {
+        HttpReply reply;
+        const auto me = staffCaller(request, &reply);
+        if (!me)
+            return reply;
+        const QString sinceText = request.query(QStringLiteral("since"));
+        const QDateTime since = sinceText.isEmpty()
+                                    ? QDateTime::currentDateTimeUtc().addSecs(-12 * 3600)
+                                    : parseIso(sinceText);
+        if (!since.isValid())
+            return unprocessable(QStringLiteral("query"), QStringLiteral("since"),
+                                 QStringLiteral("an ISO 8601 time expected"));
+        const auto handover = m_chat.handover(me->siteId, me->actor(), since);
+        if (!handover)
+            return domainError(request, handover.error());
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const auto entry = [this, &now](const Conversation &c) {
+            return QJsonObject{
+                {"chat_id", c.id},
+                {"title", c.title},
+                {"chat_type", chatType(c.kind)},
+                {"status", wireName(c.status)},
+                {"snoozed_until", isoTime(c.snoozedUntil)},
+                {"waiting_since", isoTime(c.waitingSince)},
+                {"waiting_seconds", c.waitingSince.isValid()
+                                        ? QJsonValue(c.waitingSince.secsTo(now))
+                                        : QJsonValue(QJsonValue::Null)},
+                {"handler_user_id",
+                 c.handlerAccountId ? QJsonValue(c.handlerAccountId) : QJsonValue(QJsonValue::Null)},
+                {"handler_name", c.handlerAccountId
+                                     ? QJsonValue(m_chat.displayName({ActorKind::Staff, c.handlerAccountId}))
+                                     : QJsonValue(QJsonValue::Null)},
+                {"last_message_preview", c.lastMessagePreview}};
+        };
+        QJsonArray inHand, snoozes, notes;
+        for (const Conversation &c : handover->inHand)
+            inHand.append(entry(c));
+        for (const Conversation &c : handover->snoozesEnding)
+            snoozes.append(entry(c));
+        for (const Note &note : handover->notes)
+            notes.append(noteJson(note));
+        return HttpReply::json(200, QJsonObject{{"since", isoTime(since)},
+                                                {"generated_at", isoTime(now)},
+                                                {"open", inHand},
+                                                {"snoozes_ending", snoozes},
+                                                {"notes", notes}});
+    });
+
     m_http.route(
         Method::Post, QStringLiteral("/api/v1/rooms/{number}/check-out"),
         [this](const HttpRequest &request) {
