@@ -201,9 +201,8 @@ void ConsoleController::checkOutCurrentRoom(const QString &roomNumber)
             return;
         }
         const int ended = result->endedSessions;
-        QMetaObject::invokeMethod(this, [this, roomNumber, pin, ended] {
-            Q_EMIT checkedOut(roomNumber, pin, ended);
-        });
+        QMetaObject::invokeMethod(
+            this, [this, roomNumber, pin, ended] { Q_EMIT checkedOut(roomNumber, pin, ended); });
     });
 }
 

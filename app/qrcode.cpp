@@ -76,11 +76,11 @@ bool writeRoomPage(const QString &path, QPageSize::PageSizeId size, const QStrin
     font.setBold(false);
     painter.setFont(font);
     const int textTop = codeRect.bottom() + margin / 2;
-    painter.drawText(QRect(area.left(), textTop, area.width(), area.height() / 8),
-                     Qt::AlignCenter | Qt::TextWordWrap,
-                     pin.isEmpty()
-                         ? QStringLiteral("Scan to chat with reception.\nYou will need your room PIN.")
-                         : QStringLiteral("Scan to chat with reception.\nYour PIN: %1").arg(pin));
+    painter.drawText(
+        QRect(area.left(), textTop, area.width(), area.height() / 8),
+        Qt::AlignCenter | Qt::TextWordWrap,
+        pin.isEmpty() ? QStringLiteral("Scan to chat with reception.\nYou will need your room PIN.")
+                      : QStringLiteral("Scan to chat with reception.\nYour PIN: %1").arg(pin));
     font.setPointSize(8);
     painter.setFont(font);
     painter.drawText(

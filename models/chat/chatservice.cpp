@@ -540,9 +540,8 @@ bool ChatService::publishStored(DomainEvent event)
     }
     if (event.kind == DomainEvent::Kind::NoteAdded) {
         const QList<Note> notes = m_store.notesOfConversation(event.conversationId);
-        const auto note = std::find_if(notes.cbegin(), notes.cend(), [&event](const Note &n) {
-            return n.id == event.messageId;
-        });
+        const auto note = std::find_if(notes.cbegin(), notes.cend(),
+                                       [&event](const Note &n) { return n.id == event.messageId; });
         if (note == notes.cend())
             return false;
         event.note = *note;

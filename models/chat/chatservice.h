@@ -125,9 +125,9 @@ struct CheckOut
 // What the next shift must know (ChatService::handover).
 struct Handover
 {
-    QList<Conversation> inHand;         // open and pending, the longest waiting first
-    QList<Conversation> snoozesEnding;  // snoozes that end within the next 12 hours, soonest first
-    QList<Note> notes;                  // written since the time asked for, oldest first
+    QList<Conversation> inHand;        // open and pending, the longest waiting first
+    QList<Conversation> snoozesEnding; // snoozes that end within the next 12 hours, soonest first
+    QList<Note> notes;                 // written since the time asked for, oldest first
 };
 
 // The one writer. Every state change goes through here: it is persisted first, then announced

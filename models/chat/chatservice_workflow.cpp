@@ -61,8 +61,8 @@ Result<Conversation> ChatService::setStatus(qint64 siteId, const Actor &by, qint
     auto conversation = staffConversation(siteId, by, conversationId);
     if (!conversation)
         return conversation.error();
-    const QDateTime until = status == ConversationStatus::Snoozed ? snoozedUntil.toUTC()
-                                                                   : QDateTime();
+    const QDateTime until =
+        status == ConversationStatus::Snoozed ? snoozedUntil.toUTC() : QDateTime();
     if (status == ConversationStatus::Snoozed && (!until.isValid() || until <= now()))
         return invalid(QStringLiteral("a snooze needs a snoozed_until in the future"));
     Conversation changed = conversation.value();

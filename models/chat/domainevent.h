@@ -30,7 +30,7 @@ struct DomainEvent
     qint64 conversationId = 0;
     Conversation conversation;
     Message message;
-    Note note; // NoteAdded
+    Note note;          // NoteAdded
     QString senderName; // MessagePosted: the sender's ChatService::displayName
     Actor actor;
     qint64 messageId = 0;

@@ -165,7 +165,8 @@ inline Conversation readConversation(const QSqlQuery &q)
     c.createdAt = fromDb(q.value(9));
     c.lastActivityAt = fromDb(q.value(10));
     c.widgetSessionId = q.value(11).toLongLong();
-    c.status = conversationStatusFromString(q.value(12).toString()).value_or(ConversationStatus::Open);
+    c.status =
+        conversationStatusFromString(q.value(12).toString()).value_or(ConversationStatus::Open);
     c.snoozedUntil = fromDb(q.value(13));
     c.waitingSince = fromDb(q.value(14));
     return c;

@@ -207,7 +207,7 @@ public:
     std::optional<QDateTime> nextSnoozeEnd();
     // Guest sessions of the room neither ended nor expired at `at`.
     int activeGuestSessionsOfRoom(qint64 roomId, const QDateTime &at);
-    std::optional<qint64> insertNote(const chat::Note &note); // with its mentions
+    std::optional<qint64> insertNote(const chat::Note &note);     // with its mentions
     QList<chat::Note> notesOfConversation(qint64 conversationId); // oldest first
     QList<chat::Note> notesOfSiteSince(qint64 siteId, const QDateTime &since, int limit);
     QList<chat::Note> notesMentioning(qint64 accountId, int limit); // newest first

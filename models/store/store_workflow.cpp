@@ -53,10 +53,10 @@ int Store::activeGuestSessionsOfRoom(qint64 roomId, const QDateTime &at)
 
 std::optional<qint64> Store::insertNote(const Note &note)
 {
-    const auto id = insertReturningId("INSERT INTO notes (conversation_id, author_id, content, "
-                                      "created_at) VALUES (?, ?, ?, ?) RETURNING id",
-                                      {note.conversationId, note.authorId, text(note.content),
-                                       toDb(note.createdAt)});
+    const auto id = insertReturningId(
+        "INSERT INTO notes (conversation_id, author_id, content, "
+        "created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        {note.conversationId, note.authorId, text(note.content), toDb(note.createdAt)});
     if (!id)
         return std::nullopt;
     for (const qint64 accountId : note.mentions) {

@@ -62,7 +62,8 @@ QString ConversationFilterModel::waitingText(const QDateTime &since, const QDate
 {
     if (!since.isValid())
         return {};
-    const qint64 minutes = std::max<qint64>(0, since.secsTo(now.isValid() ? now : QDateTime::currentDateTime())) / 60;
+    const qint64 minutes =
+        std::max<qint64>(0, since.secsTo(now.isValid() ? now : QDateTime::currentDateTime())) / 60;
     if (minutes < 1)
         return tr("< 1 min");
     if (minutes < 60)

@@ -207,14 +207,15 @@ private Q_SLOTS:
                  {{"status", "snoozed"}, {"snoozed_until", until}});
         QCOMPARE(r.status, 200);
         QCOMPARE(r.json().value(u"status").toString(), u"snoozed");
-        QCOMPARE(QDateTime::fromString(r.json().value(u"snoozed_until").toString(),
-                                       Qt::ISODateWithMs),
-                 QDateTime::fromString(until, Qt::ISODateWithMs));
+        QCOMPARE(
+            QDateTime::fromString(r.json().value(u"snoozed_until").toString(), Qt::ISODateWithMs),
+            QDateTime::fromString(until, Qt::ISODateWithMs));
 
         QCOMPARE(call("POST", chatPath(id, "/status"), m_staffToken, {{"status", "later"}}).status,
                  422);
-        QCOMPARE(call("POST", chatPath(id, "/status"), m_staffToken, {{"status", "snoozed"}}).status,
-                 422);
+        QCOMPARE(
+            call("POST", chatPath(id, "/status"), m_staffToken, {{"status", "snoozed"}}).status,
+            422);
         QCOMPARE(call("POST", chatPath(id, "/status"), m_staffToken,
                       {{"status", "snoozed"}, {"snoozed_until", "2001-01-01T00:00:00Z"}})
                      .status,
@@ -223,15 +224,15 @@ private Q_SLOTS:
                       {{"status", "snoozed"}, {"snoozed_until", "tomorrow"}})
                      .status,
                  422);
-        QCOMPARE(call("POST", chatPath(id, "/status"), m_otherStaffToken, {{"status", "open"}})
-                     .status,
-                 404);
-        QCOMPARE(call("POST", chatPath(999999, "/status"), m_staffToken, {{"status", "open"}})
-                     .status,
-                 404);
-        QCOMPARE(call("POST", chatPath(id, "/status"), m_customerToken, {{"status", "resolved"}})
-                     .status,
-                 403);
+        QCOMPARE(
+            call("POST", chatPath(id, "/status"), m_otherStaffToken, {{"status", "open"}}).status,
+            404);
+        QCOMPARE(
+            call("POST", chatPath(999999, "/status"), m_staffToken, {{"status", "open"}}).status,
+            404);
+        QCOMPARE(
+            call("POST", chatPath(id, "/status"), m_customerToken, {{"status", "resolved"}}).status,
+            403);
         QCOMPARE(call("POST", chatPath(id, "/status"), {}, {{"status", "resolved"}}).status, 401);
         // Nothing of the refused ones was stored.
         QCOMPARE(m_db->store().conversationById(id)->status, ConversationStatus::Snoozed);
@@ -245,8 +246,8 @@ private Q_SLOTS:
                  200);
         const auto ids = [this](const QByteArray &query) {
             QSet<qint64> out;
-            for (const QJsonValue &v : jsonArray(call("GET", "/api/v1/chat/chats" + query,
-                                                      m_staffToken))) {
+            for (const QJsonValue &v :
+                 jsonArray(call("GET", "/api/v1/chat/chats" + query, m_staffToken))) {
                 if (v[u"status"].toString() != QLatin1String(query.mid(8)) && !query.isEmpty())
                     out.insert(-1); // a chat of another status slipped through
                 out.insert(v[u"id"].toInteger());
@@ -283,11 +284,14 @@ private Q_SLOTS:
         QVERIFY(frame);
         QCOMPARE(frame->value(u"chat_id").toInteger(), id);
         QCOMPARE(frame->value(u"status").toString(), u"snoozed");
-        QCOMPARE(QDateTime::fromString(frame->value(u"snoozed_until").toString(), Qt::ISODateWithMs),
-                 QDateTime::fromString(until, Qt::ISODateWithMs));
+        QCOMPARE(
+            QDateTime::fromString(frame->value(u"snoozed_until").toString(), Qt::ISODateWithMs),
+            QDateTime::fromString(until, Qt::ISODateWithMs));
 
         // The customer writing reopens it: staff hear that too, whoever made the change.
-        customer.send({{"type", "send_message"}, {"chat_id", id}, {"content", "Hello?"},
+        customer.send({{"type", "send_message"},
+                       {"chat_id", id},
+                       {"content", "Hello?"},
                        {"message_type", "text"}});
         frame = colleague.waitFor(QStringLiteral("chat_status"));
         QVERIFY(frame);
@@ -333,8 +337,9 @@ private Q_SLOTS:
         QCOMPARE(staff.count(QStringLiteral("mention")), 0);
 
         // A second note and the list, oldest first.
-        QCOMPARE(call("POST", chatPath(id, "/notes"), m_colleagueToken, {{"content", "Done"}}).status,
-                 201);
+        QCOMPARE(
+            call("POST", chatPath(id, "/notes"), m_colleagueToken, {{"content", "Done"}}).status,
+            201);
         const auto notes = jsonArray(call("GET", chatPath(id, "/notes"), m_staffToken));
         QCOMPARE(notes.size(), 2);
         QCOMPARE(notes.at(0)[u"content"].toString(), secret);
@@ -342,7 +347,9 @@ private Q_SLOTS:
         QVERIFY(notes.at(1)[u"mentions"].toArray().isEmpty());
 
         // The customer: no frame, no history, no unread count, no access.
-        customer.send({{"type", "send_message"}, {"chat_id", id}, {"content", "Any news?"},
+        customer.send({{"type", "send_message"},
+                       {"chat_id", id},
+                       {"content", "Any news?"},
                        {"message_type", "text"}});
         QVERIFY(customer.waitFor(QStringLiteral("message")));
         QVERIFY(!customer.mentions(secret));
@@ -362,7 +369,8 @@ private Q_SLOTS:
     {
         const qint64 id = customerChat(QStringLiteral("Hi"));
         QCOMPARE(call("POST", chatPath(id, "/notes"), m_staffToken, {}).status, 422);
-        QCOMPARE(call("POST", chatPath(id, "/notes"), m_staffToken, {{"content", "  "}}).status, 422);
+        QCOMPARE(call("POST", chatPath(id, "/notes"), m_staffToken, {{"content", "  "}}).status,
+                 422);
         QCOMPARE(call("POST", chatPath(id, "/notes"), m_staffToken,
                       {{"content", "x"}, {"mentions", "everyone"}})
                      .status,
@@ -391,9 +399,11 @@ private Q_SLOTS:
         const QByteArray token = guest.value(u"session_token").toString().toLatin1();
         const qint64 conversation = guest.value(u"conversation_id").toInteger();
         QVERIFY(conversation > 0);
-        QCOMPARE(call("POST", "/api/chat/hotel-test/conversations/" +
-                                  QByteArray::number(conversation) + "/messages/send/",
-                      {}, {{"message", "Late check-out possible?"},
+        QCOMPARE(call("POST",
+                      "/api/chat/hotel-test/conversations/" + QByteArray::number(conversation) +
+                          "/messages/send/",
+                      {},
+                      {{"message", "Late check-out possible?"},
                        {"sender_type", "guest"},
                        {"session_token", QString::fromLatin1(token)}})
                      .status,
@@ -402,9 +412,9 @@ private Q_SLOTS:
         QCOMPARE(call("POST", chatPath(conversation, "/notes"), m_staffToken, {{"content", secret}})
                      .status,
                  201);
-        const auto history = call("GET", "/api/chat/hotel-test/conversations/" +
-                                             QByteArray::number(conversation) +
-                                             "/messages/?session_token=" + token);
+        const auto history =
+            call("GET", "/api/chat/hotel-test/conversations/" + QByteArray::number(conversation) +
+                            "/messages/?session_token=" + token);
         QCOMPARE(history.status, 200);
         QVERIFY(!history.body.contains(secret.toUtf8()));
         QCOMPARE(call("GET", "/api/chat/guest-session/" + token + "/unread-count/")
@@ -416,7 +426,8 @@ private Q_SLOTS:
 
     void handoverTellsTheNextShift()
     {
-        const QString since = QDateTime::currentDateTimeUtc().addSecs(-1).toString(Qt::ISODateWithMs);
+        const QString since =
+            QDateTime::currentDateTimeUtc().addSecs(-1).toString(Qt::ISODateWithMs);
         const qint64 waiting = customerChat(QStringLiteral("Still no towels"));
         const qint64 snoozed = customerChat(QStringLiteral("Call me at six"));
         QCOMPARE(call("POST", chatPath(snoozed, "/status"), m_staffToken,

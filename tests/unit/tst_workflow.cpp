@@ -48,7 +48,8 @@ private Q_SLOTS:
         m_colleague = m_db->staff(m_site.id, QStringLiteral("night@hotel.test"));
         m_otherStaff = m_db->staff(other.id, QStringLiteral("desk@other.test"));
         m_customer = m_db->customer(m_site.id, QStringLiteral("c@hotel.test"), QString());
-        const Room room = chat().createRoom(m_site.id, QStringLiteral("205"), QStringLiteral("h")).value();
+        const Room room =
+            chat().createRoom(m_site.id, QStringLiteral("205"), QStringLiteral("h")).value();
         const auto start = chat().startGuestSession(room.id, QStringLiteral("t1"),
                                                     QDateTime::currentDateTimeUtc().addDays(7));
         QVERIFY(start);
@@ -74,7 +75,8 @@ private Q_SLOTS:
         QCOMPARE(pending->status, ConversationStatus::Pending);
         QCOMPARE(stored(m_room.id).status, ConversationStatus::Pending);
         // The same status again changes nothing and announces nothing.
-        QVERIFY(chat().setStatus(m_site.id, m_staff.actor(), m_room.id, ConversationStatus::Pending));
+        QVERIFY(
+            chat().setStatus(m_site.id, m_staff.actor(), m_room.id, ConversationStatus::Pending));
         const auto changes = eventsOf(events, DomainEvent::Kind::StatusChanged);
         QCOMPARE(changes.size(), 1);
         QCOMPARE(changes.first().actor, m_staff.actor());
@@ -96,13 +98,14 @@ private Q_SLOTS:
                      .error()
                      .code,
                  ErrorCode::NotFound);
+        QCOMPARE(
+            chat()
+                .setStatus(m_site.id, m_customer.actor(), m_room.id, ConversationStatus::Resolved)
+                .error()
+                .code,
+            ErrorCode::Forbidden);
         QCOMPARE(chat()
-                     .setStatus(m_site.id, m_customer.actor(), m_room.id,
-                                ConversationStatus::Resolved)
-                     .error()
-                     .code,
-                 ErrorCode::Forbidden);
-        QCOMPARE(chat().setStatus(m_site.id, m_guest, m_room.id, ConversationStatus::Resolved)
+                     .setStatus(m_site.id, m_guest, m_room.id, ConversationStatus::Resolved)
                      .error()
                      .code,
                  ErrorCode::Forbidden);
@@ -178,7 +181,8 @@ private Q_SLOTS:
 
     void theAssistantDoesNotReopen()
     {
-        QVERIFY(chat().setStatus(m_site.id, m_staff.actor(), m_room.id, ConversationStatus::Resolved));
+        QVERIFY(
+            chat().setStatus(m_site.id, m_staff.actor(), m_room.id, ConversationStatus::Resolved));
         QVERIFY(chat().postMessage(m_room.id, {ActorKind::Assistant, 0},
                                    {MessageType::Text, QStringLiteral("Breakfast is at 7")}));
         QCOMPARE(stored(m_room.id).status, ConversationStatus::Resolved);
@@ -279,8 +283,9 @@ private Q_SLOTS:
     void notesListOldestFirstAndMentionsNewestFirst()
     {
         for (const char *text : {"first", "second", "third"})
-            QVERIFY(chat().addNote(m_site.id, m_staff.actor(), m_room.id, QString::fromLatin1(text),
-                                   text[0] == 't' ? QList<qint64>{} : QList<qint64>{m_colleague.id}));
+            QVERIFY(
+                chat().addNote(m_site.id, m_staff.actor(), m_room.id, QString::fromLatin1(text),
+                               text[0] == 't' ? QList<qint64>{} : QList<qint64>{m_colleague.id}));
         const auto notes = chat().notes(m_site.id, m_colleague.actor(), m_room.id);
         QVERIFY(notes);
         QCOMPARE(notes->size(), 3);
@@ -299,9 +304,9 @@ private Q_SLOTS:
             return chat().addNote(siteId, by, m_room.id, text, mentions).error().code;
         };
         QCOMPARE(code(m_staff.actor(), m_site.id, QStringLiteral("  "), {}), ErrorCode::Invalid);
-        QCOMPARE(code(m_staff.actor(), m_site.id,
-                      QString(ChatService::maxNoteLength + 1, u'x'), {}),
-                 ErrorCode::Invalid);
+        QCOMPARE(
+            code(m_staff.actor(), m_site.id, QString(ChatService::maxNoteLength + 1, u'x'), {}),
+            ErrorCode::Invalid);
         QCOMPARE(code(m_staff.actor(), m_site.id, QStringLiteral("hi"), {m_otherStaff.id}),
                  ErrorCode::Invalid);
         QCOMPARE(code(m_staff.actor(), m_site.id, QStringLiteral("hi"), {m_customer.id}),

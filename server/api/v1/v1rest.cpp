@@ -248,7 +248,8 @@ void V1Api::registerRoutes()
         Presenter presenter(m_chat);
         QJsonArray out;
         for (const Conversation &c : conversations) {
-            if (c.archived == archived && c.siteId == me->siteId && (!status || c.status == *status))
+            if (c.archived == archived && c.siteId == me->siteId &&
+                (!status || c.status == *status))
                 out.append(presenter.chat(c, me->actor()));
         }
         return HttpReply::json(200, out);

@@ -104,8 +104,9 @@ void V1Api::registerWorkflowRoutes()
                 return reply;
             const auto status = conversationStatusFromString(body->value(u"status").toString());
             if (!status)
-                return unprocessable(QStringLiteral("body"), QStringLiteral("status"),
-                                     QStringLiteral("status is open, pending, snoozed or resolved"));
+                return unprocessable(
+                    QStringLiteral("body"), QStringLiteral("status"),
+                    QStringLiteral("status is open, pending, snoozed or resolved"));
             const QJsonValue untilValue = body->value(u"snoozed_until");
             const QDateTime until = parseIso(untilValue.toString());
             if (*status == ConversationStatus::Snoozed && !until.isValid())
@@ -123,54 +124,53 @@ void V1Api::registerWorkflowRoutes()
             return HttpReply::json(200, presenter.chat(*changed, me->actor()));
         });
 
-    m_http.route(Method::Post, QStringLiteral("/api/v1/chat/chats/{id}/notes"),
-                 [this](const HttpRequest &request) {
-                     HttpReply reply;
-                     const auto me = staffCaller(request, &reply);
-                     if (!me)
-                         return reply;
-                     const auto chatId = pathId(request);
-                     if (!chatId)
-                         return unprocessable(QStringLiteral("path"), QStringLiteral("chat_id"),
-                                              QStringLiteral("value is not a valid integer"));
-                     const auto body = request.jsonObject(&reply);
-                     if (!body)
-                         return reply;
-                     if (!body->value(u"content").isString())
-                         return unprocessable(QStringLiteral("body"), QStringLiteral("content"),
-                                              QStringLiteral("field required"));
-                     const QJsonValue mentionsValue = body->value(u"mentions");
-                     if (!mentionsValue.isUndefined() && !mentionsValue.isNull() &&
-                         !mentionsValue.isArray())
-                         return unprocessable(QStringLiteral("body"), QStringLiteral("mentions"),
-                                              QStringLiteral("a list of staff ids expected"));
-                     const QJsonArray mentionArray = mentionsValue.toArray();
-                     if (mentionArray.size() > ChatService::maxMentions)
-                         return unprocessable(
-                             QStringLiteral("body"), QStringLiteral("mentions"),
-                             QStringLiteral("at most %1 mentions").arg(ChatService::maxMentions));
-                     QList<qint64> mentions;
-                     for (const QJsonValue &value : mentionArray) {
-                         const auto id = http::idFromJson(value);
-                         if (!id)
-                             return unprocessable(QStringLiteral("body"),
-                                                  QStringLiteral("mentions"),
-                                                  QStringLiteral("a list of staff ids expected"));
-                         mentions.append(*id);
-                     }
-                     const auto note = m_chat.addNote(me->siteId, me->actor(), *chatId,
-                                                      body->value(u"content").toString(), mentions);
-                     if (!note) {
-                         if (note.error().code == ErrorCode::Invalid)
-                             return unprocessable(QStringLiteral("body"),
-                                                  note.error().message.startsWith(u"mention")
-                                                      ? QStringLiteral("mentions")
-                                                      : QStringLiteral("content"),
-                                                  note.error().message);
-                         return domainError(request, note.error());
-                     }
-                     return HttpReply::json(201, noteJson(*note));
-                 });
+    m_http.route(
+        Method::Post, QStringLiteral("/api/v1/chat/chats/{id}/notes"),
+        [this](const HttpRequest &request) {
+            HttpReply reply;
+            const auto me = staffCaller(request, &reply);
+            if (!me)
+                return reply;
+            const auto chatId = pathId(request);
+            if (!chatId)
+                return unprocessable(QStringLiteral("path"), QStringLiteral("chat_id"),
+                                     QStringLiteral("value is not a valid integer"));
+            const auto body = request.jsonObject(&reply);
+            if (!body)
+                return reply;
+            if (!body->value(u"content").isString())
+                return unprocessable(QStringLiteral("body"), QStringLiteral("content"),
+                                     QStringLiteral("field required"));
+            const QJsonValue mentionsValue = body->value(u"mentions");
+            if (!mentionsValue.isUndefined() && !mentionsValue.isNull() && !mentionsValue.isArray())
+                return unprocessable(QStringLiteral("body"), QStringLiteral("mentions"),
+                                     QStringLiteral("a list of staff ids expected"));
+            const QJsonArray mentionArray = mentionsValue.toArray();
+            if (mentionArray.size() > ChatService::maxMentions)
+                return unprocessable(
+                    QStringLiteral("body"), QStringLiteral("mentions"),
+                    QStringLiteral("at most %1 mentions").arg(ChatService::maxMentions));
+            QList<qint64> mentions;
+            for (const QJsonValue &value : mentionArray) {
+                const auto id = http::idFromJson(value);
+                if (!id)
+                    return unprocessable(QStringLiteral("body"), QStringLiteral("mentions"),
+                                         QStringLiteral("a list of staff ids expected"));
+                mentions.append(*id);
+            }
+            const auto note = m_chat.addNote(me->siteId, me->actor(), *chatId,
+                                             body->value(u"content").toString(), mentions);
+            if (!note) {
+                if (note.error().code == ErrorCode::Invalid)
+                    return unprocessable(QStringLiteral("body"),
+                                         note.error().message.startsWith(u"mention")
+                                             ? QStringLiteral("mentions")
+                                             : QStringLiteral("content"),
+                                         note.error().message);
+                return domainError(request, note.error());
+            }
+            return HttpReply::json(201, noteJson(*note));
+        });
 
     m_http.route(Method::Get, QStringLiteral("/api/v1/chat/chats/{id}/notes"),
                  [this](const HttpRequest &request) {
@@ -191,53 +191,55 @@ void V1Api::registerWorkflowRoutes()
                      return HttpReply::json(200, out);
                  });
 
-    m_http.route(Method::Get, QStringLiteral("/api/v1/handover"), [this](const HttpRequest &request) {
-        HttpReply reply;
-        const auto me = staffCaller(request, &reply);
-        if (!me)
-            return reply;
-        const QString sinceText = request.query(QStringLiteral("since"));
-        const QDateTime since = sinceText.isEmpty()
-                                    ? QDateTime::currentDateTimeUtc().addSecs(-12 * 3600)
-                                    : parseIso(sinceText);
-        if (!since.isValid())
-            return unprocessable(QStringLiteral("query"), QStringLiteral("since"),
-                                 QStringLiteral("an ISO 8601 time expected"));
-        const auto handover = m_chat.handover(me->siteId, me->actor(), since);
-        if (!handover)
-            return domainError(request, handover.error());
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        const auto entry = [this, &now](const Conversation &c) {
-            return QJsonObject{
-                {"chat_id", c.id},
-                {"title", c.title},
-                {"chat_type", chatType(c.kind)},
-                {"status", wireName(c.status)},
-                {"snoozed_until", isoTime(c.snoozedUntil)},
-                {"waiting_since", isoTime(c.waitingSince)},
-                {"waiting_seconds", c.waitingSince.isValid()
-                                        ? QJsonValue(c.waitingSince.secsTo(now))
-                                        : QJsonValue(QJsonValue::Null)},
-                {"handler_user_id",
-                 c.handlerAccountId ? QJsonValue(c.handlerAccountId) : QJsonValue(QJsonValue::Null)},
-                {"handler_name", c.handlerAccountId
-                                     ? QJsonValue(m_chat.displayName({ActorKind::Staff, c.handlerAccountId}))
-                                     : QJsonValue(QJsonValue::Null)},
-                {"last_message_preview", c.lastMessagePreview}};
-        };
-        QJsonArray inHand, snoozes, notes;
-        for (const Conversation &c : handover->inHand)
-            inHand.append(entry(c));
-        for (const Conversation &c : handover->snoozesEnding)
-            snoozes.append(entry(c));
-        for (const Note &note : handover->notes)
-            notes.append(noteJson(note));
-        return HttpReply::json(200, QJsonObject{{"since", isoTime(since)},
-                                                {"generated_at", isoTime(now)},
-                                                {"open", inHand},
-                                                {"snoozes_ending", snoozes},
-                                                {"notes", notes}});
-    });
+    m_http.route(
+        Method::Get, QStringLiteral("/api/v1/handover"), [this](const HttpRequest &request) {
+            HttpReply reply;
+            const auto me = staffCaller(request, &reply);
+            if (!me)
+                return reply;
+            const QString sinceText = request.query(QStringLiteral("since"));
+            const QDateTime since = sinceText.isEmpty()
+                                        ? QDateTime::currentDateTimeUtc().addSecs(-12 * 3600)
+                                        : parseIso(sinceText);
+            if (!since.isValid())
+                return unprocessable(QStringLiteral("query"), QStringLiteral("since"),
+                                     QStringLiteral("an ISO 8601 time expected"));
+            const auto handover = m_chat.handover(me->siteId, me->actor(), since);
+            if (!handover)
+                return domainError(request, handover.error());
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            const auto entry = [this, &now](const Conversation &c) {
+                return QJsonObject{
+                    {"chat_id", c.id},
+                    {"title", c.title},
+                    {"chat_type", chatType(c.kind)},
+                    {"status", wireName(c.status)},
+                    {"snoozed_until", isoTime(c.snoozedUntil)},
+                    {"waiting_since", isoTime(c.waitingSince)},
+                    {"waiting_seconds", c.waitingSince.isValid()
+                                            ? QJsonValue(c.waitingSince.secsTo(now))
+                                            : QJsonValue(QJsonValue::Null)},
+                    {"handler_user_id", c.handlerAccountId ? QJsonValue(c.handlerAccountId)
+                                                           : QJsonValue(QJsonValue::Null)},
+                    {"handler_name",
+                     c.handlerAccountId
+                         ? QJsonValue(m_chat.displayName({ActorKind::Staff, c.handlerAccountId}))
+                         : QJsonValue(QJsonValue::Null)},
+                    {"last_message_preview", c.lastMessagePreview}};
+            };
+            QJsonArray inHand, snoozes, notes;
+            for (const Conversation &c : handover->inHand)
+                inHand.append(entry(c));
+            for (const Conversation &c : handover->snoozesEnding)
+                snoozes.append(entry(c));
+            for (const Note &note : handover->notes)
+                notes.append(noteJson(note));
+            return HttpReply::json(200, QJsonObject{{"since", isoTime(since)},
+                                                    {"generated_at", isoTime(now)},
+                                                    {"open", inHand},
+                                                    {"snoozes_ending", snoozes},
+                                                    {"notes", notes}});
+        });
 
     m_http.route(
         Method::Post, QStringLiteral("/api/v1/rooms/{number}/check-out"),
@@ -291,8 +293,9 @@ void V1Api::announceWorkflow(const DomainEvent &event)
                                    {"status", wireName(event.conversation.status)},
                                    {"snoozed_until", isoTime(event.conversation.snoozedUntil)}});
     } else if (event.kind == DomainEvent::Kind::NoteAdded && !event.note.mentions.isEmpty()) {
-        frame = http::compactJson(
-            {{"type", "mention"}, {"chat_id", event.conversationId}, {"note", noteJson(event.note)}});
+        frame = http::compactJson({{"type", "mention"},
+                                   {"chat_id", event.conversationId},
+                                   {"note", noteJson(event.note)}});
         recipients = QSet<qint64>(event.note.mentions.cbegin(), event.note.mentions.cend());
     } else {
         return;
