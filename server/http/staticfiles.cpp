@@ -58,6 +58,9 @@ void registerStaticFiles(HttpServer &server)
     server.route(
         QHttpServerRequest::Method::Get, QStringLiteral("/api/docs/openapi.json"),
         [](const HttpRequest &) { return fileReply(QStringLiteral(":/openapi/openapi.json")); });
+    server.route(
+        QHttpServerRequest::Method::Get, QStringLiteral("/api/docs/asyncapi.json"),
+        [](const HttpRequest &) { return fileReply(QStringLiteral(":/openapi/asyncapi.json")); });
     server.route(QHttpServerRequest::Method::Get, QStringLiteral("/"),
                  [](const HttpRequest &) { return fileReply(QStringLiteral(":/web/index.html")); });
     server.route(QHttpServerRequest::Method::Get, QStringLiteral("/widget.js"),

@@ -637,6 +637,9 @@ private Q_SLOTS:
 
         QCOMPARE(call("GET", path + "?page=0", m_staffToken).status, 422);
         QCOMPARE(call("GET", path + "?page_size=1000", m_staffToken).status, 422);
+        // Given without a value, page and page_size are no integers.
+        QCOMPARE(call("GET", path + "?page_size=", m_staffToken).status, 422);
+        QCOMPARE(call("GET", path + "?page=", m_staffToken).status, 422);
         QCOMPARE(call("GET", "/api/v1/chat/chats/abc/messages", m_staffToken).status, 422);
         // A customer of the same site who is not in it: 403; another site: 404; unknown: 404.
         QCOMPARE(call("GET", path, m_customer2Token).status, 403);

@@ -3,6 +3,7 @@
 #include "auth/crypto.h"
 #include "auth/passwords.h"
 #include "lobbyserver.h"
+#include "openapivalidator.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
@@ -122,11 +123,16 @@ HttpResult exchangeFrom(const QString &from, quint16 port, const QByteArray &met
     if (!socket.bind(QHostAddress(from)))
         qFatal("cannot bind %s", qPrintable(from));
     socket.connectToHost(QHostAddress::LocalHost, port);
-    socket.write(method + ' ' + path +
-                 " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                 "Content-Length: " +
-                 QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-    return lobby::test::readResponse(socket);
+    const QByteArray request = method + ' ' + path +
+                               " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                               "Content-Length: " +
+                               QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" +
+                               body;
+    socket.write(request);
+    const HttpResult result = lobby::test::readResponse(socket);
+    lobby::test::checkAgainstDocument(request, result.status, result.header("content-type"),
+                                      result.body);
+    return result;
 }
 
 QByteArray json(const QJsonObject &object)
@@ -709,6 +715,10 @@ private Q_SLOTS:
         QCOMPARE(call("GET", base).status, 401);
         QCOMPARE(call("GET", base + "?after=x", {}, token).status, 400);
         QCOMPARE(call("GET", base + "?after=-1", {}, token).status, 400);
+        // Given without a value, after and limit are no numbers (the document says integers).
+        QCOMPARE(call("GET", base + "?limit=", {}, token).status, 400);
+        QCOMPARE(call("GET", base + "?after=", {}, token).json().value("detail").toString(),
+                 QStringLiteral("after must be a message id."));
     }
 
     void checkOutEndsTheStay()

@@ -188,6 +188,11 @@ private Q_SLOTS:
         const auto notObject = post("/api/chats/visitors/", {{"metadata", "text"}});
         QCOMPARE(notObject.status, 400);
         QCOMPARE(notObject.json()["success"], QJsonValue(false));
+        // null is no object either: the document says metadata is an object.
+        const auto null = post("/api/chats/visitors/", {{"metadata", QJsonValue::Null}});
+        QCOMPARE(null.status, 400);
+        QCOMPARE(null.json()["message"].toString(),
+                 QStringLiteral("metadata must be a JSON object."));
         QCOMPARE(request(m_port, "POST", "/api/chats/visitors/", "{nope").status, 400);
         const QJsonObject huge{{"metadata", QJsonObject{{"x", QString(5000, QLatin1Char('x'))}}}};
         QCOMPARE(post("/api/chats/visitors/", huge).status, 400);
@@ -640,6 +645,17 @@ private Q_SLOTS:
                         .arg(session, visitor)
                         .toLatin1());
         QCOMPARE(badAfter.status, 400);
+        // A parameter given without a value is no number (the document says an integer).
+        for (const char *empty : {"&limit=", "&after="}) {
+            const auto refused =
+                request(m_port, "GET",
+                        QStringLiteral("/api/chats/sessions/%1/messages/?visitor_id=%2")
+                                .arg(session, visitor)
+                                .toLatin1() +
+                            empty);
+            QCOMPARE(refused.status, 400);
+            QCOMPARE(refused.json()["success"], QJsonValue(false));
+        }
     }
 
     void eventsStreamCatchesUpThenGoesLive()

@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const Pusher = require('pusher-js');
 const PusherServer = require('pusher');
+const { watchPusher } = require('./asyncapiframes');
 
 function pusherApp(lobby) {
   return JSON.parse(fs.readFileSync(path.join(lobby.dataDir, 'pusher-app'), 'utf8'));
@@ -56,7 +57,7 @@ function client(lobby, token) {
       headers: { Authorization: `Bearer ${token}` },
     };
   }
-  const pusher = new Pusher(pusherApp(lobby).key, options);
+  const pusher = watchPusher(new Pusher(pusherApp(lobby).key, options));
   pusher.received = []; // every event of every channel, in order
   pusher.bind_global((event, data) => pusher.received.push({ event, data }));
   return pusher;
@@ -104,7 +105,7 @@ function sdkSignedClient(lobby, sdk, { member, user } = {}) {
   const signed = (sign) => (params, callback) => {
     try { callback(null, sign(params)); } catch (error) { callback(error, null); }
   };
-  return new Pusher(pusherApp(lobby).key, {
+  return watchPusher(new Pusher(pusherApp(lobby).key, {
     cluster: 'mt1', wsHost: '127.0.0.1', wsPort: lobby.port, forceTLS: false,
     enabledTransports: ['ws'], disableStats: true,
     channelAuthorization: {
@@ -114,7 +115,7 @@ function sdkSignedClient(lobby, sdk, { member, user } = {}) {
     userAuthentication: {
       customHandler: signed(({ socketId }) => sdk.authenticateUser(socketId, user)),
     },
-  });
+  }));
 }
 
 module.exports = {

@@ -5,6 +5,8 @@ const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+// Every frame and event a suite receives is checked against the AsyncAPI document.
+require('./asyncapiframes').install();
 
 const binary = process.env.LOBBY;
 if (!binary) throw new Error('set LOBBY to the lobby binary');

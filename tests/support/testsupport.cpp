@@ -1,5 +1,7 @@
 #include "testsupport.h"
 
+#include "openapivalidator.h"
+
 #include "store/migrations.h"
 
 #include <QCoreApplication>
@@ -188,7 +190,9 @@ HttpResult rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, port);
     socket.write(request);
-    return readResponse(socket, timeoutMs);
+    HttpResult result = readResponse(socket, timeoutMs);
+    checkAgainstDocument(request, result.status, result.header("content-type"), result.body);
+    return result;
 }
 
 HttpResult request(quint16 port, const QByteArray &method, const QByteArray &path,

@@ -442,11 +442,13 @@ HttpReply GuestApi::history(const HttpRequest &request)
     }
     bool ok = true;
     const QString afterText = request.query(QStringLiteral("after"));
-    const qint64 after = afterText.isEmpty() ? 0 : afterText.toLongLong(&ok);
+    const bool hasAfter = request.raw().query().hasQueryItem(QStringLiteral("after"));
+    const qint64 after = hasAfter ? afterText.toLongLong(&ok) : 0; // `after=` is no id
     if (!ok || after < 0)
         return detail(400, QStringLiteral("after must be a message id."));
     const QString limitText = request.query(QStringLiteral("limit"));
-    int limit = limitText.isEmpty() ? 100 : limitText.toInt(&ok);
+    const bool hasLimit = request.raw().query().hasQueryItem(QStringLiteral("limit"));
+    int limit = hasLimit ? limitText.toInt(&ok) : 100;
     if (!ok || limit < 1)
         return detail(400, QStringLiteral("limit must be a positive number."));
     limit = qMin(limit, 200);

@@ -278,9 +278,9 @@ void V1Api::registerRoutes()
                                        QStringLiteral("type_error.integer"));
             const auto intQuery = [&request](const QString &name, int fallback, int low,
                                              int high) -> std::optional<int> {
+                if (!request.raw().query().hasQueryItem(name))
+                    return fallback; // present but empty (`page=`) is no number
                 const QString text = request.query(name);
-                if (text.isEmpty())
-                    return fallback;
                 bool valid = false;
                 const int value = text.toInt(&valid);
                 if (!valid || value < low || value > high)

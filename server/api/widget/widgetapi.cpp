@@ -87,16 +87,16 @@ std::optional<QString> stringField(const QJsonObject &body, const char *name, bo
 std::optional<QJsonObject> metadataField(const QJsonObject &body, HttpReply *error)
 {
     const QJsonValue value = body.value(QLatin1String("metadata"));
-    if (value.isUndefined() || value.isNull())
+    if (value.isUndefined())
         return QJsonObject{};
-    if (!value.isObject()) {
+    if (!value.isObject()) { // null too: the document says an object
         *error = failure(400, QStringLiteral("metadata must be a JSON object."));
         return std::nullopt;
     }
     return value.toObject();
 }
 
-// A non-negative integer query parameter, `fallback` when absent.
+// A non-negative integer, `fallback` when `text` is empty.
 std::optional<qint64> countParameter(const QString &text, qint64 fallback)
 {
     if (text.isEmpty())
@@ -104,6 +104,16 @@ std::optional<qint64> countParameter(const QString &text, qint64 fallback)
     bool ok = false;
     const qint64 value = text.toLongLong(&ok);
     return ok && value >= 0 ? std::optional<qint64>(value) : std::nullopt;
+}
+
+// The same of a query parameter, `fallback` only when absent: `limit=` is no number.
+std::optional<qint64> countParameter(const HttpRequest &request, const QString &name,
+                                     qint64 fallback)
+{
+    if (!request.raw().query().hasQueryItem(name))
+        return fallback;
+    const QString text = request.query(name);
+    return text.isEmpty() ? std::nullopt : countParameter(text, fallback);
 }
 
 QString roleOf(const Actor &sender)
@@ -513,8 +523,8 @@ HttpReply WidgetApi::history(const HttpRequest &request)
                                                   request.query(QStringLiteral("visitor_id")));
     if (!chat)
         return failure(chat.error());
-    const auto after = countParameter(request.query(QStringLiteral("after")), 0);
-    const auto limit = countParameter(request.query(QStringLiteral("limit")), defaultHistoryLimit);
+    const auto after = countParameter(request, QStringLiteral("after"), 0);
+    const auto limit = countParameter(request, QStringLiteral("limit"), defaultHistoryLimit);
     if (!after || !limit || *limit < 1 || *limit > maxHistoryLimit)
         return failure(400, QStringLiteral("after must be a message id (0 or more) and limit a "
                                            "number from 1 to %1.")
