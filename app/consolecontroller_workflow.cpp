@@ -36,15 +36,6 @@ constexpr int checkOutHour = 11;
 
 } // namespace
 
-void ConsoleController::inCoreWorkflow(std::function<void(CoreRuntime &)> work)
-{
-    std::shared_ptr<std::atomic_bool> alive = m_alive;
-    m_core.post([alive, work = std::move(work)](CoreRuntime &runtime) {
-        if (*alive)
-            work(runtime);
-    });
-}
-
 QDateTime ConsoleController::snoozeTime(const QString &preset, const QDateTime &from) const
 {
     const QDateTime now = from.isValid() ? from.toLocalTime() : QDateTime::currentDateTime();
@@ -72,14 +63,13 @@ void ConsoleController::setStatus(const QString &status, const QDateTime &snooze
     const qint64 conversationId = m_current;
     const qint64 siteId = m_staff.siteId;
     const Actor me{ActorKind::Staff, m_staff.id};
-    inCoreWorkflow([this, conversationId, siteId, me, wanted, snoozedUntil](CoreRuntime &runtime) {
-        const auto result =
-            runtime.chat().setStatus(siteId, me, conversationId, *wanted, snoozedUntil.toUTC());
-        if (!result) {
-            const Error error = result.error();
-            QMetaObject::invokeMethod(this, [this, error] { report(error); });
-        }
-    });
+    m_tasks
+        .run([conversationId, siteId, me, wanted, snoozedUntil](CoreRuntime &runtime) {
+            const auto result =
+                runtime.chat().setStatus(siteId, me, conversationId, *wanted, snoozedUntil.toUTC());
+            return result ? Error{} : result.error();
+        })
+        .then([this](const Error &error) { report(error); });
 }
 
 void ConsoleController::addNote(const QString &text, const QVariantList &mentions)
@@ -101,13 +91,12 @@ void ConsoleController::addNote(const QString &text, const QVariantList &mention
     const qint64 conversationId = m_current;
     const qint64 siteId = m_staff.siteId;
     const Actor me{ActorKind::Staff, m_staff.id};
-    inCoreWorkflow([this, conversationId, siteId, me, text, ids](CoreRuntime &runtime) {
-        const auto note = runtime.chat().addNote(siteId, me, conversationId, text, ids);
-        if (!note) {
-            const Error error = note.error();
-            QMetaObject::invokeMethod(this, [this, error] { report(error); });
-        }
-    });
+    m_tasks
+        .run([conversationId, siteId, me, text, ids](CoreRuntime &runtime) {
+            const auto note = runtime.chat().addNote(siteId, me, conversationId, text, ids);
+            return note ? Error{} : note.error();
+        })
+        .then([this](const Error &error) { report(error); });
 }
 
 QVariantList ConsoleController::staffMatching(const QString &prefix) const
@@ -138,33 +127,42 @@ void ConsoleController::refreshWorkflow()
     const qint64 conversationId = m_current;
     const qint64 siteId = m_staff.siteId;
     const Actor me{ActorKind::Staff, m_staff.id};
-    inCoreWorkflow([this, conversationId, siteId, me](CoreRuntime &runtime) {
-        ChatService &chat = runtime.chat();
+    struct Workflow
+    {
         QVariantList notes, mentions, directory;
-        if (conversationId) {
-            if (const auto found = chat.notes(siteId, me, conversationId)) {
-                for (const Note &note : *found)
-                    notes << noteMap(note, chat.displayName({ActorKind::Staff, note.authorId}), {});
+    };
+    m_tasks
+        .run([conversationId, siteId, me](CoreRuntime &runtime) {
+            ChatService &chat = runtime.chat();
+            Workflow result;
+            const auto name = [&chat](qint64 staffId) {
+                return chat.displayName({ActorKind::Staff, staffId});
+            };
+            if (conversationId) {
+                if (const auto found = chat.notes(siteId, me, conversationId)) {
+                    for (const Note &note : *found)
+                        result.notes << noteMap(note, name(note.authorId), {});
+                }
             }
-        }
-        for (const Note &note : chat.mentionsOf(me, 100)) {
-            const auto details = chat.conversationDetails(siteId, note.conversationId);
-            mentions << noteMap(note, chat.displayName({ActorKind::Staff, note.authorId}),
-                                details ? details->conversation.title : QString());
-        }
-        for (const Account &account : chat.store().accountsOfSite(siteId, AccountKind::Staff))
-            directory << QVariantMap{{QStringLiteral("id"), account.id},
-                                     {QStringLiteral("name"), chat.displayName(account.actor())}};
-        QMetaObject::invokeMethod(this, [this, conversationId, notes, mentions, directory] {
+            for (const Note &note : chat.mentionsOf(me, 100)) {
+                const auto details = chat.conversationDetails(siteId, note.conversationId);
+                result.mentions << noteMap(note, name(note.authorId),
+                                           details ? details->conversation.title : QString());
+            }
+            for (const Account &account : chat.consoleSettings(siteId).staff)
+                result.directory << QVariantMap{{QStringLiteral("id"), account.id},
+                                                {QStringLiteral("name"), name(account.id)}};
+            return result;
+        })
+        .then([this, conversationId](const Workflow &result) {
             if (conversationId == m_current) {
-                m_notes = notes;
+                m_notes = result.notes;
                 Q_EMIT notesChanged();
             }
-            m_mentions = mentions;
-            m_staffDirectory = directory;
+            m_mentions = result.mentions;
+            m_staffDirectory = result.directory;
             Q_EMIT mentionsChanged();
         });
-    });
 }
 
 void ConsoleController::onWorkflowEvent(const DomainEvent &event)
@@ -185,25 +183,21 @@ void ConsoleController::checkOutCurrentRoom(const QString &roomNumber)
     // Four random digits for the next guest.
     const QString pin = QStringLiteral("%1").arg(QRandomGenerator::system()->bounded(10000), 4, 10,
                                                  QLatin1Char('0'));
-    inCoreWorkflow([this, siteId, roomNumber, pin](CoreRuntime &runtime) {
-        ChatService &chat = runtime.chat();
-        const auto room = chat.store().roomByNumber(siteId, roomNumber);
-        if (!room) {
-            QMetaObject::invokeMethod(this, [this, roomNumber] {
-                report({ErrorCode::NotFound, tr("There is no room %1.").arg(roomNumber)});
-            });
-            return;
-        }
-        const auto result = chat.checkOutRoom(room->id, auth::hashPassword(pin));
-        if (!result) {
-            const Error error = result.error();
-            QMetaObject::invokeMethod(this, [this, error] { report(error); });
-            return;
-        }
-        const int ended = result->endedSessions;
-        QMetaObject::invokeMethod(
-            this, [this, roomNumber, pin, ended] { Q_EMIT checkedOut(roomNumber, pin, ended); });
-    });
+    m_tasks
+        .run([siteId, roomNumber, pin](CoreRuntime &runtime) -> Result<CheckOut> {
+            ChatService &chat = runtime.chat();
+            const QList<Room> rooms = chat.consoleSettings(siteId).rooms;
+            const auto room = std::find_if(rooms.cbegin(), rooms.cend(),
+                                           [&](const Room &r) { return r.number == roomNumber; });
+            if (room == rooms.cend())
+                return Error{ErrorCode::NotFound, tr("There is no room %1.").arg(roomNumber)};
+            return chat.checkOutRoom(room->id, auth::hashPassword(pin));
+        })
+        .then([this, roomNumber, pin](const Result<CheckOut> &result) {
+            if (!result)
+                return report(result.error());
+            Q_EMIT checkedOut(roomNumber, pin, result->endedSessions);
+        });
 }
 
 QString ConsoleController::printPinCard(const QString &roomNumber, const QString &pin)
@@ -214,7 +208,8 @@ QString ConsoleController::printPinCard(const QString &roomNumber, const QString
     const QString path = QDir(folder).filePath(
         QStringLiteral("lobby-room-%1-pin.pdf").arg(QString(roomNumber).replace(u'/', u'-')));
     QString error;
-    if (!writePinCard(path, m_staff.siteName, roomNumber, pin, guestPageUrl(roomNumber), &error)) {
+    if (!writePinCard(path, m_staff.siteName, roomNumber, pin, m_settings->guestPageUrl(roomNumber),
+                      &error)) {
         Q_EMIT notice(error, true);
         return {};
     }

@@ -10,6 +10,7 @@
 #include <QUrl>
 
 Q_IMPORT_QML_PLUGIN(Lobby_ConsolePlugin)
+Q_IMPORT_QML_PLUGIN(Lobby_BackendPlugin)
 
 namespace {
 

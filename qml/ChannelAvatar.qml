@@ -48,13 +48,13 @@ Item {
             visible: avatar.kind === "direct"
             symbol: "direct"
             size: Math.round(avatar.size * 0.5)
-            color: "white"
+            color: Theme.textOnAccent
         }
         Text {
             anchors.centerIn: parent
             text: avatar.glyph
             textFormat: Text.PlainText
-            color: "white"
+            color: Theme.textOnAccent
             font.family: Theme.fontFamily
             font.bold: true
             font.pixelSize: avatar.glyph.length > 2 ? avatar.size * 0.3 : avatar.size * 0.38
@@ -66,7 +66,7 @@ Item {
         height: width
         radius: width / 2
         color: Theme.success
-        border.color: "white"
+        border.color: Theme.textOnAccent
         border.width: 2
         anchors.right: parent.right
         anchors.bottom: parent.bottom

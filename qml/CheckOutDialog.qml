@@ -1,4 +1,5 @@
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -6,7 +7,7 @@ import QtQuick.Layouts
 Dialog {
     id: dialog
 
-    required property var backend
+    required property ConsoleController backend
     property string roomNumber
     property string newPin
     property int endedSessions: 0

@@ -2,6 +2,7 @@ pragma ComponentBehavior: Bound
 
 import QtQml
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
@@ -13,7 +14,7 @@ import QtQuick.Layouts
 Rectangle {
     id: composer
 
-    required property var backend
+    required property ConsoleController backend
     property bool noteMode: false
     property var noteMentions: []
     // The "@name" being typed in a note, or "" (drives the completion list).
@@ -52,8 +53,6 @@ Rectangle {
         composer.backend.sendMessage(text, composer.replyToId);
         input.clear();
         composer.clearReply();
-        typingQuiet.stop();
-        composer.typingSentAt = 0;
     }
     function replyTo(messageId, sender, text) {
         composer.replyToId = messageId;
@@ -66,7 +65,6 @@ Rectangle {
         composer.replySender = "";
         composer.replyText = "";
     }
-    property double typingSentAt: 0
 
     implicitHeight: layout.implicitHeight + 24
     color: composer.noteMode ? Theme.note : Theme.surface
@@ -75,15 +73,6 @@ Rectangle {
         width: parent.width
         height: 1
         color: Theme.border
-    }
-
-    Timer {
-        id: typingQuiet
-        interval: 4000
-        onTriggered: {
-            composer.backend.setTyping(false);
-            composer.typingSentAt = 0;
-        }
     }
 
     ColumnLayout {
@@ -196,7 +185,7 @@ Rectangle {
                     width: 420
 
                     Repeater {
-                        model: composer.backend.cannedReplies
+                        model: composer.backend.settings.cannedReplies
 
                         MenuItem {
                             id: cannedItem
@@ -251,7 +240,7 @@ Rectangle {
                     bottomPadding: 10
                     background: Rectangle {
                         radius: 10
-                        color: composer.noteMode ? "#fffaf0" : "#f1f3f7"
+                        color: composer.noteMode ? Theme.noteInput : Theme.inputBackground
                         border.color: composer.noteMode ? Theme.noteBorder : input.activeFocus ? Theme.accent : "transparent"
                     }
                     Keys.onPressed: event => {
@@ -267,14 +256,8 @@ Rectangle {
                     }
                     onTextChanged: {
                         // A note is not typing towards the guest.
-                        if (text.length === 0 || composer.noteMode)
-                            return;
-                        const now = Date.now();
-                        if (now - composer.typingSentAt > 3000) {
-                            composer.backend.setTyping(true);
-                            composer.typingSentAt = now;
-                        }
-                        typingQuiet.restart();
+                        if (text.length > 0 && !composer.noteMode)
+                            composer.backend.noteTyping();
                     }
                 }
             }
@@ -297,13 +280,13 @@ Rectangle {
                         Icon {
                             symbol: "send"
                             size: 16
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                         Text {
                             text: sendButton.text
                             font: sendButton.font
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                     }
@@ -312,7 +295,7 @@ Rectangle {
                     implicitWidth: 84
                     implicitHeight: 40
                     radius: 10
-                    color: composer.noteMode ? (sendButton.enabled ? Theme.noteBorder : "#ecd9a8") : sendButton.enabled ? (sendButton.down ? "#2559c4" : Theme.accent) : "#b8c7ea"
+                    color: composer.noteMode ? (sendButton.enabled ? Theme.noteBorder : Theme.noteDisabled) : sendButton.enabled ? (sendButton.down ? Theme.accentPressed : Theme.accent) : Theme.accentDisabled
                 }
             }
         }

@@ -1,5 +1,6 @@
 import QtQml
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -8,7 +9,7 @@ import QtQuick.Layouts
 Rectangle {
     id: view
 
-    required property var backend
+    required property ConsoleController backend
     property date now: new Date()
 
     color: Theme.window
@@ -34,7 +35,7 @@ Rectangle {
         Rectangle {
             Layout.fillWidth: true
             implicitHeight: 52
-            color: "#1d2330"
+            color: Theme.headerBackground
 
             RowLayout {
                 anchors.fill: parent
@@ -51,15 +52,15 @@ Rectangle {
                     Text {
                         anchors.centerIn: parent
                         text: "L"
-                        color: "white"
+                        color: Theme.textOnAccent
                         font.family: Theme.fontFamily
                         font.bold: true
                         font.pixelSize: 17
                     }
                 }
                 Label {
-                    text: view.backend.site.name ?? ""
-                    color: "white"
+                    text: view.backend.siteName
+                    color: Theme.textOnAccent
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.title
                     font.bold: true
@@ -76,7 +77,7 @@ Rectangle {
                 Label {
                     objectName: "serverStatus"
                     text: qsTr("Online · guests reach you at %1").arg(view.backend.publicUrl)
-                    color: "#aab3c5"
+                    color: Theme.headerMutedText
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.small
                 }
@@ -92,36 +93,36 @@ Rectangle {
                         Icon {
                             symbol: "settings"
                             size: 16
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                         Text {
                             text: settingsButton.text
                             font: settingsButton.font
-                            color: "white"
+                            color: Theme.textOnAccent
                             anchors.verticalCenter: parent.verticalCenter
                         }
                     }
                     background: Rectangle {
                         radius: 6
-                        color: settingsButton.down || settingsButton.hovered ? "#2e3646" : "transparent"
+                        color: settingsButton.down || settingsButton.hovered ? Theme.headerHover : "transparent"
                     }
                 }
                 ToolButton {
                     id: accountButton
                     objectName: "accountButton"
-                    text: view.backend.staff.name ?? ""
+                    text: view.backend.staffName
                     font.family: Theme.fontFamily
                     onClicked: accountMenu.open()
                     contentItem: Text {
                         text: accountButton.text
                         font: accountButton.font
-                        color: "white"
+                        color: Theme.textOnAccent
                         verticalAlignment: Text.AlignVCenter
                     }
                     background: Rectangle {
                         radius: 6
-                        color: accountButton.down || accountButton.hovered || accountMenu.opened ? "#2e3646" : "transparent"
+                        color: accountButton.down || accountButton.hovered || accountMenu.opened ? Theme.headerHover : "transparent"
                     }
 
                     Menu {
@@ -206,7 +207,7 @@ Rectangle {
                     Layout.fillWidth: true
                     readOnly: true
                     text: secretDialog.secret
-                    font.family: "DejaVu Sans Mono"
+                    font.family: Theme.monospaceFontFamily
                     selectByMouse: true
                 }
                 Button {
@@ -236,7 +237,7 @@ Rectangle {
                     wrapMode: TextEdit.WrapAnywhere
                     textFormat: TextEdit.PlainText
                     text: secretDialog.snippet
-                    font.family: "DejaVu Sans Mono"
+                    font.family: Theme.monospaceFontFamily
                     font.pixelSize: Theme.small + 1
                 }
                 Button {
@@ -262,7 +263,7 @@ Rectangle {
         width: Math.min(toastText.implicitWidth + 32, view.width - 48)
         height: toastText.implicitHeight + 20
         radius: 10
-        color: toast.error ? Theme.danger : "#1d2330"
+        color: toast.error ? Theme.danger : Theme.headerBackground
         opacity: toastTimer.running ? 0.95 : 0
         visible: opacity > 0
 
@@ -277,7 +278,7 @@ Rectangle {
             width: Math.min(implicitWidth, view.width - 80)
             wrapMode: Text.Wrap
             textFormat: Text.PlainText
-            color: "white"
+            color: Theme.textOnAccent
             font.family: Theme.fontFamily
         }
         Timer {
@@ -294,6 +295,10 @@ Rectangle {
             toast.error = error;
             toastTimer.restart();
         }
+    }
+    Connections {
+        target: view.backend.settings
+
         function onSecretCreated(title, secret, snippet) {
             secretDialog.title = title;
             secretDialog.secret = secret;

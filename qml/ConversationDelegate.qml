@@ -10,6 +10,7 @@ ItemDelegate {
     required property int index
     required property var conversationId
     required property string title
+    required property string displayTitle
     required property string kind
     required property string preview
     required property date lastActivity
@@ -27,8 +28,6 @@ ItemDelegate {
     // which keeps it current.
     property string activityText
 
-    // Titles name the person (the domain's display name); only very old website chats have none.
-    readonly property string shownTitle: row.title.length > 0 ? row.title : qsTr("Website visitor")
 
     objectName: "conversation-" + row.conversationId
     height: 72
@@ -36,7 +35,7 @@ ItemDelegate {
     hoverEnabled: true
 
     background: Rectangle {
-        color: row.current ? Theme.selected : (row.hovered ? "#f7f9fc" : "transparent")
+        color: row.current ? Theme.selected : (row.hovered ? Theme.hover : "transparent")
 
         Rectangle {
             visible: row.current
@@ -64,7 +63,7 @@ ItemDelegate {
                 spacing: 6
 
                 Label {
-                    text: row.shownTitle
+                    text: row.displayTitle
                     textFormat: Text.PlainText
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.title - 1
@@ -124,7 +123,7 @@ ItemDelegate {
                     Text {
                         anchors.centerIn: parent
                         text: row.unreadCount
-                        color: "white"
+                        color: Theme.textOnAccent
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.small
                         font.bold: true

@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -9,17 +10,11 @@ import QtQuick.Layouts
 Rectangle {
     id: pane
 
-    required property var backend
+    required property ConsoleController backend
     readonly property var details: pane.backend.details
     readonly property var messages: pane.backend.messages
 
     color: Theme.conversationBackground
-
-    function titleOf(d) {
-        if (!d.title)
-            return qsTr("Website visitor");
-        return d.title;
-    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -52,7 +47,7 @@ Rectangle {
                     Label {
                         Layout.fillWidth: true
                         objectName: "conversationTitle"
-                        text: pane.details.id ? pane.titleOf(pane.details) : ""
+                        text: pane.details.id ? pane.details.displayTitle : ""
                         textFormat: Text.PlainText
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.title + 1
@@ -64,7 +59,7 @@ Rectangle {
                             const d = pane.details;
                             if (!d.id)
                                 return "";
-                            const channel = ({ "room": qsTr("Hotel room"), "widget": qsTr("Website chat"), "app": qsTr("Customer app"), "direct": qsTr("Direct chat") })[d.kind] ?? d.kind;
+                            const channel = d.channelLabel;
                             return d.handlerName ? qsTr("%1 · handled by %2").arg(channel).arg(d.handlerName) : qsTr("%1 · unassigned").arg(channel);
                         }
                         font.family: Theme.fontFamily
@@ -113,8 +108,6 @@ Rectangle {
             delegate: MessageBubble {
                 width: ListView.view.width - 40
                 x: 20
-                serverUrl: pane.backend.serverUrl
-                mediaToken: pane.backend.mediaToken
                 onReplyRequested: (repliedId, repliedSender, repliedText) => composer.replyTo(repliedId, repliedSender, repliedText)
                 onImageOpened: address => imageViewer.show(address)
             }

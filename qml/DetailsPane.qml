@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -8,7 +9,7 @@ import QtQuick.Layouts
 Rectangle {
     id: pane
 
-    required property var backend
+    required property ConsoleController backend
     readonly property var details: pane.backend.details
 
     color: Theme.surface
@@ -87,7 +88,7 @@ Rectangle {
                 }
                 Value {
                     visible: pane.details.kind === "widget"
-                    text: pane.details.title ? pane.details.title : qsTr("Website visitor")
+                    text: pane.details.displayTitle ?? ""
                 }
                 Value {
                     visible: pane.details.kind === "widget" && (pane.details.visitorId ?? "").length > 0
@@ -120,7 +121,7 @@ Rectangle {
                     objectName: "handlerBox"
                     Layout.fillWidth: true
                     font.family: Theme.fontFamily
-                    model: pane.backend.staffAccounts
+                    model: pane.backend.settings.staffAccounts
                     textRole: "name"
                     valueRole: "id"
                     displayText: pane.details.handlerName ? pane.details.handlerName : qsTr("Nobody yet")
@@ -150,7 +151,7 @@ Rectangle {
                             implicitWidth: 8
                             implicitHeight: 8
                             radius: 4
-                            color: person.modelData.online ? Theme.success : "#cfd5df"
+                            color: person.modelData.online ? Theme.success : Theme.offline
                         }
                         Value {
                             text: person.modelData.name

@@ -2,6 +2,7 @@ pragma ComponentBehavior: Bound
 
 import QtQml
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -10,7 +11,7 @@ import QtQuick.Layouts
 Rectangle {
     id: pane
 
-    required property var backend
+    required property ConsoleController backend
     property date now: new Date()
     readonly property var filterValues: [
         { value: 0, label: qsTr("Open") },
@@ -64,7 +65,7 @@ Rectangle {
                         Text {
                             anchors.centerIn: parent
                             text: pane.backend.unseenMentions
-                            color: "white"
+                            color: Theme.textOnAccent
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.small - 1
                             font.bold: true
@@ -104,7 +105,7 @@ Rectangle {
                 leftPadding: 34
                 background: Rectangle {
                     radius: 8
-                    color: "#f1f3f7"
+                    color: Theme.inputBackground
                     border.color: searchField.activeFocus ? Theme.accent : "transparent"
 
                     Icon {

@@ -1,11 +1,12 @@
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 
 ApplicationWindow {
     id: window
 
     // The console's backend (app/ConsoleController): models and staff actions.
-    required property var backend
+    required property ConsoleController backend
 
     width: 1280
     height: 800

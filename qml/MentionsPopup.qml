@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -9,7 +10,7 @@ import QtQuick.Layouts
 Popup {
     id: popup
 
-    required property var backend
+    required property ConsoleController backend
 
     objectName: "mentionsPopup"
     width: 360
@@ -48,7 +49,7 @@ Popup {
                 }
                 background: Rectangle {
                     radius: 8
-                    color: mention.hovered ? "#fbe9b8" : Theme.note
+                    color: mention.hovered ? Theme.noteHover : Theme.note
                 }
                 contentItem: ColumnLayout {
                     spacing: 2

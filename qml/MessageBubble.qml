@@ -23,16 +23,14 @@ Item {
     required property bool read
     required property bool continuation
     required property bool dayBreak
-    property string serverUrl
+    // The address to load (the model adds the server and, for uploads, the staff's token).
+    required property string mediaSource
     property real maxBubbleWidth: width * 0.68
 
     signal replyRequested(var messageId, string senderName, string text)
     signal imageOpened(string url)
 
     readonly property bool system: bubble.type === "system"
-    property string mediaToken
-    // Uploads are served to accounts allowed to see them: the console shows them as its staff.
-    readonly property string fullMediaUrl: bubble.mediaUrl.startsWith("/uploads/") ? bubble.serverUrl + bubble.mediaUrl + "?token=" + bubble.mediaToken : bubble.mediaUrl.startsWith("/") ? bubble.serverUrl + bubble.mediaUrl : bubble.mediaUrl
 
     implicitHeight: column.implicitHeight + (bubble.continuation ? 3 : 12)
 
@@ -58,7 +56,7 @@ Item {
             bottomPadding: 3
             background: Rectangle {
                 radius: 10
-                color: "#e6eaf1"
+                color: Theme.dayBreak
             }
         }
         Label {
@@ -81,7 +79,7 @@ Item {
             implicitHeight: content.implicitHeight + 16
             radius: 14
             color: bubble.system ? "transparent"
-                                 : bubble.senderKind === "assistant" ? "#eef0ff"
+                                 : bubble.senderKind === "assistant" ? Theme.assistantBubble
                                  : bubble.outgoing ? Theme.outgoingBubble : Theme.incomingBubble
             border.color: bubble.outgoing || bubble.system ? "transparent" : Theme.border
 
@@ -98,13 +96,13 @@ Item {
                     implicitWidth: quote.implicitWidth + 14
                     implicitHeight: quote.implicitHeight + 8
                     radius: 6
-                    color: bubble.outgoing ? Qt.rgba(1, 1, 1, 0.18) : "#f1f3f7"
+                    color: bubble.outgoing ? Theme.outgoingQuote : Theme.inputBackground
 
                     Rectangle {
                         width: 3
                         height: parent.height
                         radius: 1.5
-                        color: bubble.outgoing ? "white" : Theme.accent
+                        color: bubble.outgoing ? Theme.textOnAccent : Theme.accent
                     }
                     Column {
                         id: quote
@@ -118,7 +116,7 @@ Item {
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.small
                             font.bold: true
-                            color: bubble.outgoing ? "white" : Theme.accent
+                            color: bubble.outgoing ? Theme.textOnAccent : Theme.accent
                         }
                         Label {
                             width: parent.width
@@ -129,14 +127,14 @@ Item {
                             wrapMode: Text.Wrap
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.small
-                            color: bubble.outgoing ? Qt.rgba(1, 1, 1, 0.85) : Theme.mutedText
+                            color: bubble.outgoing ? Theme.outgoingMutedText : Theme.mutedText
                         }
                     }
                 }
                 Image {
                     id: thumbnail
                     visible: bubble.type === "image" && bubble.mediaUrl.length > 0
-                    source: visible ? bubble.fullMediaUrl : ""
+                    source: visible ? bubble.mediaSource : ""
                     Layout.preferredWidth: Math.min(240, bubble.maxBubbleWidth - 24)
                     Layout.preferredHeight: visible ? Layout.preferredWidth * 0.75 : 0
                     fillMode: Image.PreserveAspectCrop
@@ -146,7 +144,7 @@ Item {
                     MouseArea {
                         anchors.fill: parent
                         cursorShape: Qt.PointingHandCursor
-                        onClicked: bubble.imageOpened(bubble.fullMediaUrl)
+                        onClicked: bubble.imageOpened(bubble.mediaSource)
                     }
                 }
                 Row {
@@ -155,7 +153,7 @@ Item {
 
                     Icon {
                         symbol: bubble.type === "voice" ? "play" : "file"
-                        color: bubble.outgoing ? "white" : Theme.accent
+                        color: bubble.outgoing ? Theme.textOnAccent : Theme.accent
                         anchors.verticalCenter: parent.verticalCenter
                     }
                     Label {
@@ -164,13 +162,13 @@ Item {
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.body
                         font.underline: true
-                        color: bubble.outgoing ? "white" : Theme.accent
+                        color: bubble.outgoing ? Theme.textOnAccent : Theme.accent
                         anchors.verticalCenter: parent.verticalCenter
 
                         MouseArea {
                             anchors.fill: parent
                             cursorShape: Qt.PointingHandCursor
-                            onClicked: bubble.imageOpened(bubble.fullMediaUrl)
+                            onClicked: bubble.imageOpened(bubble.mediaSource)
                         }
                     }
                 }
@@ -196,7 +194,7 @@ Item {
                         text: Qt.formatTime(bubble.createdAt, "HH:mm")
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.small - 1
-                        color: bubble.outgoing && bubble.senderKind !== "assistant" ? Qt.rgba(1, 1, 1, 0.75) : Theme.faintText
+                        color: bubble.outgoing && bubble.senderKind !== "assistant" ? Theme.outgoingFaintText : Theme.faintText
                     }
                     Icon {
                         objectName: "readTicks"
@@ -204,7 +202,7 @@ Item {
                         anchors.verticalCenter: parent.verticalCenter
                         symbol: bubble.read ? "check-double" : "check"
                         size: 14
-                        color: bubble.senderKind === "assistant" ? Theme.accent : (bubble.read ? "#bfe3ff" : Qt.rgba(1, 1, 1, 0.75))
+                        color: bubble.senderKind === "assistant" ? Theme.accent : (bubble.read ? Theme.readReceipt : Theme.outgoingFaintText)
                     }
                 }
             }

@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -8,7 +9,7 @@ import QtQuick.Layouts
 Rectangle {
     id: strip
 
-    required property var backend
+    required property ConsoleController backend
     readonly property var notes: strip.backend.notes
 
     visible: strip.notes.length > 0

@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -10,7 +11,7 @@ import QtQuick.Layouts
 Dialog {
     id: dialog
 
-    required property var backend
+    required property ConsoleController backend
 
     title: qsTr("Settings")
     modal: true
@@ -45,7 +46,7 @@ Dialog {
             readOnly: true
             selectByMouse: true
             text: copyable.text
-            font.family: "DejaVu Sans Mono"
+            font.family: Theme.monospaceFontFamily
             font.pixelSize: Theme.small + 1
         }
         Button {
@@ -93,7 +94,7 @@ Dialog {
                         Layout.fillWidth: true
                         Layout.fillHeight: true
                         clip: true
-                        model: dialog.backend.rooms
+                        model: dialog.backend.settings.rooms
                         delegate: ItemDelegate {
                             required property int index
                             required property var id
@@ -119,7 +120,7 @@ Dialog {
                         Button {
                             text: qsTr("Add room")
                             onClicked: {
-                                dialog.backend.addRoom(newRoom.text, newRoomPin.text);
+                                dialog.backend.settings.addRoom(newRoom.text, newRoomPin.text);
                                 newRoom.clear();
                                 newRoomPin.clear();
                             }
@@ -129,7 +130,7 @@ Dialog {
                 ColumnLayout {
                     id: roomDetails
 
-                    readonly property var room: roomList.currentIndex >= 0 ? dialog.backend.rooms.get(roomList.currentIndex) : ({})
+                    readonly property var room: roomList.currentIndex >= 0 ? dialog.backend.settings.rooms.get(roomList.currentIndex) : ({})
                     readonly property string url: room.guestUrl ?? ""
 
                     Layout.preferredWidth: 300
@@ -142,7 +143,7 @@ Dialog {
                     Image {
                         Layout.preferredWidth: 180
                         Layout.preferredHeight: 180
-                        source: roomDetails.url ? dialog.backend.qrImageSource(roomDetails.url) : ""
+                        source: roomDetails.url ? dialog.backend.settings.qrImageSource(roomDetails.url) : ""
                         smooth: false
                     }
                     Muted {
@@ -159,7 +160,7 @@ Dialog {
                         Button {
                             text: qsTr("Set PIN")
                             onClicked: {
-                                dialog.backend.setRoomPin(roomDetails.room.id, pin.text);
+                                dialog.backend.settings.setRoomPin(roomDetails.room.id, pin.text);
                                 pin.clear();
                             }
                         }
@@ -167,12 +168,12 @@ Dialog {
                     RowLayout {
                         Button {
                             text: qsTr("Random new PIN")
-                            onClicked: dialog.backend.rotateRoomPin(roomDetails.room.id)
+                            onClicked: dialog.backend.settings.rotateRoomPin(roomDetails.room.id)
                         }
                         Button {
                             text: qsTr("Print QR code")
                             onClicked: {
-                                const path = dialog.backend.printRoomQr(roomDetails.room.number);
+                                const path = dialog.backend.settings.printRoomQr(roomDetails.room.number);
                                 if (path.length > 0)
                                     dialog.backend.openUrl("file://" + path);
                             }
@@ -195,7 +196,7 @@ Dialog {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     clip: true
-                    model: dialog.backend.apiKeys
+                    model: dialog.backend.settings.apiKeys
                     delegate: ItemDelegate {
                         id: keyRow
                         required property var id
@@ -216,7 +217,7 @@ Dialog {
                             Button {
                                 text: keyRow.revoked ? qsTr("Revoked") : qsTr("Revoke")
                                 enabled: !keyRow.revoked
-                                onClicked: dialog.backend.revokeApiKey(keyRow.id)
+                                onClicked: dialog.backend.settings.revokeApiKey(keyRow.id)
                             }
                         }
                     }
@@ -233,7 +234,7 @@ Dialog {
                         text: qsTr("Create website key")
                         enabled: keyLabel.text.trim().length > 0
                         onClicked: {
-                            dialog.backend.createApiKey(keyLabel.text);
+                            dialog.backend.settings.createApiKey(keyLabel.text);
                             keyLabel.clear();
                         }
                     }
@@ -249,7 +250,7 @@ Dialog {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     clip: true
-                    model: dialog.backend.staffAccounts
+                    model: dialog.backend.settings.staffAccounts
                     delegate: ItemDelegate {
                         id: staffRow
                         required property string name
@@ -299,7 +300,7 @@ Dialog {
                     Button {
                         text: qsTr("Add staff")
                         onClicked: {
-                            dialog.backend.addStaff(staffName.text, staffEmail.text, staffPassword.text, staffAdmin.checked, staffJob.text);
+                            dialog.backend.settings.addStaff(staffName.text, staffEmail.text, staffPassword.text, staffAdmin.checked, staffJob.text);
                             staffPassword.clear();
                         }
                     }
@@ -312,7 +313,7 @@ Dialog {
                     Layout.fillHeight: true
                     clip: true
                     spacing: 4
-                    model: dialog.backend.faq
+                    model: dialog.backend.settings.faq
                     delegate: ItemDelegate {
                         id: faqRow
                         required property var id
@@ -338,7 +339,7 @@ Dialog {
                             }
                             Button {
                                 text: qsTr("Remove")
-                                onClicked: dialog.backend.removeFaq(faqRow.id)
+                                onClicked: dialog.backend.settings.removeFaq(faqRow.id)
                             }
                         }
                     }
@@ -357,7 +358,7 @@ Dialog {
                     Button {
                         text: qsTr("Add")
                         onClicked: {
-                            dialog.backend.addFaq(faqQuestion.text, faqAnswer.text);
+                            dialog.backend.settings.addFaq(faqQuestion.text, faqAnswer.text);
                             faqQuestion.clear();
                             faqAnswer.clear();
                         }
@@ -391,11 +392,11 @@ Dialog {
                     }
                     Muted {
                         Layout.fillWidth: true
-                        visible: dialog.backend.rooms.count === 0
+                        visible: dialog.backend.settings.rooms.count === 0
                         text: qsTr("No rooms yet: add them under Rooms.")
                     }
                     Repeater {
-                        model: dialog.backend.rooms
+                        model: dialog.backend.settings.rooms
 
                         RowLayout {
                             id: roomLink
@@ -424,7 +425,7 @@ Dialog {
                     }
                     CopyableText {
                         objectName: "widgetSnippet"
-                        text: dialog.backend.widgetSnippet("")
+                        text: dialog.backend.settings.widgetSnippet("")
                     }
                     SectionLabel {
                         Layout.topMargin: 8

@@ -1,4 +1,5 @@
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -6,7 +7,7 @@ import QtQuick.Layouts
 Rectangle {
     id: view
 
-    required property var backend
+    required property ConsoleController backend
 
     color: Theme.window
 
@@ -50,7 +51,7 @@ Rectangle {
                 Text {
                     anchors.centerIn: parent
                     text: "L"
-                    color: "white"
+                    color: Theme.textOnAccent
                     font.family: Theme.fontFamily
                     font.pixelSize: 30
                     font.bold: true
@@ -112,14 +113,14 @@ Rectangle {
                 contentItem: Text {
                     text: signInButton.text
                     font: signInButton.font
-                    color: "white"
+                    color: Theme.textOnAccent
                     horizontalAlignment: Text.AlignHCenter
                     verticalAlignment: Text.AlignVCenter
                 }
                 background: Rectangle {
                     implicitHeight: 40
                     radius: 10
-                    color: signInButton.enabled ? Theme.accent : "#b8c7ea"
+                    color: signInButton.enabled ? Theme.accent : Theme.accentDisabled
                 }
             }
         }

@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -10,11 +11,11 @@ import QtQuick.Layouts
 ScrollView {
     id: tab
 
-    required property var backend
+    required property ConsoleController backend
 
-    readonly property var webhook: backend.webhook
+    readonly property var webhook: backend.settings.webhook
     readonly property string currentUrl: webhook.url ?? ""
-    readonly property bool canChange: !!backend.staff.admin
+    readonly property bool canChange: backend.admin
     // The address last sent to be saved: its error shows while that address is in the field.
     property string submittedUrl
     // Re-evaluates "in 2 minutes" while the tab is open.
@@ -24,7 +25,7 @@ ScrollView {
     clip: true
     // A saved address leaves the field for the next one.
     onCurrentUrlChanged: {
-        if (submittedUrl && !backend.webhookError) {
+        if (submittedUrl && !backend.settings.webhookError) {
             urlField.clear();
             submittedUrl = "";
         }
@@ -72,7 +73,7 @@ ScrollView {
         triggeredOnStart: true
         onTriggered: {
             tab.now = new Date();
-            tab.backend.refreshWebhook();
+            tab.backend.settings.refreshWebhook();
         }
     }
 
@@ -126,7 +127,7 @@ ScrollView {
                 enabled: tab.canChange && urlField.text.trim().length > 0
                 onClicked: {
                     tab.submittedUrl = urlField.text;
-                    tab.backend.setWebhook(urlField.text);
+                    tab.backend.settings.setWebhook(urlField.text);
                 }
             }
             Button {
@@ -140,7 +141,7 @@ ScrollView {
                 Layout.fillWidth: true
                 Layout.columnSpan: 3
                 visible: text.length > 0
-                text: tab.backend.webhookError && urlField.text === tab.submittedUrl ? tab.backend.webhookError : ""
+                text: tab.backend.settings.webhookError && urlField.text === tab.submittedUrl ? tab.backend.settings.webhookError : ""
                 color: Theme.danger
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.small
@@ -192,7 +193,7 @@ ScrollView {
         modal: true
         title: qsTr("Stop sending channel events?")
         font.family: Theme.fontFamily
-        onAccepted: tab.backend.removeWebhook()
+        onAccepted: tab.backend.settings.removeWebhook()
 
         Label {
             width: confirmRemove.availableWidth

@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
+import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
@@ -9,7 +10,7 @@ import QtQuick.Layouts
 RowLayout {
     id: bar
 
-    required property var backend
+    required property ConsoleController backend
     readonly property var details: bar.backend.details
     readonly property string status: bar.details.status ?? "open"
 
@@ -30,7 +31,7 @@ RowLayout {
         bottomPadding: 3
         background: Rectangle {
             radius: 8
-            color: bar.status === "resolved" ? "#e6f6ee" : Theme.note
+            color: bar.status === "resolved" ? Theme.resolved : Theme.note
         }
     }
     Button {

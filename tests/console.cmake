@@ -1,9 +1,12 @@
 # The staff console: its models and ChatService operations (Qt Test, under
 # QAbstractItemModelTester) and its views (Qt Quick Test against a real core thread).
 lobby_test(tst_consolemodels unit/tst_consolemodels.cpp)
+# CoreTasks (core thread -> GUI thread) and the typing throttle, against a real core thread.
+lobby_test(tst_coretasks unit/tst_coretasks.cpp)
+target_link_libraries(tst_coretasks PRIVATE lobby_app)
 
 add_executable(tst_console_qml qml/tst_console_qml.cpp)
-target_link_libraries(tst_console_qml PRIVATE lobby_app lobby_console lobby_consoleplugin
+target_link_libraries(tst_console_qml PRIVATE lobby_app lobby_appplugin lobby_console lobby_consoleplugin
                                              Qt6::QuickTest Qt6::Quick Qt6::Qml)
 target_compile_definitions(tst_console_qml PRIVATE
                            QUICK_TEST_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}/qml")

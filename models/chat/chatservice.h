@@ -82,6 +82,28 @@ struct MessagePage
     QHash<qint64, Message> quoted;       // messages replied to, by id
 };
 
+// What the console's settings show of a site (chatservice_console.cpp).
+struct ConsoleSettings
+{
+    QList<Room> rooms;
+    QList<ApiKey> apiKeys;
+    QList<Account> staff;
+    QList<FaqEntry> faq;
+};
+
+// A staff account signed in to the console, with its site.
+struct ConsoleSession
+{
+    Account account;
+    Site site;
+};
+
+struct ConsolePresence
+{
+    QHash<qint64, QList<Actor>> counterparts; // conversation id -> guests, visitors, customers
+    QList<Actor> online;
+};
+
 struct ParticipantInfo
 {
     Participant participant;
@@ -231,6 +253,15 @@ public:
     QList<qint64> searchConversations(qint64 siteId, const QString &text);
     // Who is who in a conversation, for the console's details pane.
     std::optional<ConversationDetails> conversationDetails(qint64 siteId, qint64 conversationId);
+    // The console's reads (its adapter never reads the store itself): a site's settings lists,
+    // the staff account the console signs in as, the people a conversation is with.
+    ConsoleSettings consoleSettings(qint64 siteId);
+    std::optional<ConsoleSession> consoleSession(qint64 staffAccountId);
+    std::optional<ConsoleSession> consoleSessionByEmail(const QString &email);
+    // Whether `conversationId` is one of the site's (what the console may page through).
+    bool isConversationOfSite(qint64 conversationId, qint64 siteId);
+    // The guests, visitors and customers in each conversation, and which of them are online.
+    ConsolePresence consolePresence(const QList<qint64> &conversationIds);
     // The one rule for naming a person, used by the console and the APIs: staff and customers
     // by their account's name; a guest by room and device of the stay ("Room 205 · Guest 2");
     // a website visitor by the name or email the website passed in its metadata, else by the

@@ -184,4 +184,49 @@ std::optional<ConversationDetails> ChatService::conversationDetails(qint64 siteI
     return details;
 }
 
+ConsoleSettings ChatService::consoleSettings(qint64 siteId)
+{
+    return {m_store.roomsOfSite(siteId), m_store.apiKeysOfSite(siteId),
+            m_store.accountsOfSite(siteId, AccountKind::Staff), m_store.faqOfSite(siteId)};
+}
+
+std::optional<ConsoleSession> ChatService::consoleSession(qint64 staffAccountId)
+{
+    const auto account = m_store.accountById(staffAccountId);
+    if (!account || account->kind != AccountKind::Staff)
+        return std::nullopt;
+    const auto site = m_store.siteById(account->siteId);
+    if (!site)
+        return std::nullopt;
+    return ConsoleSession{*account, *site};
+}
+
+std::optional<ConsoleSession> ChatService::consoleSessionByEmail(const QString &email)
+{
+    const auto account = m_store.accountByEmail(email.trimmed().toLower());
+    return account ? consoleSession(account->id) : std::nullopt;
+}
+
+bool ChatService::isConversationOfSite(qint64 conversationId, qint64 siteId)
+{
+    const auto conversation = m_store.conversationById(conversationId);
+    return conversation && conversation->siteId == siteId;
+}
+
+ConsolePresence ChatService::consolePresence(const QList<qint64> &conversationIds)
+{
+    ConsolePresence presence;
+    for (const qint64 conversationId : conversationIds) {
+        for (const Participant &p : m_store.participants(conversationId)) {
+            if (p.actor.kind != ActorKind::Guest && p.actor.kind != ActorKind::Visitor &&
+                p.actor.kind != ActorKind::Customer)
+                continue;
+            presence.counterparts[conversationId].append(p.actor);
+            if (isOnline(p.actor) && !presence.online.contains(p.actor))
+                presence.online.append(p.actor);
+        }
+    }
+    return presence;
+}
+
 } // namespace lobby::chat

@@ -42,6 +42,10 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
     case TitleRole:
         return c.title;
+    case DisplayTitleRole:
+        return displayTitle(c);
+    case ChannelLabelRole:
+        return channelLabel(c.kind);
     case IdRole:
         return c.id;
     case KindRole:
@@ -86,6 +90,8 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const
             {TypingRole, "typing"},
             {CreatedAtRole, "createdAt"},
             {OnlineRole, "online"},
+            {DisplayTitleRole, "displayTitle"},
+            {ChannelLabelRole, "channelLabel"},
             {StatusRole, "status"},
             {SnoozedUntilRole, "snoozedUntil"},
             {WaitingSinceRole, "waitingSince"}};
@@ -368,6 +374,27 @@ void ConversationListModel::changed(int row, const QList<int> &roles)
     }
     const QModelIndex at = index(row);
     Q_EMIT dataChanged(at, at, roles);
+}
+
+QString ConversationListModel::displayTitle(const chat::Conversation &conversation)
+{
+    // Titles name the person (the domain's display name); only very old website chats have none.
+    return conversation.title.isEmpty() ? tr("Website visitor") : conversation.title;
+}
+
+QString ConversationListModel::channelLabel(chat::ConversationKind kind)
+{
+    switch (kind) {
+    case chat::ConversationKind::Room:
+        return tr("Hotel room");
+    case chat::ConversationKind::Widget:
+        return tr("Website chat");
+    case chat::ConversationKind::App:
+        return tr("Customer app");
+    case chat::ConversationKind::Direct:
+        return tr("Direct chat");
+    }
+    return {};
 }
 
 } // namespace lobby::ui

@@ -29,11 +29,17 @@ public:
         TypingRole,                // bool: someone other than the viewer is typing
         CreatedAtRole,             // QDateTime the conversation started
         OnlineRole,                // bool: a guest, visitor or customer of it is connected
+        DisplayTitleRole,          // the title as shown: "Website visitor" when there is none
+        ChannelLabelRole,          // "Hotel room", "Website chat", "Customer app", "Direct chat"
         StatusRole,                // "open", "pending", "snoozed" or "resolved"
         SnoozedUntilRole,          // QDateTime the snooze ends, invalid unless snoozed
         WaitingSinceRole,          // QDateTime of the oldest unanswered guest message, or invalid
     };
     Q_ENUM(Role)
+
+    // The console's words for a conversation (its list rows and its header use the same).
+    static QString displayTitle(const chat::Conversation &conversation);
+    static QString channelLabel(chat::ConversationKind kind);
 
     explicit ConversationListModel(QObject *parent = nullptr);
 

@@ -111,6 +111,11 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return chat::wireName(m.type);
     case MediaUrlRole:
         return m.mediaUrl;
+    case MediaSourceRole:
+        // Uploads are served to accounts allowed to see them: fetched as the viewer.
+        if (m.mediaUrl.startsWith(u"/uploads/"))
+            return m_serverUrl + m.mediaUrl + QStringLiteral("?token=") + m_mediaToken;
+        return m.mediaUrl.startsWith(u'/') ? m_serverUrl + m.mediaUrl : m.mediaUrl;
     case ReplyToIdRole:
         return m.replyToId;
     case ReplySenderRole: {
@@ -149,6 +154,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
             {TypeRole, "type"},
             {TextRole, "text"},
             {MediaUrlRole, "mediaUrl"},
+            {MediaSourceRole, "mediaSource"},
             {ReplyToIdRole, "replyToId"},
             {ReplySenderRole, "replySender"},
             {ReplyTextRole, "replyText"},
@@ -359,6 +365,16 @@ void MessageListModel::setHasMore(bool hasMore)
         return;
     m_hasMore = hasMore;
     Q_EMIT hasOlderChanged();
+}
+
+void MessageListModel::setMediaAccess(const QString &serverUrl, const QString &token)
+{
+    if (serverUrl == m_serverUrl && token == m_mediaToken)
+        return;
+    m_serverUrl = serverUrl;
+    m_mediaToken = token;
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), {MediaSourceRole});
 }
 
 } // namespace lobby::ui

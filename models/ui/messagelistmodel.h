@@ -42,6 +42,8 @@ public:
         ReadRole,                  // bool: outgoing and read by the other side
         ContinuationRole,          // bool: same sender as the message before, within 5 minutes
         DayBreakRole,              // bool: the first message of its day (show a date above it)
+        MediaSourceRole,           // what the console loads: the server's address, and the
+                                   // viewer's token for permission-checked uploads
     };
     Q_ENUM(Role)
 
@@ -53,6 +55,8 @@ public:
 
     void setPageLoader(PageLoader loader) { m_loader = std::move(loader); }
     void setViewer(const chat::Actor &viewer) { m_viewer = viewer; }
+    // Where relative media addresses point (the server) and the token uploads are fetched with.
+    void setMediaAccess(const QString &serverUrl, const QString &token);
     void setPageSize(int size) { m_pageSize = size; }
 
     qint64 conversationId() const { return m_conversationId; }
@@ -114,6 +118,8 @@ private:
     QHash<qint64, chat::Message> m_quoted;
     qint64 m_otherReadUpTo = 0;
     QList<chat::Actor> m_typing;
+    QString m_serverUrl;
+    QString m_mediaToken;
 };
 
 } // namespace lobby::ui

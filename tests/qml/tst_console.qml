@@ -260,12 +260,12 @@ Item {
 
         function test_7_settingsShowRoomsAndTheServer() {
             mouseClick(find("settingsButton"));
-            const rooms = consoleBackend.rooms;
+            const rooms = consoleBackend.settings.rooms;
             tryCompare(rooms, "count", 3, 5000);
             compare(rooms.get(2).number, "205");
-            compare(consoleBackend.guestPageUrl("205").endsWith("/chat/hotel-killarney/messages/room/205/validate-chat-pin"), true);
-            compare(consoleBackend.faq.count, 6);
-            compare(consoleBackend.staffAccounts.count, 2);
+            compare(consoleBackend.settings.guestPageUrl("205").endsWith("/chat/hotel-killarney/messages/room/205/validate-chat-pin"), true);
+            compare(consoleBackend.settings.faq.count, 6);
+            compare(consoleBackend.settings.staffAccounts.count, 2);
         }
 
         function test_8_serverTabLinksWork() {
@@ -367,12 +367,12 @@ Item {
             tryCompare(find("webhookStatus"), "text", "Everything has been delivered.", 5000);
             verify(chatProbe.queueWebhookBatch());
             tryVerify(() => {
-                consoleBackend.refreshWebhook();
-                return consoleBackend.webhook.failedAttempts > 0;
+                consoleBackend.settings.refreshWebhook();
+                return consoleBackend.settings.webhook.failedAttempts > 0;
             }, 15000);
             const status = find("webhookStatus").text;
             verify(status.startsWith("1 batch of events is waiting. The other system has not accepted them yet"), status);
-            verify(status.indexOf(consoleBackend.webhook.lastError) > 0 && consoleBackend.webhook.lastError.length > 0, status);
+            verify(status.indexOf(consoleBackend.settings.webhook.lastError) > 0 && consoleBackend.settings.webhook.lastError.length > 0, status);
 
             // Not http(s): refused next to the field, nothing stored.
             mouseClick(field);

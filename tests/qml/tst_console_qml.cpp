@@ -14,6 +14,7 @@
 #include <QtQuickTest>
 
 Q_IMPORT_QML_PLUGIN(Lobby_ConsolePlugin)
+Q_IMPORT_QML_PLUGIN(Lobby_BackendPlugin)
 
 using namespace lobby::app;
 

@@ -359,6 +359,83 @@ private Q_SLOTS:
         QCOMPARE(messages.rowCount(), 0);
     }
 
+    // ---- presentation rules the views read as roles
+
+    void rowsCarryTheShownTitleAndChannel()
+    {
+        Fixture s;
+        const Conversation named = s.open(QStringLiteral("Room 205"), s.customer.actor());
+        const Conversation untitled = s.open(QString(), s.customer.actor());
+        ConversationListModel inbox;
+        QAbstractItemModelTester tester(&inbox, testerMode);
+        inbox.setViewer(s.site.id, s.staff.actor());
+        inbox.resetConversations(s.db.chat().conversationSummaries(s.site.id, s.staff.actor()));
+        QHash<qint64, int> rowOf;
+        for (int row = 0; row < inbox.rowCount(); ++row)
+            rowOf[inbox.data(inbox.index(row), ConversationListModel::IdRole).toLongLong()] = row;
+        QCOMPARE(inbox.data(inbox.index(rowOf[named.id]), ConversationListModel::DisplayTitleRole)
+                     .toString(),
+                 QStringLiteral("Room 205"));
+        QCOMPARE(
+            inbox.data(inbox.index(rowOf[untitled.id]), ConversationListModel::DisplayTitleRole)
+                .toString(),
+            QStringLiteral("Website visitor"));
+        QCOMPARE(inbox.data(inbox.index(rowOf[named.id]), ConversationListModel::ChannelLabelRole)
+                     .toString(),
+                 QStringLiteral("Customer app"));
+        QCOMPARE(ConversationListModel::channelLabel(ConversationKind::Room),
+                 QStringLiteral("Hotel room"));
+        QCOMPARE(ConversationListModel::channelLabel(ConversationKind::Widget),
+                 QStringLiteral("Website chat"));
+        QCOMPARE(ConversationListModel::channelLabel(ConversationKind::Direct),
+                 QStringLiteral("Direct chat"));
+    }
+
+    void uploadsAreLoadedWithTheViewersToken()
+    {
+        Fixture s;
+        const Conversation room = s.open(QStringLiteral("Room 205"), s.customer.actor());
+        Message upload;
+        upload.id = 1;
+        upload.conversationId = room.id;
+        upload.mediaUrl = QStringLiteral("/uploads/ab12.png");
+        Message relative = upload;
+        relative.id = 2;
+        relative.mediaUrl = QStringLiteral("/static/logo.png");
+        Message absolute = upload;
+        absolute.id = 3;
+        absolute.mediaUrl = QStringLiteral("https://cdn.example/a.png");
+        MessagePage page;
+        page.conversationId = room.id;
+        page.messages = {upload, relative, absolute};
+        MessageListModel messages;
+        QAbstractItemModelTester tester(&messages, testerMode);
+        messages.setPageLoader([](qint64, qint64, int) {});
+        messages.open(room.id);
+        messages.setMediaAccess(QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("tok"));
+        messages.addPage(page);
+        QStringList sources;
+        for (int row = 0; row < messages.rowCount(); ++row)
+            sources
+                << messages.data(messages.index(row), MessageListModel::MediaSourceRole).toString();
+        sources.sort();
+        QCOMPARE(sources,
+                 (QStringList{QStringLiteral("http://127.0.0.1:8080/static/logo.png"),
+                              QStringLiteral("http://127.0.0.1:8080/uploads/ab12.png?token=tok"),
+                              QStringLiteral("https://cdn.example/a.png")}));
+        // A new token (one per conversation opened) reaches the rows already shown.
+        QSignalSpy changed(&messages, &QAbstractItemModel::dataChanged);
+        messages.setMediaAccess(QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("new"));
+        QCOMPARE(changed.count(), 1);
+        bool renewed = false;
+        for (int row = 0; row < messages.rowCount(); ++row)
+            renewed =
+                renewed || messages.data(messages.index(row), MessageListModel::MediaSourceRole)
+                               .toString()
+                               .endsWith(QStringLiteral("?token=new"));
+        QVERIFY(renewed);
+    }
+
     // ---- settings lists
 
     void recordsChangeRowByRow()
