@@ -140,7 +140,7 @@ void ConsoleController::refreshWorkflow()
             };
             if (conversationId) {
                 if (const auto found = chat.notes(siteId, me, conversationId)) {
-                    for (const Note &note : *found)
+                    for (const Note &note : found.value())
                         result.notes << noteMap(note, name(note.authorId), {});
                 }
             }

@@ -217,6 +217,8 @@ private Q_SLOTS:
 
     void aSnoozeThatEndedWhileStoppedEndsAtStart()
     {
+        // This service's start-up look has run (nothing was snoozed then), so its timer waits.
+        chat().endDueSnoozes();
         // As Lobby left it when it stopped: snoozed until a time that has passed since.
         Conversation snoozed = stored(m_room.id);
         snoozed.status = ConversationStatus::Snoozed;

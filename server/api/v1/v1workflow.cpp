@@ -121,7 +121,7 @@ void V1Api::registerWorkflowRoutes()
                 return domainError(request, changed.error());
             }
             Presenter presenter(m_chat);
-            return HttpReply::json(200, presenter.chat(*changed, me->actor()));
+            return HttpReply::json(200, presenter.chat(changed.value(), me->actor()));
         });
 
     m_http.route(
@@ -169,7 +169,7 @@ void V1Api::registerWorkflowRoutes()
                                          note.error().message);
                 return domainError(request, note.error());
             }
-            return HttpReply::json(201, noteJson(*note));
+            return HttpReply::json(201, noteJson(note.value()));
         });
 
     m_http.route(Method::Get, QStringLiteral("/api/v1/chat/chats/{id}/notes"),
@@ -186,7 +186,7 @@ void V1Api::registerWorkflowRoutes()
                      if (!notes)
                          return domainError(request, notes.error());
                      QJsonArray out;
-                     for (const Note &note : *notes)
+                     for (const Note &note : notes.value())
                          out.append(noteJson(note));
                      return HttpReply::json(200, out);
                  });
