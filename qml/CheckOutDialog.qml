@@ -26,6 +26,26 @@ Dialog {
     modal: true
     title: dialog.done ? qsTr("Room %1 is checked out").arg(dialog.roomNumber) : qsTr("Check out room %1?").arg(dialog.roomNumber)
     closePolicy: Popup.CloseOnEscape
+    padding: 24
+    topPadding: 20
+    background: Rectangle {
+        radius: Theme.radius
+        color: Theme.surface
+        border.color: Theme.border
+    }
+    header: Label {
+        text: dialog.title
+        padding: 24
+        bottomPadding: 0
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.title + 1
+        font.bold: true
+        color: Theme.text
+        wrapMode: Text.WordWrap
+    }
+    Overlay.modal: Rectangle {
+        color: Qt.rgba(0.11, 0.14, 0.19, 0.45)
+    }
 
     Connections {
         target: dialog.backend
@@ -73,34 +93,32 @@ Dialog {
             Item {
                 Layout.fillWidth: true
             }
-            Button {
+            PillButton {
                 objectName: "checkOutCancel"
                 visible: !dialog.done
                 text: qsTr("Cancel")
                 font.family: Theme.fontFamily
                 onClicked: dialog.close()
             }
-            Button {
+            PillButton {
                 objectName: "checkOutConfirm"
                 visible: !dialog.done
                 text: qsTr("Check out")
-                highlighted: true
-                font.family: Theme.fontFamily
+                tone: "accent"
                 onClicked: dialog.backend.checkOutCurrentRoom(dialog.roomNumber)
             }
-            Button {
+            PillButton {
                 objectName: "printPinCard"
                 visible: dialog.done
                 text: qsTr("Print PIN card")
                 font.family: Theme.fontFamily
                 onClicked: dialog.backend.printPinCard(dialog.roomNumber, dialog.newPin)
             }
-            Button {
+            PillButton {
                 objectName: "checkOutClose"
                 visible: dialog.done
                 text: qsTr("Done")
-                highlighted: true
-                font.family: Theme.fontFamily
+                tone: "accent"
                 onClicked: dialog.close()
             }
         }

@@ -111,29 +111,18 @@ Rectangle {
             Layout.fillWidth: true
             spacing: 4
 
-            TabBar {
-                id: modeBar
-                objectName: "composerMode"
-                background: Item {}
-                currentIndex: composer.noteMode ? 1 : 0
-                onCurrentIndexChanged: composer.noteMode = currentIndex === 1
-
-                TabButton {
-                    objectName: "replyMode"
-                    text: qsTr("Reply")
-                    width: implicitWidth
-                    font.family: Theme.fontFamily
-                    font.pixelSize: Theme.small + 1
-                }
-                TabButton {
-                    objectName: "noteMode"
-                    text: qsTr("Private note")
-                    width: implicitWidth
-                    font.family: Theme.fontFamily
-                    font.pixelSize: Theme.small + 1
-                    font.bold: composer.noteMode
-                    palette.buttonText: Theme.noteText
-                }
+            PillButton {
+                objectName: "replyMode"
+                text: qsTr("Reply")
+                tone: composer.noteMode ? "plain" : "accent"
+                onClicked: composer.noteMode = false
+            }
+            PillButton {
+                objectName: "noteMode"
+                text: qsTr("Private note")
+                tone: "note"
+                font.underline: composer.noteMode
+                onClicked: composer.noteMode = true
             }
             Label {
                 visible: composer.noteMode

@@ -67,12 +67,6 @@ Rectangle {
                         color: Theme.mutedText
                     }
                 }
-                WorkflowBar {
-                    objectName: "workflowBar"
-                    visible: !!pane.details.id
-                    backend: pane.backend
-                    onCheckOutRequested: room => checkOutDialog.ask(room)
-                }
                 Button {
                     id: takeOverButton
                     objectName: "takeOverButton"
@@ -82,6 +76,28 @@ Rectangle {
                     font.family: Theme.fontFamily
                     onClicked: pane.backend.takeOver()
                 }
+            }
+            Rectangle {
+                anchors.bottom: parent.bottom
+                width: parent.width
+                height: 1
+                color: Theme.border
+            }
+        }
+        // Where the conversation stands: status, snooze, check-out.
+        Rectangle {
+            Layout.fillWidth: true
+            implicitHeight: 46
+            visible: !!pane.details.id
+            color: Theme.surface
+
+            WorkflowBar {
+                objectName: "workflowBar"
+                anchors.left: parent.left
+                anchors.leftMargin: 20
+                anchors.verticalCenter: parent.verticalCenter
+                backend: pane.backend
+                onCheckOutRequested: room => checkOutDialog.ask(room)
             }
             Rectangle {
                 anchors.bottom: parent.bottom

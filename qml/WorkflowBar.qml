@@ -34,14 +34,14 @@ RowLayout {
             color: bar.status === "resolved" ? Theme.resolved : Theme.note
         }
     }
-    Button {
+    PillButton {
         objectName: "pendingButton"
         visible: bar.status === "open"
         text: qsTr("Waiting on guest")
         font.family: Theme.fontFamily
         onClicked: bar.backend.setStatus("pending")
     }
-    Button {
+    PillButton {
         id: snoozeButton
         objectName: "snoozeButton"
         visible: bar.status !== "resolved"
@@ -80,14 +80,14 @@ RowLayout {
             }
         }
     }
-    Button {
+    PillButton {
         objectName: "resolveButton"
         text: bar.status === "resolved" || bar.status === "snoozed" ? qsTr("Reopen") : qsTr("Resolve")
-        highlighted: bar.status !== "resolved" && bar.status !== "snoozed"
+        tone: bar.status !== "resolved" && bar.status !== "snoozed" ? "accent" : "plain"
         font.family: Theme.fontFamily
         onClicked: bar.backend.setStatus(bar.status === "resolved" || bar.status === "snoozed" ? "open" : "resolved")
     }
-    Button {
+    PillButton {
         objectName: "checkOutButton"
         visible: (bar.details.kind ?? "") === "room" && !bar.details.archived && !!bar.details.roomNumber
         text: qsTr("Check out")
