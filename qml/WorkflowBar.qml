@@ -52,6 +52,7 @@ RowLayout {
         Menu {
             id: snoozeMenu
             objectName: "snoozeMenu"
+            width: 300
             y: snoozeButton.height
 
             Repeater {
