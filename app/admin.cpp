@@ -118,12 +118,12 @@ struct Admin
     {
         const QString slug = option("site");
         if (!slug.isEmpty()) {
-            auto site = chat.store().siteBySlug(slug);
+            auto site = chat.siteBySlug(slug);
             if (!site)
                 fail(QStringLiteral("no site with slug '%1'").arg(slug));
             return site;
         }
-        const QList<Site> sites = chat.store().sites();
+        const QList<Site> sites = chat.sites();
         if (sites.size() == 1)
             return sites.constFirst();
         fail(sites.isEmpty() ? QStringLiteral("no site yet: create one with 'lobby admin site'")
@@ -237,7 +237,7 @@ struct Admin
         const auto owner = site();
         if (!owner)
             return 1;
-        const auto room = chat.store().roomByNumber(owner->id, option("number"));
+        const auto room = chat.roomByNumber(owner->id, option("number"));
         if (!room)
             return fail(QStringLiteral("no room %1 at %2").arg(option("number"), owner->slug));
         while (pin.isEmpty() ||

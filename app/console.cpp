@@ -7,7 +7,6 @@
 #include "demo.h"
 #include "qrcode.h"
 #include "screenshotscene.h"
-#include "store/store.h"
 #include "ui/conversationfiltermodel.h"
 #include "ui/conversationlistmodel.h"
 #include "ui/messagelistmodel.h"

@@ -4,7 +4,6 @@
 #include "auth/passwords.h"
 #include "chat/chatservice.h"
 #include "core.h"
-#include "store/store.h"
 
 #include <QFile>
 #include <QSaveFile>
@@ -78,7 +77,7 @@ QString createDemoKey(ChatService &chat, qint64 siteId, const DataFolder &data, 
 QStringList remainingCredentialLines(ChatService &chat, const Site &site, const QString &apiKey)
 {
     const auto accountStillValid = [&](const char *email, const char *password) {
-        const auto account = chat.store().accountByEmail(QLatin1String(email));
+        const auto account = chat.accountByEmail(QLatin1String(email));
         return account && account->siteId == site.id &&
                auth::verifyPassword(account->passwordHash, QLatin1String(password));
     };
@@ -101,7 +100,7 @@ QStringList remainingCredentialLines(ChatService &chat, const Site &site, const 
             QStringLiteral(" (phone %1)").arg(QLatin1String(demo::customerPhone)));
     QStringList pins;
     for (const DemoRoom &room : rooms) {
-        const auto stored = chat.store().roomByNumber(site.id, QLatin1String(room.number));
+        const auto stored = chat.roomByNumber(site.id, QLatin1String(room.number));
         if (stored && auth::verifyPassword(stored->pinHash, QLatin1String(room.pin)))
             pins << QStringLiteral("%1 -> %2")
                         .arg(QLatin1String(room.number), QLatin1String(room.pin));
@@ -137,8 +136,8 @@ QStringList credentialLines(const QString &apiKey)
 
 QStringList ensureDemoData(ChatService &chat, const DataFolder &data, QString *error)
 {
-    if (!chat.store().sites().isEmpty()) {
-        const auto site = chat.store().siteBySlug(QLatin1String(demo::siteSlug));
+    if (!chat.sites().isEmpty()) {
+        const auto site = chat.siteBySlug(QLatin1String(demo::siteSlug));
         if (!site)
             return {QStringLiteral("--demo: this data folder is not new; no demo data added.")};
         // The /demo/ page's key, made again if it was revoked, so the printed key works.
@@ -220,12 +219,12 @@ QStringList ensureDemoData(ChatService &chat, const DataFolder &data, QString *e
 api::pages::DemoPageConfig ensureDemoPageKey(ChatService &chat, const DataFolder &data,
                                              QString *error)
 {
-    const QList<Site> sites = chat.store().sites();
+    const QList<Site> sites = chat.sites();
     if (sites.isEmpty())
         return {};
     const QString stored = readDemoKey(data);
     if (!stored.isEmpty()) {
-        const auto key = chat.store().apiKeyByHash(auth::sha256Hex(stored.toUtf8()));
+        const auto key = chat.apiKeyByHash(auth::sha256Hex(stored.toUtf8()));
         if (key && !key->revokedAt.isValid())
             return {key->siteId, stored};
     }

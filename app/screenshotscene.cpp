@@ -3,7 +3,6 @@
 #include "auth/crypto.h"
 #include "chat/chatservice.h"
 #include "demo.h"
-#include "store/store.h"
 
 namespace lobby::app {
 
@@ -11,11 +10,11 @@ using namespace lobby::chat;
 
 void addScreenshotScene(ChatService &chat)
 {
-    const auto site = chat.store().siteBySlug(QLatin1String(demo::siteSlug));
-    if (!site || chat.store().conversationsOfSite(site->id).size() > 1)
+    const auto site = chat.siteBySlug(QLatin1String(demo::siteSlug));
+    if (!site || chat.conversationSummaries(site->id, {}).size() > 1)
         return;
-    const auto admin = chat.store().accountByEmail(QLatin1String(demo::adminEmail));
-    const auto maria = chat.store().accountByEmail(QLatin1String(demo::staffEmail));
+    const auto admin = chat.accountByEmail(QLatin1String(demo::adminEmail));
+    const auto maria = chat.accountByEmail(QLatin1String(demo::staffEmail));
     if (!admin || !maria)
         return;
 
@@ -24,7 +23,7 @@ void addScreenshotScene(ChatService &chat)
     // clients really connected.
     const QDateTime stayEnds = QDateTime::currentDateTimeUtc().addDays(7);
     auto stay = [&](const QString &number) -> std::optional<GuestSessionStart> {
-        const auto room = chat.store().roomByNumber(site->id, number);
+        const auto room = chat.roomByNumber(site->id, number);
         if (!room)
             return std::nullopt;
         const auto started = chat.startGuestSession(

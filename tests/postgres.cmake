@@ -12,7 +12,7 @@ set_tests_properties(postgres_stop PROPERTIES FIXTURES_CLEANUP postgres TIMEOUT 
 
 # The suites whose code runs SQL, a second time on PostgreSQL (name_pg). The others (hub, auth
 # primitives, the Pusher protocol, the assistant, QML) touch no SQL beyond what these cover.
-foreach(suite tst_migrations tst_store tst_chatservice tst_guestdomain tst_consolemodels
+foreach(suite tst_migrations tst_store tst_chatservice tst_reads tst_guestdomain tst_consolemodels
               tst_httpserver tst_widget tst_guestapi tst_accounts)
     add_test(NAME ${suite}_pg COMMAND ${suite})
     set_tests_properties(${suite}_pg PROPERTIES FIXTURES_REQUIRED postgres TIMEOUT 300

@@ -125,6 +125,43 @@ struct ConversationDetails
 
 QString actorKey(const Actor &actor);
 
+// Who is reading: everything an adapter reads goes through ChatService with one of these, so
+// the access rule is applied in one place. Staff see every conversation of their site;
+// anyone else only the conversations they take part in.
+struct Viewer
+{
+    qint64 siteId = 0;
+    Actor actor;
+};
+
+// Whose words a display name is in: each API family's spec names people its own way.
+enum class NameFamily
+{
+    Console, // the staff console
+    V1,      // the v1 app API: "Deleted account" for a gone account, "System" for Lobby
+    Guest,   // hotel guests' page: staff by name, guests as "Room 205", else "Hotel"
+    Widget,  // the website widget: staff by name, nobody else is named (empty)
+};
+
+// One row of a chat list (ChatService::chatList).
+struct ChatListEntry
+{
+    Conversation conversation;
+    QList<QPair<Participant, qint64>> participants; // with each one's unread count
+    qint64 unreadCount = 0;                         // the viewer's
+    qint64 totalMessages = 0;
+    QDateTime lastMessageAt; // invalid before the first message
+};
+
+// A page of history, newest first (ChatService::historyNewestFirst).
+struct HistoryPage
+{
+    Conversation conversation;
+    QList<Message> messages;     // newest first
+    qint64 total = 0;            // messages in the conversation
+    QList<ReadReceipt> receipts; // what matters for the page's messages
+};
+
 // ---- Guest family (hotel rooms): results of the operations in chatservice_guest.cpp.
 
 // A guest session that has just started, and the room conversation it belongs to.
@@ -163,8 +200,6 @@ public:
     static constexpr int previewLength = 120;
 
     explicit ChatService(store::Store &store, QObject *parent = nullptr);
-
-    store::Store &store() { return m_store; }
 
     // Provisioning: secrets arrive already hashed (see server/auth).
     Result<Site> createSite(const QString &slug, const QString &name, SiteKind kind);
@@ -293,8 +328,58 @@ public:
     // archived (one ConversationUpdated each), so the next guest starts from nothing.
     Result<CheckOut> checkOutRoom(qint64 roomId, const QString &newPinHash);
 
-    // Reads used by every family.
+    // ---- Reads used by every family (chatservice_reads.cpp). Adapters never open the store.
     QList<ConversationSummary> conversationSummaries(qint64 siteId, const Actor &viewer);
+    // The one access rule. NotFound for an id that does not exist or belongs to another site
+    // (another tenant's conversations do not exist for this viewer); Forbidden for one of the
+    // viewer's site that the viewer may not see (not staff, not a participant).
+    Result<Conversation> conversationFor(const Viewer &viewer, qint64 conversationId);
+    // History after the access rule: oldest first above afterId, or a newest-first page with
+    // read receipts.
+    Result<QList<Message>> history(const Viewer &viewer, qint64 conversationId, qint64 afterId,
+                                   int limit);
+    Result<HistoryPage> historyNewestFirst(const Viewer &viewer, qint64 conversationId, int offset,
+                                           int limit);
+    // What the viewer may see, newest activity first, with participants, unread counts and the
+    // last message's time: a fixed number of grouped statements, whatever the list's length.
+    QList<ChatListEntry> chatList(const Viewer &viewer, std::optional<bool> archived = {});
+    // The same row for one conversation the viewer was already given (one just opened).
+    ChatListEntry chatListEntry(const Viewer &viewer, const Conversation &conversation);
+    // The viewer's own participation (none for staff who never joined), after the access rule.
+    std::optional<Participant> participation(const Viewer &viewer, qint64 conversationId);
+    Result<QList<Participant>> participants(const Viewer &viewer, qint64 conversationId);
+    // The one unread rule (see store::Store::unreadCount): what the viewer's side did not send
+    // after the viewer's last-read pointer.
+    qint64 unreadCount(const Viewer &viewer, qint64 conversationId);
+    // The display-name policy in each family's words (the table is in chatservice_reads.cpp);
+    // NameFamily::Console is displayName(actor).
+    QString displayName(const Actor &actor, NameFamily family);
+
+    // Look-ups by key, for authentication and routing (no conversation content).
+    std::optional<Site> site(qint64 id);
+    std::optional<Site> siteBySlug(const QString &slug);
+    QList<Site> sites();
+    std::optional<Account> account(qint64 id);
+    std::optional<Account> accountByEmail(const QString &email);
+    std::optional<Account> accountByPhone(const QString &phone);
+    QList<Account> accountsOfSite(qint64 siteId, AccountKind kind);
+    std::optional<Room> room(qint64 id);
+    std::optional<Room> roomByNumber(qint64 siteId, const QString &number);
+    QList<Room> roomsOfSite(qint64 siteId);
+    // The room's open conversations, newest first.
+    QList<Conversation> openRoomConversations(qint64 roomId);
+    std::optional<GuestSession> guestSessionByTokenHash(const QString &tokenHash);
+    std::optional<GuestSession> guestSession(qint64 id);
+    std::optional<Visitor> visitor(qint64 id);
+    std::optional<ApiKey> apiKeyByHash(const QString &keyHash);
+    QList<FaqEntry> faqOfSite(qint64 siteId);
+    QPair<qint64, qint64> faqVersion(qint64 siteId); // see store::Store::faqVersion
+    // Uploads, by stored or thumbnail name; bytes the actor uploaded since `since`.
+    std::optional<Upload> upload(const QString &fileName);
+    std::optional<qint64> uploadedBytesSince(const Actor &owner, const QDateTime &since);
+    // Whether the viewer may fetch an upload: its owner, or one who may see a conversation
+    // with a message carrying it.
+    bool maySeeUpload(const Viewer &viewer, const Upload &upload, const QString &mediaUrl);
 
     // ---- The front desk's workflow (chatservice_workflow.cpp). Staff only: a conversation of
     // another site is NotFound, anyone but staff of its site Forbidden.
@@ -391,6 +476,7 @@ private:
     QHash<QPair<int, qint64>, int> m_openConnections;
     QHash<QPair<int, qint64>, QSet<QString>> m_remoteOnline; // actor -> instances with connections
     QHash<QPair<int, qint64>, QString> m_labels;             // guests' and visitors' display names
+    QHash<qint64, QString> m_guestRoomLabels; // guest session id -> "Room 205" (NameFamily::Guest)
     struct TypingKey
     {
         qint64 conversationId;

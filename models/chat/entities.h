@@ -296,6 +296,14 @@ struct Note
 };
 
 // What the console's inbox shows for one conversation.
+// One advance of a reader's last-read pointer.
+struct ReadReceipt
+{
+    Actor reader;
+    qint64 upToMessageId = 0;
+    QDateTime readAt;
+};
+
 struct ConversationSummary
 {
     Conversation conversation;

@@ -1,5 +1,11 @@
 #pragma once
 
+// The store is private to the domain library (lobby_domain links it PRIVATE): adapters read
+// and write through ChatService. Only the composition root (app/, tests) links lobby_store.
+#ifndef LOBBY_STORE_VISIBLE
+#error "store/ is private to the domain: read through ChatService (chat/chatservice.h)"
+#endif
+
 #include <QSqlDatabase>
 #include <QString>
 

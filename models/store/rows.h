@@ -53,6 +53,12 @@ inline QJsonObject jsonFromDb(const QVariant &value)
     return QJsonDocument::fromJson(value.toString().toUtf8()).object();
 }
 
+// The unread rule's "sent by the reader's own side", for a message `m` and a reader given by
+// its kind (bound twice: `kind`, then the guest kind's wire name, then the id): a guest's side
+// is every guest of the conversation, anyone else's is themselves (see Store::unreadCount).
+#define UNREAD_OWN_SIDE(kind, id)                                                                  \
+    "(m.sender_kind = " kind " AND (m.sender_kind = ? OR m.sender_id = " id "))"
+
 // Row readers: each matches the column list named beside it.
 #define SITE_COLUMNS "id, slug, name, kind, created_at"
 // The first column as an integer (COUNT(*), an id).

@@ -29,6 +29,7 @@ QSqlQuery *Store::run(const char *sql, const QVariantList &values)
         it = m_statements.insert(sql, query);
     }
     QSqlQuery &query = it.value();
+    ++m_statementsRun;
     for (int i = 0; i < values.size(); ++i)
         query.bindValue(i, values.at(i));
     if (!query.exec()) {
@@ -506,14 +507,15 @@ qint64 Store::messageCount(qint64 conversationId, qint64 lastMessageId)
 
 qint64 Store::unreadCount(qint64 conversationId, const Actor &reader)
 {
-    return one<qint64>(
-               run("SELECT COUNT(*) FROM messages m WHERE m.conversation_id = ? "
-                   "AND NOT (m.sender_kind = ? AND m.sender_id = ?) AND m.id > COALESCE("
-                   "(SELECT p.last_read_message_id FROM participants p WHERE p.conversation_id = ? "
-                   "AND p.actor_kind = ? AND p.actor_id = ?), 0)",
-                   {conversationId, wireName(reader.kind), reader.id, conversationId,
-                    wireName(reader.kind), reader.id}),
-               rows::readInt64)
+    return one<qint64>(run("SELECT COUNT(*) FROM messages m WHERE m.conversation_id = ? "
+                           "AND NOT " UNREAD_OWN_SIDE(
+                               "?", "?") " AND m.id > COALESCE("
+                                         "(SELECT p.last_read_message_id FROM participants p WHERE "
+                                         "p.conversation_id = ? "
+                                         "AND p.actor_kind = ? AND p.actor_id = ?), 0)",
+                           {conversationId, wireName(reader.kind), wireName(ActorKind::Guest),
+                            reader.id, conversationId, wireName(reader.kind), reader.id}),
+                       rows::readInt64)
         .value_or(0);
 }
 
@@ -527,8 +529,9 @@ QHash<qint64, qint64> Store::unreadCounts(qint64 siteId, const Actor &reader)
             "LEFT JOIN participants p ON p.conversation_id = c.id AND p.actor_kind = ? "
             "AND p.actor_id = ? CROSS JOIN messages m WHERE c.site_id = ? "
             "AND m.conversation_id = c.id AND m.id > COALESCE(p.last_read_message_id, 0) "
-            "AND NOT (m.sender_kind = ? AND m.sender_id = ?) GROUP BY c.id",
-            {wireName(reader.kind), reader.id, siteId, wireName(reader.kind), reader.id});
+            "AND NOT " UNREAD_OWN_SIDE("?", "?") " GROUP BY c.id",
+            {wireName(reader.kind), reader.id, siteId, wireName(reader.kind),
+             wireName(ActorKind::Guest), reader.id});
     if (!query)
         return counts;
     while (query->next())

@@ -29,6 +29,8 @@ public:
     bool inTransaction() const { return m_transactionDepth > 0; }
     // Outermost commits that succeeded (each one fsync'd with SQLite's durable commits).
     qint64 commitCount() const { return m_commits; }
+    // Statements run so far: lets tests hold a read to a fixed number of queries.
+    qint64 statementCount() const { return m_statementsRun; }
 
     // Sites and accounts
     std::optional<qint64> insertSite(const chat::Site &site);
@@ -103,7 +105,9 @@ public:
     // Remembered per conversation: an unchanged conversation is not counted again, and one
     // that changed counts only its new messages (a COUNT over a long conversation is O(n)).
     qint64 messageCount(qint64 conversationId, qint64 lastMessageId);
-    // Messages after the reader's last-read pointer that someone else sent.
+    // The one unread rule: messages after the reader's last-read pointer that the reader's side
+    // did not send. A guest's side is the whole stay (every guest session of the room's
+    // conversation); anyone else's side is themselves.
     qint64 unreadCount(qint64 conversationId, const chat::Actor &reader);
     // unreadCount() of every conversation of the site in one grouped query, by conversation id;
     // conversations with nothing unread are left out.
@@ -157,18 +161,22 @@ public:
     QList<chat::Message> messagesNewestFirst(qint64 conversationId, qint64 upToId, qint64 total,
                                              int offset, int limit);
     // Every advance of a last-read pointer in the conversation, oldest first.
-    struct ReadReceipt
-    {
-        chat::Actor reader;
-        qint64 upToMessageId = 0;
-        QDateTime readAt;
-    };
+    using ReadReceipt = chat::ReadReceipt;
     QList<ReadReceipt> readReceipts(qint64 conversationId);
     // What readReceipts() returns that matters for the messages with ids lowId..highId: each
     // reader's advances within that range and its first one past it. Pointers only move
     // forward, so a reader first read message m at its first advance at or past m. Bounded by
     // the page, whatever the conversation's length.
     QList<ReadReceipt> readReceiptsForRange(qint64 conversationId, qint64 lowId, qint64 highId);
+
+    // ---- Chat lists (store_conversations.cpp): a few grouped queries, whatever the number of
+    // conversations.
+    // Every participant of the site's conversations (of `member`'s conversations only, when
+    // given) with its unread count by the unread rule, in conversation order.
+    QList<QPair<chat::Participant, qint64>>
+    participantsWithUnread(qint64 siteId, const std::optional<chat::Actor> &member = std::nullopt);
+    // When each of the site's conversations got its last message, by conversation id.
+    QHash<qint64, QDateTime> lastMessageTimes(qint64 siteId);
 
     // ---- Guest family (hotel rooms, store_guest.cpp)
     // The room's open (not archived) conversations, newest first.
@@ -177,8 +185,6 @@ public:
     // 1 for the first device of its stay (the conversation's first guest session), 2 for the
     // next, ...: how the console tells phones of one room apart.
     qint64 guestSessionNumber(const chat::GuestSession &session);
-    // Messages after the guest's last-read pointer that the hotel sent (anyone but guests).
-    qint64 unreadForGuest(qint64 conversationId, const chat::Actor &guest);
 
     // ---- Pusher webhooks (store_webhooks.cpp)
     bool upsertWebhook(const chat::Webhook &webhook);
@@ -243,6 +249,7 @@ private:
     Database &m_database;
     int m_transactionDepth = 0;
     qint64 m_commits = 0;
+    qint64 m_statementsRun = 0;
     QHash<const char *, QSqlQuery> m_statements;
     struct MessageCount
     {

@@ -33,17 +33,4 @@ qint64 Store::guestSessionNumber(const GuestSession &session)
         .value_or(1);
 }
 
-qint64 Store::unreadForGuest(qint64 conversationId, const Actor &guest)
-{
-    return one<qint64>(
-               run("SELECT COUNT(*) FROM messages m WHERE m.conversation_id = ? "
-                   "AND m.sender_kind <> ? AND m.id > COALESCE("
-                   "(SELECT p.last_read_message_id FROM participants p WHERE p.conversation_id = ? "
-                   "AND p.actor_kind = ? AND p.actor_id = ?), 0)",
-                   {conversationId, wireName(ActorKind::Guest), conversationId,
-                    wireName(guest.kind), guest.id}),
-               rows::readInt64)
-        .value_or(0);
-}
-
 } // namespace lobby::store

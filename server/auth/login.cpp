@@ -2,7 +2,6 @@
 
 #include "auth/crypto.h"
 #include "auth/passwords.h"
-#include "store/store.h"
 
 namespace lobby::auth {
 
@@ -40,11 +39,11 @@ LoginOutcome attemptLogin(chat::ChatService &chat, LoginName nameKind, const QSt
 
     std::optional<chat::Account> account;
     if (!normalized.isEmpty() && password.size() <= 256) {
-        account = nameKind == LoginName::Email ? chat.store().accountByEmail(normalized)
-                                               : chat.store().accountByPhone(normalized);
+        account = nameKind == LoginName::Email ? chat.accountByEmail(normalized)
+                                               : chat.accountByPhone(normalized);
         // Accounts stored before phones were normalized may hold the phone as it was typed.
         if (!account && nameKind == LoginName::Phone && normalized != name.trimmed())
-            account = chat.store().accountByPhone(name.trimmed());
+            account = chat.accountByPhone(name.trimmed());
     }
     // The same Argon2id work whether or not the account exists.
     const bool passwordOk =

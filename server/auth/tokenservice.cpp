@@ -1,7 +1,7 @@
 #include "auth/tokenservice.h"
 
 #include "auth/crypto.h"
-#include "store/store.h"
+#include "chat/chatservice.h"
 
 namespace lobby::auth {
 
@@ -46,7 +46,7 @@ std::optional<TokenClaims> TokenService::verify(const QString &token, TokenUse u
     return claims;
 }
 
-std::optional<Authenticated> authenticate(const TokenService &tokens, store::Store &store,
+std::optional<Authenticated> authenticate(const TokenService &tokens, chat::ChatService &chat,
                                           const QString &token,
                                           std::optional<chat::AccountKind> requiredKind,
                                           QString *error)
@@ -58,7 +58,7 @@ std::optional<Authenticated> authenticate(const TokenService &tokens, store::Sto
     const auto claims = tokens.verify(token, TokenUse::Access, error);
     if (!claims)
         return std::nullopt;
-    auto account = store.accountById(claims->accountId);
+    auto account = chat.account(claims->accountId);
     if (!account || account->kind != claims->kind || account->siteId != claims->siteId) {
         *error = QStringLiteral("the account of this token no longer exists");
         return std::nullopt;

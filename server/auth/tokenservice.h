@@ -5,8 +5,8 @@
 
 #include <optional>
 
-namespace lobby::store {
-class Store;
+namespace lobby::chat {
+class ChatService;
 }
 
 namespace lobby::auth {
@@ -53,7 +53,7 @@ struct Authenticated
     TokenClaims claims;
 };
 
-std::optional<Authenticated> authenticate(const TokenService &tokens, store::Store &store,
+std::optional<Authenticated> authenticate(const TokenService &tokens, chat::ChatService &chat,
                                           const QString &token,
                                           std::optional<chat::AccountKind> requiredKind,
                                           QString *error);

@@ -156,7 +156,7 @@ class TestStreams : public QObject
     }
     qint64 newestMessageId(qint64 conversationId)
     {
-        const auto newest = w->chat().store().messagesNewestFirst(conversationId, 0, 1);
+        const auto newest = w->db().store().messagesNewestFirst(conversationId, 0, 1);
         return newest.isEmpty() ? 0 : newest.constFirst().id;
     }
     // Posts `count` long messages, a few per event-loop turn, reading `readers` in between.
@@ -259,7 +259,7 @@ private Q_SLOTS:
         SlowClient &late = *stalled.front();
         late.readUntilQuiet();
         QVERIFY(!late.ended());
-        const QList<Message> all = w->chat().store().messagesAfter(h.widgetConversation, 0, 5000);
+        const QList<Message> all = w->db().store().messagesAfter(h.widgetConversation, 0, 5000);
         QList<qint64> expected;
         for (const Message &m : all)
             expected.append(m.id);
@@ -383,7 +383,7 @@ private Q_SLOTS:
         QCOMPARE(upload(h.customer2Token).status, 201);
 
         // The next day: yesterday's uploads no longer count.
-        QSqlQuery query(w->chat().store().database().handle());
+        QSqlQuery query(w->db().store().database().handle());
         QVERIFY(query.prepare(QStringLiteral(
             "UPDATE uploads SET created_at = created_at - 86400000 WHERE owner_id = ?")));
         query.addBindValue(h.customer.id);

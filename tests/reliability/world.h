@@ -52,6 +52,7 @@ public:
     quint16 port() const { return m_port; }
     LobbyServer &server() { return *m_server; }
     chat::ChatService &chat() { return m_db->chat(); }
+    test::TestDatabase &db() { return *m_db; }
     QString dataFolder() const { return m_db->folder(); }
     QString uploadsDir() const { return m_db->folder() + QStringLiteral("/uploads"); }
     const api::pusher::PusherApp &pusherApp() const { return m_pusherApp; }

@@ -235,22 +235,21 @@ private Q_SLOTS:
         const QString renewed = tokens.refreshAccess(*refresh);
         QCOMPARE(tokens.verify(renewed, TokenUse::Access, &error)->accountId, customer.id);
 
-        const auto who = authenticate(tokens, db.store(), issued.access, std::nullopt, &error);
+        const auto who = authenticate(tokens, db.chat(), issued.access, std::nullopt, &error);
         QCOMPARE(who->account.id, customer.id);
-        QVERIFY(!authenticate(tokens, db.store(), issued.access, AccountKind::Staff, &error));
+        QVERIFY(!authenticate(tokens, db.chat(), issued.access, AccountKind::Staff, &error));
         QCOMPARE(error, QStringLiteral("this endpoint is for staff accounts"));
-        QVERIFY(authenticate(tokens, db.store(), tokens.issue(staff).access, AccountKind::Staff,
+        QVERIFY(authenticate(tokens, db.chat(), tokens.issue(staff).access, AccountKind::Staff,
                              &error));
-        QVERIFY(!authenticate(tokens, db.store(), issued.refresh, std::nullopt, &error));
-        QVERIFY(!authenticate(tokens, db.store(), QString(), std::nullopt, &error));
+        QVERIFY(!authenticate(tokens, db.chat(), issued.refresh, std::nullopt, &error));
+        QVERIFY(!authenticate(tokens, db.chat(), QString(), std::nullopt, &error));
         // A token naming an account that does not exist is refused.
         lobby::chat::Account ghost = customer;
         ghost.id = 999999;
-        QVERIFY(
-            !authenticate(tokens, db.store(), tokens.issue(ghost).access, std::nullopt, &error));
+        QVERIFY(!authenticate(tokens, db.chat(), tokens.issue(ghost).access, std::nullopt, &error));
         // Another install's token is refused.
         const TokenService otherInstall("another-install-secret-another-install-secret");
-        QVERIFY(!authenticate(otherInstall, db.store(), issued.access, std::nullopt, &error));
+        QVERIFY(!authenticate(otherInstall, db.chat(), issued.access, std::nullopt, &error));
     }
 
     void installSecretIsCreatedOwnerOnlyAndKept()

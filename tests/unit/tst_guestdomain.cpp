@@ -125,12 +125,15 @@ private Q_SLOTS:
         MessageDraft draft;
         draft.content = QStringLiteral("hi");
         m_db->chat().postMessage(stay->conversation.id, guest, draft);
-        QCOMPARE(m_db->store().unreadForGuest(stay->conversation.id, guest), 0);
+        QCOMPARE(
+            m_db->chat().unreadCount({stay->conversation.siteId, guest}, stay->conversation.id), 0);
         const auto reply = m_db->chat().postMessage(stay->conversation.id, staff.actor(), draft);
         m_db->chat().postMessage(stay->conversation.id, {ActorKind::System, 0}, draft);
-        QCOMPARE(m_db->store().unreadForGuest(stay->conversation.id, guest), 2);
+        QCOMPARE(
+            m_db->chat().unreadCount({stay->conversation.siteId, guest}, stay->conversation.id), 2);
         m_db->chat().markRead(stay->conversation.id, guest, reply->message.id);
-        QCOMPARE(m_db->store().unreadForGuest(stay->conversation.id, guest), 1);
+        QCOMPARE(
+            m_db->chat().unreadCount({stay->conversation.siteId, guest}, stay->conversation.id), 1);
     }
 };
 

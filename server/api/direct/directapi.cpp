@@ -4,7 +4,6 @@
 #include "auth/login.h"
 #include "chat/chatservice.h"
 #include "lobbyserver.h"
-#include "store/store.h"
 
 #include "http/websocket.h"
 #include <QJsonDocument>
@@ -125,8 +124,7 @@ void DirectApi::registerRoutes()
                 return request.error(400, QStringLiteral("refresh is required."));
             QString error;
             const auto claims = m_tokens.verify(refresh, auth::TokenUse::Refresh, &error);
-            const auto account =
-                claims ? m_chat.store().accountById(claims->accountId) : std::nullopt;
+            const auto account = claims ? m_chat.account(claims->accountId) : std::nullopt;
             if (!claims || !account || account->kind != claims->kind ||
                 account->siteId != claims->siteId) {
                 HttpReply failure = request.error(
@@ -146,13 +144,12 @@ void DirectApi::registerRoutes()
             QString token = request.query(QStringLiteral("token"));
             if (token.isEmpty())
                 token = request.bearerToken();
-            const auto who =
-                auth::authenticate(m_tokens, m_chat.store(), token, std::nullopt, &error);
+            const auto who = auth::authenticate(m_tokens, m_chat, token, std::nullopt, &error);
             if (!who)
                 return UpgradeDecision::refuse(401, QStringLiteral("Invalid or expired token."));
             bool ok = false;
             const qint64 peerId = request.param(QStringLiteral("peer_id")).toLongLong(&ok);
-            const auto peer = ok && peerId > 0 ? m_chat.store().accountById(peerId) : std::nullopt;
+            const auto peer = ok && peerId > 0 ? m_chat.account(peerId) : std::nullopt;
             // Another site's accounts do not exist for this one.
             if (!peer || peer->siteId != who->account.siteId)
                 return UpgradeDecision::refuse(404, QStringLiteral("No such user."));
@@ -171,8 +168,8 @@ void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &
 {
     const QVariantList ids = context.toList();
     http::WebSocket *ws = socket.release();
-    const auto account = m_chat.store().accountById(ids.value(0).toLongLong());
-    const auto peer = m_chat.store().accountById(ids.value(1).toLongLong());
+    const auto account = m_chat.account(ids.value(0).toLongLong());
+    const auto peer = m_chat.account(ids.value(1).toLongLong());
     const auto conversation = account && peer ? m_chat.openDirectConversation(*account, *peer)
                                               : Result<Conversation>(notFound(QString()));
     if (!conversation) {
@@ -211,10 +208,12 @@ void DirectApi::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &
 
     // The pair's history, oldest first, one frame each, from the 500th newest message on.
     // is_read shows the state before this load, which then marks the peer's messages read.
-    store::Store &store = m_chat.store();
-    const QList<Message> oldest = store.messagesNewestFirst(conversation->id, historyLimit - 1, 1);
-    connection->historySentUpTo = oldest.isEmpty() ? 0 : oldest.constFirst().id - 1;
-    for (const Participant &p : store.participants(conversation->id))
+    const Viewer viewer{account->siteId, account->actor()};
+    const auto oldest = m_chat.historyNewestFirst(viewer, conversation->id, historyLimit - 1, 1);
+    connection->historySentUpTo =
+        !oldest || oldest->messages.isEmpty() ? 0 : oldest->messages.constFirst().id - 1;
+    const auto participants = m_chat.participants(viewer, conversation->id);
+    for (const Participant &p : participants ? participants.value() : QList<Participant>())
         connection->lastReadBeforeLoad.insert({int(p.actor.kind), p.actor.id}, p.lastReadMessageId);
     connect(ws, &http::WebSocket::drained, connection,
             [this, connection] { sendHistory(connection); });
@@ -230,8 +229,10 @@ void DirectApi::sendHistory(DirectConnection *connection)
     http::WebSocket *ws = connection->socket;
     const Actor me = connection->account.actor();
     while (connection->sendingHistory && ws->isOpen() && ws->wantsMoreOutput()) {
-        const QList<Message> page = m_chat.store().messagesAfter(
-            connection->conversationId, connection->historySentUpTo, historyPageSize);
+        const auto history =
+            m_chat.history({connection->account.siteId, me}, connection->conversationId,
+                           connection->historySentUpTo, historyPageSize);
+        const QList<Message> page = history ? history.value() : QList<Message>();
         for (const Message &m : page) {
             const Actor recipient = m.sender == me ? connection->peer.actor() : me;
             const bool isRead =

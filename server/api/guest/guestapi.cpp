@@ -6,7 +6,6 @@
 #include "auth/passwords.h"
 #include "chat/chatservice.h"
 #include "lobbyserver.h"
-#include "store/store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -77,7 +76,7 @@ void registerGuestApi(LobbyServer &server, const ServerConfig &config)
 
 GuestApi::GuestApi(LobbyServer &server, const ServerConfig &config)
     : QObject(&server.http()), m_server(server), m_chat(server.chat()),
-      m_store(server.chat().store()), m_sessionSeconds(config.guestSessionSeconds)
+      m_sessionSeconds(config.guestSessionSeconds)
 {
     pusher::PusherApp app = config.pusherApp;
     if (!app.isValid())
@@ -137,7 +136,7 @@ std::optional<GuestApi::Guest> GuestApi::guestByToken(const QString &token, QStr
     *why = QStringLiteral("Unknown guest session.");
     if (!isGuestToken(token) || token.size() > 128)
         return std::nullopt;
-    const auto session = m_store.guestSessionByTokenHash(auth::sha256Hex(token.toUtf8()));
+    const auto session = m_chat.guestSessionByTokenHash(auth::sha256Hex(token.toUtf8()));
     if (!session)
         return std::nullopt;
     if (session->endedAt.isValid()) {
@@ -148,17 +147,18 @@ std::optional<GuestApi::Guest> GuestApi::guestByToken(const QString &token, QStr
         *why = QStringLiteral("This guest session has expired. Enter the room PIN again.");
         return std::nullopt;
     }
-    const auto site = m_store.siteById(session->siteId);
-    const auto room = m_store.roomById(session->roomId);
-    const auto conversation = m_store.conversationById(session->conversationId);
+    const auto site = m_chat.site(session->siteId);
+    const auto room = m_chat.room(session->roomId);
+    const auto conversation = m_chat.conversationFor(
+        {session->siteId, ChatService::guestActor(*session)}, session->conversationId);
     if (!site || !room || !conversation)
         return std::nullopt;
-    return Guest{*session, *site, *room, *conversation, token};
+    return Guest{*session, *site, *room, conversation.value(), token};
 }
 
 QJsonValue GuestApi::staffInfo(qint64 accountId)
 {
-    const auto account = accountId ? m_store.accountById(accountId) : std::nullopt;
+    const auto account = accountId ? m_chat.account(accountId) : std::nullopt;
     if (!account)
         return QJsonValue::Null;
     const QString role = !account->jobTitle.isEmpty()        ? account->jobTitle
@@ -222,10 +222,10 @@ QJsonObject GuestApi::sessionJson(const Guest &guest, const HttpRequest &request
 
 HttpReply GuestApi::initialize(const HttpRequest &request)
 {
-    const auto site = m_store.siteBySlug(request.param(QStringLiteral("hotel_slug")));
+    const auto site = m_chat.siteBySlug(request.param(QStringLiteral("hotel_slug")));
     if (!site)
         return detail(404, QStringLiteral("Hotel not found."));
-    const auto room = m_store.roomByNumber(site->id, request.param(QStringLiteral("room")));
+    const auto room = m_chat.roomByNumber(site->id, request.param(QStringLiteral("room")));
     if (!room)
         return detail(404, QStringLiteral("Room not found."));
     HttpReply reply;
@@ -294,10 +294,11 @@ HttpReply GuestApi::unreadCount(const HttpRequest &request)
     if (!guest)
         return detail(404, why);
     return HttpReply::json(
-        200, QJsonObject{
-                 {"unread_count", m_store.unreadForGuest(guest->conversation.id,
-                                                         ChatService::guestActor(guest->session))},
-                 {"conversation_id", guest->conversation.id}});
+        200,
+        QJsonObject{{"unread_count",
+                     m_chat.unreadCount({guest->site.id, ChatService::guestActor(guest->session)},
+                                        guest->conversation.id)},
+                    {"conversation_id", guest->conversation.id}});
 }
 
 HttpReply GuestApi::markRead(const HttpRequest &request)
@@ -327,14 +328,15 @@ HttpReply GuestApi::markRead(const HttpRequest &request)
     return HttpReply::json(
         200, QJsonObject{{"conversation_id", guest->conversation.id},
                          {"last_read_message_id", lastRead},
-                         {"unread_count", m_store.unreadForGuest(guest->conversation.id, actor)}});
+                         {"unread_count",
+                          m_chat.unreadCount({guest->site.id, actor}, guest->conversation.id)}});
 }
 
 // ---- messages
 
 HttpReply GuestApi::send(const HttpRequest &request)
 {
-    const auto site = m_store.siteBySlug(request.param(QStringLiteral("hotel_slug")));
+    const auto site = m_chat.siteBySlug(request.param(QStringLiteral("hotel_slug")));
     if (!site)
         return detail(404, QStringLiteral("Hotel not found."));
     const qint64 conversationId = request.param(QStringLiteral("id")).toLongLong();
@@ -369,7 +371,7 @@ HttpReply GuestApi::send(const HttpRequest &request)
             return detail(401, QStringLiteral("Staff messages need a staff token "
                                               "(Authorization: Bearer)."));
         QString why;
-        const auto staff = auth::authenticate(m_server.tokens(), m_store, bearer, {}, &why);
+        const auto staff = auth::authenticate(m_server.tokens(), m_chat, bearer, {}, &why);
         if (!staff)
             return detail(401, why);
         if (staff->account.kind != AccountKind::Staff)
@@ -379,11 +381,12 @@ HttpReply GuestApi::send(const HttpRequest &request)
             return detail(403, QStringLiteral("staff_id is not the account of this token."));
         if (staff->account.siteId != site->id)
             return detail(403, QStringLiteral("Not a staff member of this hotel."));
-        const auto conversation = m_store.conversationById(conversationId);
-        if (!conversation || conversation->siteId != site->id ||
-            conversation->kind != ConversationKind::Room)
+        // The domain's access rule: another hotel's conversation is not found.
+        const auto conversation =
+            m_chat.conversationFor({site->id, staff->account.actor()}, conversationId);
+        if (!conversation || conversation->kind != ConversationKind::Room)
             return detail(404, QStringLiteral("Conversation not found."));
-        const auto room = m_store.roomById(conversation->roomId);
+        const auto room = m_chat.room(conversation->roomId);
         roomNumber = room ? room->number : QString();
         sender = staff->account.actor();
     } else {
@@ -407,7 +410,7 @@ HttpReply GuestApi::send(const HttpRequest &request)
 
 HttpReply GuestApi::history(const HttpRequest &request)
 {
-    const auto site = m_store.siteBySlug(request.param(QStringLiteral("hotel_slug")));
+    const auto site = m_chat.siteBySlug(request.param(QStringLiteral("hotel_slug")));
     if (!site)
         return detail(404, QStringLiteral("Hotel not found."));
     const qint64 conversationId = request.param(QStringLiteral("id")).toLongLong();
@@ -417,6 +420,7 @@ HttpReply GuestApi::history(const HttpRequest &request)
     if (token.isEmpty())
         return detail(401, QStringLiteral("Authentication credentials were not provided."));
     QString roomNumber;
+    Actor reader;
     if (isGuestToken(token)) {
         QString why;
         const auto guest = guestByToken(token, &why);
@@ -426,19 +430,21 @@ HttpReply GuestApi::history(const HttpRequest &request)
             return detail(403, QStringLiteral("This guest session cannot read this "
                                               "conversation."));
         roomNumber = guest->room.number;
+        reader = ChatService::guestActor(guest->session);
     } else {
         QString why;
-        const auto staff = auth::authenticate(m_server.tokens(), m_store, token, {}, &why);
+        const auto staff = auth::authenticate(m_server.tokens(), m_chat, token, {}, &why);
         if (!staff)
             return detail(401, why);
         if (staff->account.kind != AccountKind::Staff || staff->account.siteId != site->id)
             return detail(403, QStringLiteral("Not a staff member of this hotel."));
-        const auto conversation = m_store.conversationById(conversationId);
-        if (!conversation || conversation->siteId != site->id ||
-            conversation->kind != ConversationKind::Room)
+        const auto conversation =
+            m_chat.conversationFor({site->id, staff->account.actor()}, conversationId);
+        if (!conversation || conversation->kind != ConversationKind::Room)
             return detail(404, QStringLiteral("Conversation not found."));
-        const auto room = m_store.roomById(conversation->roomId);
+        const auto room = m_chat.room(conversation->roomId);
         roomNumber = room ? room->number : QString();
+        reader = staff->account.actor();
     }
     bool ok = true;
     const QString afterText = request.query(QStringLiteral("after"));
@@ -452,7 +458,10 @@ HttpReply GuestApi::history(const HttpRequest &request)
     if (!ok || limit < 1)
         return detail(400, QStringLiteral("limit must be a positive number."));
     limit = qMin(limit, 200);
-    QList<Message> messages = m_store.messagesAfter(conversationId, after, limit + 1);
+    const auto read = m_chat.history({site->id, reader}, conversationId, after, limit + 1);
+    if (!read)
+        return detail(404, QStringLiteral("Conversation not found."));
+    QList<Message> messages = read.value();
     const bool hasMore = messages.size() > limit;
     if (hasMore)
         messages.removeLast();
@@ -512,7 +521,7 @@ HttpReply GuestApi::authorizeUser(const HttpRequest &request)
                                       {"hotel_slug", guest->site.slug},
                                       {"room_number", guest->room.number}}}};
     } else {
-        const auto staff = auth::authenticate(m_server.tokens(), m_store, token, {}, &why);
+        const auto staff = auth::authenticate(m_server.tokens(), m_chat, token, {}, &why);
         if (!staff)
             return detail(401, why);
         if (staff->account.kind != AccountKind::Staff)
@@ -566,12 +575,12 @@ HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
         grant = {QStringLiteral("guest:%1").arg(guest->session.id), guest->conversation.id,
                  guest->session.expiresAt.toSecsSinceEpoch()};
     } else {
-        const auto staff = auth::authenticate(m_server.tokens(), m_store, token, {}, &why);
+        const auto staff = auth::authenticate(m_server.tokens(), m_chat, token, {}, &why);
         if (!staff)
             return detail(401, why);
         if (staff->account.kind != AccountKind::Staff)
             return detail(403, QStringLiteral("Only staff and guests read these channels."));
-        const auto site = m_store.siteById(staff->account.siteId);
+        const auto site = m_chat.site(staff->account.siteId);
         if (!site)
             return detail(401, QStringLiteral("The account of this token no longer exists."));
         bool allowed = readable == staffChannel(site->slug, staff->account.id);
@@ -579,7 +588,7 @@ HttpReply GuestApi::authorizeChannel(const HttpRequest &request)
         if (!allowed && readable.startsWith(roomPrefix) && readable.endsWith(u"-chat")) {
             const QString number =
                 readable.mid(roomPrefix.size(), readable.size() - roomPrefix.size() - 5);
-            allowed = m_store.roomByNumber(site->id, number).has_value();
+            allowed = m_chat.roomByNumber(site->id, number).has_value();
         }
         if (!allowed && channel == staffPresenceChannel(site->slug)) {
             allowed = true;

@@ -17,9 +17,6 @@ struct ServerConfig;
 namespace chat {
 class ChatService;
 }
-namespace store {
-class Store;
-}
 } // namespace lobby
 
 namespace lobby::api::guest {
@@ -95,7 +92,6 @@ private:
 
     LobbyServer &m_server;
     chat::ChatService &m_chat;
-    store::Store &m_store;
     pusher::PusherServer *m_pusher = nullptr;
     int m_sessionSeconds;
     QHash<qint64, qint64> m_handlers; // conversation -> last announced handler

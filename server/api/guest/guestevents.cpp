@@ -4,7 +4,6 @@
 
 #include "chat/chatservice.h"
 #include "lobbyserver.h"
-#include "store/store.h"
 
 namespace lobby::api::guest {
 
@@ -33,13 +32,13 @@ std::optional<GuestApi::RoomTarget> GuestApi::roomTarget(const Conversation &con
 {
     if (conversation.kind != ConversationKind::Room || !conversation.roomId)
         return std::nullopt;
-    const auto room = m_store.roomById(conversation.roomId);
-    const auto site = room ? m_store.siteById(room->siteId) : std::nullopt;
+    const auto room = m_chat.room(conversation.roomId);
+    const auto site = room ? m_chat.site(room->siteId) : std::nullopt;
     if (!room || !site)
         return std::nullopt;
     RoomTarget target{*site, *room, roomChannel(site->slug, room->number), false};
     if (!conversation.archived) {
-        const QList<Conversation> open = m_store.openRoomConversations(room->id);
+        const QList<Conversation> open = m_chat.openRoomConversations(room->id);
         target.current = !open.isEmpty() && open.constFirst().id == conversation.id;
     }
     return target;
@@ -104,7 +103,7 @@ void GuestApi::onEvent(const DomainEvent &event)
                 staff << conversation.handlerAccountId;
             } else {
                 for (const Account &account :
-                     m_store.accountsOfSite(target->site.id, AccountKind::Staff))
+                     m_chat.accountsOfSite(target->site.id, AccountKind::Staff))
                     staff << account.id;
             }
             for (qint64 id : std::as_const(staff))
@@ -172,8 +171,8 @@ void GuestApi::onPresence(const QString &channel, const QString &userId, bool on
     if (!channel.startsWith(u"presence-") || !channel.endsWith(u"-staff"))
         return;
     const QString slug = channel.mid(9, channel.size() - 9 - 6);
-    const auto site = m_store.siteBySlug(slug);
-    const auto account = m_store.accountById(userId.toLongLong());
+    const auto site = m_chat.siteBySlug(slug);
+    const auto account = m_chat.account(userId.toLongLong());
     if (!site || !account || account->siteId != site->id || account->kind != AccountKind::Staff)
         return;
     if (online)
@@ -190,14 +189,14 @@ void GuestApi::onGuestPresence(const pusher::Grant &grant, bool online)
         return;
     bool ok = false;
     const qint64 sessionId = grant.subject.mid(6).toLongLong(&ok);
-    const auto conversation = ok ? m_store.conversationById(grant.scope) : std::nullopt;
-    if (!conversation)
+    const auto session = ok ? m_chat.guestSession(sessionId) : std::nullopt;
+    if (!session || session->conversationId != grant.scope)
         return;
     const Actor guest{ActorKind::Guest, sessionId};
     if (online)
-        m_chat.connectionOpened(conversation->siteId, guest);
+        m_chat.connectionOpened(session->siteId, guest);
     else
-        m_chat.connectionClosed(conversation->siteId, guest);
+        m_chat.connectionClosed(session->siteId, guest);
 }
 
 } // namespace lobby::api::guest

@@ -2,7 +2,6 @@
 
 #include "chat/chatservice.h"
 #include "http/httpserver.h"
-#include "store/store.h"
 
 #include <QFile>
 
@@ -28,7 +27,7 @@ void registerDemoPage(http::HttpServer &server, chat::ChatService &chat,
     server.route(
         QHttpServerRequest::Method::Get, QStringLiteral("/demo/"),
         [&chat, config](const http::HttpRequest &) {
-            const auto site = chat.store().siteById(config.siteId);
+            const auto site = chat.site(config.siteId);
             QString body;
             QString title = QStringLiteral("Lobby demo");
             if (!site || config.apiKey.isEmpty()) {
@@ -39,7 +38,7 @@ void registerDemoPage(http::HttpServer &server, chat::ChatService &chat,
             } else {
                 title = site->name;
                 QString rooms;
-                for (const chat::Room &room : chat.store().roomsOfSite(site->id)) {
+                for (const chat::Room &room : chat.roomsOfSite(site->id)) {
                     const QString href =
                         QStringLiteral("/chat/%1/messages/room/%2/validate-chat-pin")
                             .arg(site->slug, room.number);

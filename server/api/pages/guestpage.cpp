@@ -2,7 +2,6 @@
 
 #include "chat/chatservice.h"
 #include "http/httpserver.h"
-#include "store/store.h"
 
 #include <QFile>
 
@@ -39,22 +38,22 @@ http::HttpReply htmlReply(int status, const QString &title, const QString &hotel
 
 void registerGuestPage(http::HttpServer &server, chat::ChatService &chat)
 {
-    server.route(
-        QHttpServerRequest::Method::Get,
-        QStringLiteral("/chat/{hotel_slug}/messages/room/{room}/validate-chat-pin"),
-        [&chat](const http::HttpRequest &request) {
-            const auto site = chat.store().siteBySlug(request.param(QStringLiteral("hotel_slug")));
-            const auto room =
-                site ? chat.store().roomByNumber(site->id, request.param(QStringLiteral("room")))
-                     : std::nullopt;
-            if (!site || !room) {
-                // The page says so itself; it has no room to log in to.
-                return htmlReply(404, QStringLiteral("Room not found"), QString(), QString(),
-                                 QString());
-            }
-            return htmlReply(200, QStringLiteral("Room %1 · %2").arg(room->number, site->name),
-                             site->slug, site->name, room->number);
-        });
+    server.route(QHttpServerRequest::Method::Get,
+                 QStringLiteral("/chat/{hotel_slug}/messages/room/{room}/validate-chat-pin"),
+                 [&chat](const http::HttpRequest &request) {
+                     const auto site = chat.siteBySlug(request.param(QStringLiteral("hotel_slug")));
+                     const auto room =
+                         site ? chat.roomByNumber(site->id, request.param(QStringLiteral("room")))
+                              : std::nullopt;
+                     if (!site || !room) {
+                         // The page says so itself; it has no room to log in to.
+                         return htmlReply(404, QStringLiteral("Room not found"), QString(),
+                                          QString(), QString());
+                     }
+                     return htmlReply(200,
+                                      QStringLiteral("Room %1 · %2").arg(room->number, site->name),
+                                      site->slug, site->name, room->number);
+                 });
 }
 
 } // namespace lobby::api::pages

@@ -3,7 +3,6 @@
 #include "api/pusher/pusherserver.h"
 #include "chat/chatservice.h"
 #include "http/httptypes.h"
-#include "store/store.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -140,7 +139,7 @@ void PusherWebhooks::flush()
     const QList<chat::Webhook> webhooks = m_chat.webhooks();
     if (pending.isEmpty() || webhooks.isEmpty())
         return;
-    const QMap<qint64, QJsonArray> bySite = eventsBySite(pending, m_chat.store().sites(), webhooks);
+    const QMap<qint64, QJsonArray> bySite = eventsBySite(pending, m_chat.sites(), webhooks);
     const qint64 timeMs = QDateTime::currentMSecsSinceEpoch();
     for (auto it = bySite.cbegin(); it != bySite.cend(); ++it) {
         const QByteArray body =

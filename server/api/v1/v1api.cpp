@@ -3,7 +3,6 @@
 #include "api/v1/v1api_p.h"
 #include "api/v1/v1json.h"
 #include "lobbyserver.h"
-#include "store/store.h"
 
 #include <QJsonDocument>
 
@@ -49,29 +48,20 @@ std::optional<Conversation> V1Api::accessibleConversation(const Account &account
 {
     if (forbidden)
         *forbidden = false;
-    auto conversation = m_chat.store().conversationById(conversationId);
-    if (!conversation || conversation->siteId != account.siteId)
-        return std::nullopt; // another tenant's conversation does not exist for this account
-    if (account.kind == AccountKind::Staff)
-        return conversation;
-    if (m_chat.store().participant(conversationId, account.actor()))
-        return conversation;
+    // The domain's one access rule: another site's chat is not found, a chat of the site that
+    // the account does not take part in is forbidden (staff see all of their site's).
+    const auto conversation = m_chat.conversationFor(viewerOf(account), conversationId);
+    if (conversation)
+        return conversation.value();
     if (forbidden)
-        *forbidden = true;
+        *forbidden = conversation.error().code == ErrorCode::Forbidden;
     return std::nullopt;
 }
 
 bool V1Api::maySeeUpload(const Account &account, const Upload &upload)
 {
-    if (upload.owner == account.actor())
-        return true;
-    const QString url = QStringLiteral("/uploads/chat/") + upload.storedName;
-    const QList<Conversation> conversations = m_chat.store().conversationsWithMedia(url);
-    for (const Conversation &c : conversations) {
-        if (accessibleConversation(account, c.id))
-            return true;
-    }
-    return false;
+    return m_chat.maySeeUpload(viewerOf(account), upload,
+                               QStringLiteral("/uploads/chat/") + upload.storedName);
 }
 
 } // namespace lobby::api::v1

@@ -59,6 +59,10 @@ public:
     void registerSocketRoutes();
     void onDomainEvent(const chat::DomainEvent &event);
 
+    static chat::Viewer viewerOf(const chat::Account &account)
+    {
+        return {account.siteId, account.actor()};
+    }
     // Whether the account may read and write the conversation (participant, or staff of its
     // site); the conversation when it may. `forbidden` tells 403 from 404 for REST.
     std::optional<chat::Conversation> accessibleConversation(const chat::Account &account,
@@ -92,6 +96,14 @@ public:
 private:
     void accept(std::unique_ptr<http::WebSocket> socket, const QVariant &context);
     void onFrame(V1Connection *connection, const QByteArray &text);
+    struct FrameRoute;
+    static const QHash<QString, FrameRoute> &frameRoutes();
+    void onPing(V1Connection *connection, const QJsonObject &frame, qint64 chatId);
+    void onJoinChat(V1Connection *connection, const QJsonObject &frame, qint64 chatId);
+    void onLeaveChat(V1Connection *connection, const QJsonObject &frame, qint64 chatId);
+    void onTyping(V1Connection *connection, const QJsonObject &frame, qint64 chatId);
+    void onReadMessage(V1Connection *connection, const QJsonObject &frame, qint64 chatId);
+    void onSendMessage(V1Connection *connection, const QJsonObject &frame, qint64 chatId);
     void sendError(V1Connection *connection, const QString &message);
     void offerTyping(V1Connection *connection, qint64 chatId, bool typing);
     void forwardTyping(V1Connection *connection, qint64 chatId, bool typing);

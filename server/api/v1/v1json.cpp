@@ -82,36 +82,26 @@ std::optional<Account> Presenter::account(qint64 id)
 {
     auto it = m_accounts.find(id);
     if (it == m_accounts.end())
-        it = m_accounts.insert(id, m_chat.store().accountById(id));
+        it = m_accounts.insert(id, m_chat.account(id));
     return *it;
 }
 
 QString Presenter::nameOf(const Actor &actor)
 {
-    switch (actor.kind) {
-    case ActorKind::Staff:
-    case ActorKind::Customer:
-        if (const auto a = account(actor.id))
-            return a->name.isEmpty() ? (a->email.isEmpty() ? a->phone : a->email) : a->name;
-        return QStringLiteral("Deleted account");
-    case ActorKind::Guest:
-    case ActorKind::Visitor:
-        return m_chat.displayName(actor); // the console's names, so both sides say the same
-    case ActorKind::Assistant:
-        return QStringLiteral("Assistant");
-    case ActorKind::System:
-        break;
-    }
-    return QStringLiteral("System");
+    const QPair<int, qint64> key{int(actor.kind), actor.id};
+    auto it = m_names.find(key);
+    if (it == m_names.end())
+        it = m_names.insert(key, m_chat.displayName(actor, NameFamily::V1));
+    return *it;
 }
 
-QJsonObject Presenter::participant(const Participant &p)
+QJsonObject Presenter::participant(const Participant &p, qint64 unreadCount)
 {
     QJsonObject object{{"participant_type", actorType(p.actor.kind)},
                        {"participant_id", p.actor.id},
                        {"joined_at", isoTime(p.joinedAt)},
                        {"is_active", p.active},
-                       {"unread_count", m_chat.store().unreadCount(p.conversationId, p.actor)},
+                       {"unread_count", unreadCount},
                        {"is_online", m_chat.isOnline(p.actor)},
                        {"name", nameOf(p.actor)}};
     if (p.actor.isAccount()) {
@@ -125,21 +115,17 @@ QJsonObject Presenter::participant(const Participant &p)
     return object;
 }
 
-QJsonObject Presenter::chat(const Conversation &c, const Actor &viewer)
+QJsonObject Presenter::chat(const ChatListEntry &entry)
 {
-    store::Store &store = m_chat.store();
+    const Conversation &c = entry.conversation;
     QJsonArray participants;
     QJsonArray online;
-    for (const Participant &p : store.participants(c.id)) {
-        participants.append(participant(p));
+    for (const auto &[p, unread] : entry.participants) {
+        participants.append(participant(p, unread));
         if (p.actor.isAccount() && m_chat.isOnline(p.actor))
             online.append(p.actor.id);
     }
-    QDateTime lastMessageAt;
-    if (c.lastMessageId) {
-        if (const auto last = store.messageById(c.lastMessageId))
-            lastMessageAt = last->createdAt;
-    }
+    const QDateTime &lastMessageAt = entry.lastMessageAt;
     return {{"id", c.id},
             {"chat_type", chatType(c.kind)},
             {"salon_id", c.siteId},
@@ -152,8 +138,8 @@ QJsonObject Presenter::chat(const Conversation &c, const Actor &viewer)
             {"created_at", isoTime(c.createdAt)},
             {"updated_at", isoTime(c.lastActivityAt)},
             {"participants", participants},
-            {"total_messages", store.messageCount(c.id, c.lastMessageId)},
-            {"unread_count", store.unreadCount(c.id, viewer)},
+            {"total_messages", entry.totalMessages},
+            {"unread_count", entry.unreadCount},
             {"online_participants", online},
             {"status", wireName(c.status)},
             {"snoozed_until", isoTime(c.snoozedUntil)},
@@ -165,7 +151,7 @@ QJsonObject Presenter::message(const Message &m, const QJsonArray &readReceipts)
     QJsonValue thumbnail = QJsonValue::Null;
     static const QString uploadPrefix = QStringLiteral("/uploads/chat/");
     if (m.mediaUrl.startsWith(uploadPrefix)) {
-        const auto upload = m_chat.store().uploadByFileName(m.mediaUrl.mid(uploadPrefix.size()));
+        const auto upload = m_chat.upload(m.mediaUrl.mid(uploadPrefix.size()));
         if (upload && !upload->thumbnailName.isEmpty())
             thumbnail = uploadPrefix + upload->thumbnailName;
     }
@@ -200,7 +186,7 @@ QJsonObject Presenter::message(const Message &m, const QJsonArray &readReceipts)
 }
 
 void Presenter::writeMessage(http::JsonWriter &out, const Message &m,
-                             const QList<store::Store::ReadReceipt> &receipts)
+                             const QList<ReadReceipt> &receipts)
 {
     // Keys in QJsonObject's (sorted) order, values as message() makes them.
     const auto text = [&out](const QString &value) {
@@ -224,7 +210,7 @@ void Presenter::writeMessage(http::JsonWriter &out, const Message &m,
     static const QString uploadPrefix = QStringLiteral("/uploads/chat/");
     QString thumbnail;
     if (m.mediaUrl.startsWith(uploadPrefix)) {
-        const auto upload = m_chat.store().uploadByFileName(m.mediaUrl.mid(uploadPrefix.size()));
+        const auto upload = m_chat.upload(m.mediaUrl.mid(uploadPrefix.size()));
         if (upload && !upload->thumbnailName.isEmpty())
             thumbnail = uploadPrefix + upload->thumbnailName;
     }
@@ -286,8 +272,7 @@ void Presenter::writeMessage(http::JsonWriter &out, const Message &m,
     out.endObject();
 }
 
-QJsonArray Presenter::receiptsFor(const Message &m,
-                                  const QList<store::Store::ReadReceipt> &receipts)
+QJsonArray Presenter::receiptsFor(const Message &m, const QList<ReadReceipt> &receipts)
 {
     // Receipts are ordered by up_to_message_id: the first one of a reader at or past this
     // message is when that reader first read it.

@@ -3,7 +3,6 @@
 #include "api/v1/v1api_p.h"
 #include "api/v1/v1json.h"
 #include "auth/crypto.h"
-#include "store/store.h"
 
 #include <QDir>
 #include <QFile>
@@ -72,9 +71,9 @@ void V1Api::registerRoutes()
     const auto caller = [this](const HttpRequest &request, std::optional<AccountKind> kind,
                                HttpReply *reply, const QString &token = {}) {
         QString error;
-        const auto who = auth::authenticate(m_tokens, m_chat.store(),
-                                            token.isEmpty() ? request.bearerToken() : token,
-                                            std::nullopt, &error);
+        const auto who =
+            auth::authenticate(m_tokens, m_chat, token.isEmpty() ? request.bearerToken() : token,
+                               std::nullopt, &error);
         if (!who) {
             *reply =
                 unauthorized(request, QStringLiteral("Could not validate credentials: ") + error);
@@ -154,7 +153,8 @@ void V1Api::registerRoutes()
             return HttpReply::error(http::ApiFamily::V1, status, posted.error().message);
         }
         Presenter presenter(m_chat);
-        return HttpReply::json(201, presenter.chat(posted->conversation, me.actor()));
+        return HttpReply::json(
+            201, presenter.chat(m_chat.chatListEntry(viewerOf(me), posted->conversation)));
     };
     const auto checkChatBody = [](const QJsonObject &body) -> std::optional<HttpReply> {
         if (body.contains(u"title") && !body.value(u"title").isString() &&
@@ -190,7 +190,7 @@ void V1Api::registerRoutes()
                                                 QStringLiteral("type_error.integer"));
                      if (const auto bad = checkChatBody(*body))
                          return *bad;
-                     const auto customer = m_chat.store().accountById(*customerId);
+                     const auto customer = m_chat.account(*customerId);
                      if (!customer || customer->kind != AccountKind::Customer ||
                          customer->siteId != me->siteId)
                          return request.error(404, QStringLiteral("Customer not found."));
@@ -215,7 +215,7 @@ void V1Api::registerRoutes()
                                                 QStringLiteral("type_error.integer"));
                      if (const auto bad = checkChatBody(*body))
                          return *bad;
-                     const auto staff = m_chat.store().accountById(*userId);
+                     const auto staff = m_chat.account(*userId);
                      if (!staff || staff->kind != AccountKind::Staff || staff->siteId != me->siteId)
                          return request.error(404, QStringLiteral("User not found."));
                      return createChat(*me, *staff, *body,
@@ -242,15 +242,11 @@ void V1Api::registerRoutes()
                                    QStringLiteral("status is open, pending, snoozed or resolved"));
         // Staff see every conversation of their site (guests, widget visitors, customers,
         // direct chats) so that a staff app can answer them all; customers only their own.
-        const QList<Conversation> conversations =
-            kind == AccountKind::Staff ? m_chat.store().conversationsOfSite(me->siteId)
-                                       : m_chat.store().conversationsOfActor(me->actor());
         Presenter presenter(m_chat);
         QJsonArray out;
-        for (const Conversation &c : conversations) {
-            if (c.archived == archived && c.siteId == me->siteId &&
-                (!status || c.status == *status))
-                out.append(presenter.chat(c, me->actor()));
+        for (const ChatListEntry &entry : m_chat.chatList(viewerOf(*me), archived)) {
+            if (!status || entry.conversation.status == *status)
+                out.append(presenter.chat(entry));
         }
         return HttpReply::json(200, out);
     };
@@ -297,22 +293,15 @@ void V1Api::registerRoutes()
                 return validationError(
                     QStringLiteral("query"), QStringLiteral("page_size"),
                     QStringLiteral("ensure this value is between 1 and %1").arg(maxPageSize));
-            bool forbidden = false;
-            const auto conversation = accessibleConversation(*me, chatId, &forbidden);
-            if (!conversation)
-                return forbidden
-                           ? request.error(
-                                 403, QStringLiteral("You are not a participant of this chat."))
-                           : request.error(404, QStringLiteral("Chat not found."));
-            store::Store &store = m_chat.store();
-            const qint64 total = store.messageCount(chatId, conversation->lastMessageId);
-            const QList<Message> messages = store.messagesNewestFirst(
-                chatId, conversation->lastMessageId, total, (*page - 1) * *pageSize, *pageSize);
-            // Newest first: the page spans ids messages.last().id .. messages.first().id.
-            const auto receipts =
-                messages.isEmpty()
-                    ? QList<store::Store::ReadReceipt>()
-                    : store.readReceiptsForRange(chatId, messages.last().id, messages.first().id);
+            const auto history = m_chat.historyNewestFirst(viewerOf(*me), chatId,
+                                                           (*page - 1) * *pageSize, *pageSize);
+            if (!history)
+                return request.error(
+                    history.error().code == ErrorCode::Forbidden ? 403 : 404,
+                    history.error().message); // the domain's one access rule and its words
+            const qint64 total = history->total;
+            const QList<Message> &messages = history->messages;
+            const QList<ReadReceipt> &receipts = history->receipts;
             // Written directly: a QJsonObject per message cost more than the queries.
             Presenter presenter(m_chat);
             http::JsonWriter out(1024 + 700 * messages.size());
@@ -345,7 +334,7 @@ void V1Api::registerRoutes()
                      if (!me)
                          return reply;
                      const QString name = request.param(QStringLiteral("name"));
-                     const auto upload = m_chat.store().uploadByFileName(name);
+                     const auto upload = m_chat.upload(name);
                      if (!upload || upload->siteId != me->siteId || !maySeeUpload(*me, *upload))
                          return request.error(404, QStringLiteral("Not found."));
                      const bool thumbnail = name == upload->thumbnailName;
@@ -394,7 +383,7 @@ HttpReply V1Api::upload(const HttpRequest &request, const Account &me)
         // Counted from the uploads table, so the quota holds across restarts and instances.
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const QDateTime midnight(now.date(), QTime(0, 0), Qt::UTC);
-        const auto used = m_chat.store().uploadedBytesSince(me.actor(), midnight);
+        const auto used = m_chat.uploadedBytesSince(me.actor(), midnight);
         if (!used)
             return request.error(503, QStringLiteral("The file could not be stored."));
         if (*used + file->data.size() > m_dailyUploadBytes) {

@@ -2,7 +2,6 @@
 // ChatClient protocol over ChatService, and domain events translated into its frames.
 #include "api/v1/v1api_p.h"
 #include "api/v1/v1json.h"
-#include "store/store.h"
 
 #include <QJsonDocument>
 #include <QPointer>
@@ -28,7 +27,7 @@ void V1Api::registerSocketRoutes()
             [this, kind = kind](const HttpRequest &request) {
                 QString error;
                 const auto who = auth::authenticate(
-                    m_tokens, m_chat.store(), request.query(QStringLiteral("token")), kind, &error);
+                    m_tokens, m_chat, request.query(QStringLiteral("token")), kind, &error);
                 QVariantMap context;
                 if (who) {
                     context.insert(QStringLiteral("account"), who->account.id);
@@ -49,10 +48,9 @@ void V1Api::accept(std::unique_ptr<http::WebSocket> socket, const QVariant &cont
 {
     const QVariantMap map = context.toMap();
     http::WebSocket *ws = socket.release();
-    const auto account =
-        map.contains(QStringLiteral("account"))
-            ? m_chat.store().accountById(map.value(QStringLiteral("account")).toLongLong())
-            : std::nullopt;
+    const auto account = map.contains(QStringLiteral("account"))
+                             ? m_chat.account(map.value(QStringLiteral("account")).toLongLong())
+                             : std::nullopt;
     if (!account) {
         ws->setParent(this);
         connect(ws, &http::WebSocket::disconnected, ws, &QObject::deleteLater);
@@ -152,6 +150,27 @@ void V1Api::announceParticipant(qint64 conversationId, const Actor &actor, bool 
                      actor);
 }
 
+// The frames a client sends, by type: each to its handler, with what must hold first.
+struct V1Api::FrameRoute
+{
+    void (V1Api::*handle)(V1Connection *, const QJsonObject &, qint64 chatId);
+    bool needsChat = true;   // carries a chat_id the sender may see (the domain's access rule)
+    bool needsJoined = true; // the chat was joined on this socket (join_chat) first
+};
+
+const QHash<QString, V1Api::FrameRoute> &V1Api::frameRoutes()
+{
+    static const QHash<QString, FrameRoute> routes{
+        {QStringLiteral("ping"), {&V1Api::onPing, false, false}},
+        {QStringLiteral("join_chat"), {&V1Api::onJoinChat, true, false}},
+        {QStringLiteral("leave_chat"), {&V1Api::onLeaveChat}},
+        {QStringLiteral("typing"), {&V1Api::onTyping}},
+        {QStringLiteral("read_message"), {&V1Api::onReadMessage}},
+        {QStringLiteral("send_message"), {&V1Api::onSendMessage}},
+    };
+    return routes;
+}
+
 void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
 {
     QJsonParseError parseError;
@@ -160,79 +179,89 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
         return sendError(connection, QStringLiteral("Invalid JSON: a frame is a JSON object."));
     const QJsonObject frame = document.object();
     const QString type = frame.value(u"type").toString();
-    const Account &me = connection->account;
-    const Actor actor = me.actor();
-
-    if (type == u"ping") {
-        connection->socket->sendText(http::compactJson(
-            {{"type", "pong"}, {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}}));
-        return;
-    }
-    static const QStringList chatActions = {
-        QStringLiteral("join_chat"), QStringLiteral("leave_chat"), QStringLiteral("send_message"),
-        QStringLiteral("typing"), QStringLiteral("read_message")};
-    if (!chatActions.contains(type))
+    const auto route = frameRoutes().constFind(type);
+    if (route == frameRoutes().cend())
         return sendError(connection, type.isEmpty()
                                          ? QStringLiteral("A frame needs a \"type\".")
                                          : QStringLiteral("Unknown message type: %1").arg(type));
+    if (!route->needsChat)
+        return (this->*route->handle)(connection, frame, 0);
     const auto chatId = http::idFromJson(frame.value(u"chat_id"));
     if (!chatId)
         return sendError(connection, QStringLiteral("%1 needs a chat_id.").arg(type));
-    if (type == u"typing" && connection->joined.contains(*chatId)) {
-        // Checked against the store only when it goes on (offerTyping), not per frame.
-        const QJsonValue flag = frame.value(u"is_typing");
-        if (!flag.isBool() && !flag.isUndefined())
-            return sendError(connection, QStringLiteral("is_typing is true or false."));
-        return offerTyping(connection, *chatId, flag.toBool(true));
-    }
-    const auto conversation = accessibleConversation(me, *chatId);
-    if (!conversation)
+    const bool joined = connection->joined.contains(*chatId);
+    // Typing in a joined chat is checked against the store only when it goes on
+    // (forwardTyping), not per frame.
+    if (!(type == u"typing" && joined) && !accessibleConversation(connection->account, *chatId))
         return sendError(connection,
                          QStringLiteral("Chat %1 not found or access denied.").arg(*chatId));
-
-    if (type == u"join_chat") {
-        if (connection->joined.contains(*chatId))
-            return;
-        connection->joined.insert(*chatId);
-        m_hub.subscribe(topicOf(*chatId), connection, [this, connection](const QByteArray &f) {
-            if (m_skipActor && *m_skipActor == connection->account.actor())
-                return;
-            connection->socket->sendText(f);
-        });
-        const auto participant = m_chat.store().participant(*chatId, actor);
-        if (!participant || !participant->active) {
-            // Staff answering a conversation become its participants; the domain's
-            // ParticipantJoined event announces them (see onDomainEvent).
-            const auto joined = m_chat.join(*chatId, actor);
-            if (!joined)
-                sendError(connection, joined.error().message);
-            return;
-        }
-        announceParticipant(*chatId, actor, true);
-        return;
-    }
-    if (!connection->joined.contains(*chatId))
+    if (route->needsJoined && !joined)
         return sendError(
             connection,
             QStringLiteral("Join chat %1 (join_chat) before %2.").arg(*chatId).arg(type));
+    (this->*route->handle)(connection, frame, *chatId);
+}
 
-    if (type == u"leave_chat") {
-        connection->joined.remove(*chatId);
-        m_hub.unsubscribe(topicOf(*chatId), connection);
-        announceParticipant(*chatId, actor, false);
+void V1Api::onPing(V1Connection *connection, const QJsonObject &, qint64)
+{
+    connection->socket->sendText(http::compactJson(
+        {{"type", "pong"}, {"timestamp", isoTime(QDateTime::currentDateTimeUtc())}}));
+}
+
+void V1Api::onJoinChat(V1Connection *connection, const QJsonObject &, qint64 chatId)
+{
+    const Account &me = connection->account;
+    const Actor actor = me.actor();
+    if (connection->joined.contains(chatId))
+        return;
+    connection->joined.insert(chatId);
+    m_hub.subscribe(topicOf(chatId), connection, [this, connection](const QByteArray &f) {
+        if (m_skipActor && *m_skipActor == connection->account.actor())
+            return;
+        connection->socket->sendText(f);
+    });
+    const auto participant = m_chat.participation(viewerOf(me), chatId);
+    if (!participant || !participant->active) {
+        // Staff answering a conversation become its participants; the domain's
+        // ParticipantJoined event announces them (see onDomainEvent).
+        const auto joined = m_chat.join(chatId, actor);
+        if (!joined)
+            sendError(connection, joined.error().message);
         return;
     }
-    if (type == u"read_message") {
-        const auto messageId = http::idFromJson(frame.value(u"message_id"));
-        if (!messageId)
-            return sendError(connection, QStringLiteral("read_message needs a message_id."));
-        const auto result = m_chat.markRead(*chatId, actor, *messageId);
-        if (!result)
-            sendError(connection, result.error().message);
-        return;
-    }
+    announceParticipant(chatId, actor, true);
+}
 
-    // send_message
+void V1Api::onLeaveChat(V1Connection *connection, const QJsonObject &, qint64 chatId)
+{
+    connection->joined.remove(chatId);
+    m_hub.unsubscribe(topicOf(chatId), connection);
+    announceParticipant(chatId, connection->account.actor(), false);
+}
+
+void V1Api::onTyping(V1Connection *connection, const QJsonObject &frame, qint64 chatId)
+{
+    const QJsonValue flag = frame.value(u"is_typing");
+    if (!flag.isBool() && !flag.isUndefined())
+        return sendError(connection, QStringLiteral("is_typing is true or false."));
+    offerTyping(connection, chatId, flag.toBool(true));
+}
+
+void V1Api::onReadMessage(V1Connection *connection, const QJsonObject &frame, qint64 chatId)
+{
+    const Actor actor = connection->account.actor();
+    const auto messageId = http::idFromJson(frame.value(u"message_id"));
+    if (!messageId)
+        return sendError(connection, QStringLiteral("read_message needs a message_id."));
+    const auto result = m_chat.markRead(chatId, actor, *messageId);
+    if (!result)
+        sendError(connection, result.error().message);
+}
+
+void V1Api::onSendMessage(V1Connection *connection, const QJsonObject &frame, qint64 chatId)
+{
+    const Account &me = connection->account;
+    const Actor actor = me.actor();
     MessageDraft draft;
     const QJsonValue content = frame.value(u"content");
     if (!content.isString() && !content.isUndefined() && !content.isNull())
@@ -248,9 +277,8 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
         // Only files uploaded to this Lobby that the sender may see: a message makes a file
         // visible to the conversation, so it must not lend out someone else's.
         static const QString prefix = QStringLiteral("/uploads/chat/");
-        const auto upload = mediaUrl.startsWith(prefix)
-                                ? m_chat.store().uploadByFileName(mediaUrl.mid(prefix.size()))
-                                : std::nullopt;
+        const auto upload =
+            mediaUrl.startsWith(prefix) ? m_chat.upload(mediaUrl.mid(prefix.size())) : std::nullopt;
         if (!upload || upload->siteId != me.siteId ||
             mediaUrl.mid(prefix.size()) != upload->storedName || !maySeeUpload(me, *upload))
             return sendError(
@@ -299,9 +327,9 @@ void V1Api::onFrame(V1Connection *connection, const QByteArray &text)
     draft.clientId = frame.value(u"client_message_id").toString();
     // Group commit: stored with the other messages of this event-loop turn, durable before the
     // room's `message` frame (this socket's copy is the sender's acknowledgement) goes out.
-    m_chat.queueMessage(*chatId, actor, draft,
+    m_chat.queueMessage(chatId, actor, draft,
                         [this, connection = QPointer<V1Connection>(connection),
-                         chatId = *chatId](const Result<PostedMessage> &posted) {
+                         chatId](const Result<PostedMessage> &posted) {
                             if (!connection)
                                 return;
                             if (!posted)

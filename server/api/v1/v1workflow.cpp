@@ -59,7 +59,7 @@ std::optional<Account> V1Api::staffCaller(const HttpRequest &request, HttpReply 
 {
     QString error;
     const auto who =
-        auth::authenticate(m_tokens, m_chat.store(), request.bearerToken(), std::nullopt, &error);
+        auth::authenticate(m_tokens, m_chat, request.bearerToken(), std::nullopt, &error);
     if (!who) {
         *reply = request.error(401, QStringLiteral("Could not validate credentials: ") + error);
         reply->headers.append(http::Header("WWW-Authenticate", "Bearer"));
@@ -121,7 +121,8 @@ void V1Api::registerWorkflowRoutes()
                 return domainError(request, changed.error());
             }
             Presenter presenter(m_chat);
-            return HttpReply::json(200, presenter.chat(changed.value(), me->actor()));
+            return HttpReply::json(
+                200, presenter.chat(m_chat.chatListEntry(viewerOf(*me), changed.value())));
         });
 
     m_http.route(
@@ -262,7 +263,7 @@ void V1Api::registerWorkflowRoutes()
                                              QStringLiteral("a PIN is 4 to 8 digits"));
                 }
             }
-            const auto room = m_chat.store().roomByNumber(me->siteId, request.param(u"number"_qs));
+            const auto room = m_chat.roomByNumber(me->siteId, request.param(u"number"_qs));
             if (!room)
                 return request.error(404, QStringLiteral("Room not found."));
             const bool chosen = !pin.isEmpty();

@@ -6,7 +6,6 @@
 #include "chat/chatservice.h"
 #include "http/ssestream.h"
 #include "realtime/hub.h"
-#include "store/store.h"
 
 #include <QJsonArray>
 #include <QTimer>
@@ -18,6 +17,12 @@ using namespace lobby::http;
 using Method = QHttpServerRequest::Method;
 
 namespace {
+
+// A website visitor reads its own session's conversation (the domain's access rule).
+Viewer viewerOf(const WidgetChat &chat)
+{
+    return {chat.conversation.siteId, {ActorKind::Visitor, chat.visitor.id}};
+}
 
 constexpr int defaultHistoryLimit = 100;
 constexpr int maxHistoryLimit = 500;
@@ -285,7 +290,7 @@ HttpReply WidgetApi::createSession(const HttpRequest &request)
     if (!session) // an unknown visitor is a bad request here (400), as the guide shows
         return session.error().code == ErrorCode::NotFound ? failure(400, session.error().message)
                                                            : failure(session.error());
-    const auto visitor = m_chat.store().visitorById(session->visitorId);
+    const auto visitor = m_chat.visitor(session->visitorId);
     return success(201, sessionJson(session.value(), *visitor),
                    QStringLiteral("Created successfully"));
 }
@@ -300,7 +305,7 @@ std::optional<ApiKey> WidgetApi::apiKeyOf(const HttpRequest &request, HttpReply 
                                              "or as Authorization: Bearer <key>."));
         return std::nullopt;
     }
-    const auto apiKey = m_chat.store().apiKeyByHash(auth::sha256Hex(key.toUtf8()));
+    const auto apiKey = m_chat.apiKeyByHash(auth::sha256Hex(key.toUtf8()));
     if (!apiKey || apiKey->revokedAt.isValid()) {
         *error = failure(401, QStringLiteral("Invalid API key."));
         return std::nullopt;
@@ -314,7 +319,7 @@ HttpReply WidgetApi::siteInfo(const HttpRequest &request)
     const auto apiKey = apiKeyOf(request, &error);
     if (!apiKey)
         return error;
-    const auto site = m_chat.store().siteById(apiKey->siteId);
+    const auto site = m_chat.site(apiKey->siteId);
     if (!site)
         return failure(401, QStringLiteral("Invalid API key."));
     const QString about =
@@ -366,8 +371,9 @@ std::optional<WidgetApi::Turn> WidgetApi::takeTurn(const HttpRequest &request, H
     }
     Turn turn{chat.value(), posted->message, {}, std::nullopt};
     if (posted->duplicate) {
-        for (const Message &later :
-             m_chat.store().messagesAfter(chat->conversation.id, posted->message.id, 20)) {
+        const auto later20 =
+            m_chat.history(viewerOf(chat.value()), chat->conversation.id, posted->message.id, 20);
+        for (const Message &later : later20 ? later20.value() : QList<Message>()) {
             if (later.sender.kind == ActorKind::Assistant) {
                 turn.earlierAnswer = later;
                 break;
@@ -383,11 +389,11 @@ const FaqAssistant &WidgetApi::assistantFor(qint64 siteId)
     // One cheap query instead of reading and indexing every entry per message. The version is
     // read each time, so entries added or removed by the console, `lobby admin` or another
     // instance count from the next message on.
-    const QPair<qint64, qint64> version = m_chat.store().faqVersion(siteId);
+    const QPair<qint64, qint64> version = m_chat.faqVersion(siteId);
     CachedAssistant &cached = m_assistants[siteId];
     if (!cached.assistant || cached.version != version || version.first < 0) {
-        cached.assistant = std::make_shared<const FaqAssistant>(m_chat.store().faqOfSite(siteId),
-                                                                m_config.thresholds);
+        cached.assistant =
+            std::make_shared<const FaqAssistant>(m_chat.faqOfSite(siteId), m_config.thresholds);
         cached.version = version;
     }
     return *cached.assistant;
@@ -533,8 +539,11 @@ HttpReply WidgetApi::history(const HttpRequest &request)
     QJsonArray messages;
     bool hasMore = false;
     if (chat->conversation.id) {
-        QList<Message> page =
-            m_chat.store().messagesAfter(chat->conversation.id, *after, int(*limit) + 1);
+        const auto read =
+            m_chat.history(viewerOf(chat.value()), chat->conversation.id, *after, int(*limit) + 1);
+        if (!read)
+            return failure(read.error());
+        QList<Message> page = read.value();
         hasMore = page.size() > *limit;
         if (hasMore)
             page.removeLast();
@@ -572,9 +581,9 @@ void WidgetApi::events(const HttpRequest &request, QHttpServerResponder &&respon
     // a client that does not read holds at most a page.
     const auto caughtUpTo = std::make_shared<qint64>(*after);
     if (const qint64 conversationId = chat->conversation.id) {
-        stream->feed([this, stream, conversationId, caughtUpTo] {
-            const QList<Message> page =
-                m_chat.store().messagesAfter(conversationId, *caughtUpTo, catchUpPageSize);
+        stream->feed([this, stream, conversationId, caughtUpTo, viewer = viewerOf(chat.value())] {
+            const auto read = m_chat.history(viewer, conversationId, *caughtUpTo, catchUpPageSize);
+            const QList<Message> page = read ? read.value() : QList<Message>();
             for (const Message &message : page)
                 stream->send(
                     http::compactJson({{"type", "message"}, {"message", messageJson(message)}}),
@@ -618,8 +627,9 @@ QJsonObject WidgetApi::messageJson(const Message &message)
     if (!message.mediaUrl.isEmpty())
         json[QStringLiteral("media_url")] = message.mediaUrl;
     if (message.sender.kind == ActorKind::Staff) {
-        if (const auto staff = m_chat.store().accountById(message.sender.id))
-            json[QStringLiteral("sender_name")] = staff->name;
+        if (m_chat.account(message.sender.id)) // a gone account is not named
+            json[QStringLiteral("sender_name")] =
+                m_chat.displayName(message.sender, NameFamily::Widget);
     }
     return json;
 }
@@ -658,8 +668,9 @@ void WidgetApi::onEvent(const DomainEvent &event)
             wait->timer().stop();
             // Every piece says it is staff's; the last also carries the ids, as every stream's.
             QJsonObject from{{"from", "staff"}};
-            if (const auto staff = m_chat.store().accountById(event.actor.id))
-                from[QStringLiteral("staff_name")] = staff->name;
+            if (m_chat.account(event.actor.id))
+                from[QStringLiteral("staff_name")] =
+                    m_chat.displayName(event.actor, NameFamily::Widget);
             QJsonObject last = wait->ids();
             last[QStringLiteral("response_id")] = QString::number(event.message.id);
             streamText(wait->stream(), event.message.content, last, from);
