@@ -259,7 +259,7 @@ private Q_SLOTS:
     {
         post(m_guest, QStringLiteral("Late check-out?"));
         const qint64 messagesBefore = m_db->store().messageCount(m_room.id);
-        const qint64 guestUnread = m_db->store().unreadForGuest(m_room.id, m_guest);
+        const qint64 guestUnread = chat().unreadCount({m_site.id, m_guest}, m_room.id);
         QSignalSpy events(&chat(), &ChatService::event);
         const auto note = chat().addNote(m_site.id, m_staff.actor(), m_room.id,
                                          QStringLiteral("VIP, say yes"), {m_colleague.id});
@@ -268,7 +268,7 @@ private Q_SLOTS:
         QCOMPARE(note->mentions, QList<qint64>{m_colleague.id});
         // Not a message: no history, no unread count, no MessagePosted for any family.
         QCOMPARE(m_db->store().messageCount(m_room.id), messagesBefore);
-        QCOMPARE(m_db->store().unreadForGuest(m_room.id, m_guest), guestUnread);
+        QCOMPARE(chat().unreadCount({m_site.id, m_guest}, m_room.id), guestUnread);
         QCOMPARE(m_db->store().unreadCount(m_room.id, m_guest), 0);
         const MessagePage page = chat().messagePage(m_room.id, 0, 50);
         for (const Message &m : page.messages)
