@@ -215,6 +215,7 @@ void ConsoleController::startSession(const ConsoleSession &session)
             m_settings->refresh();
             m_replies->refresh();
             refreshMediaToken();
+            refreshWorkflow();
         });
 }
 
@@ -267,8 +268,10 @@ void ConsoleController::onEvents(const DomainEvents &events)
         }
         if (event.kind == DomainEvent::Kind::MessagePosted && event.conversationId == m_current)
             m_replies->messagePosted();
+        onWorkflowEvent(event);
         if (event.conversationId == m_current || event.kind == DomainEvent::Kind::PresenceChanged)
             detailsStale = detailsStale || event.kind == DomainEvent::Kind::ConversationUpdated ||
+                           event.kind == DomainEvent::Kind::StatusChanged ||
                            event.kind == DomainEvent::Kind::ParticipantJoined ||
                            event.kind == DomainEvent::Kind::ParticipantLeft ||
                            event.kind == DomainEvent::Kind::PresenceChanged;
@@ -291,6 +294,9 @@ void ConsoleController::selectConversation(qint64 conversationId)
     m_messages->open(conversationId);
     m_replies->setConversation(conversationId);
     refreshDetails();
+    m_notes.clear();
+    Q_EMIT notesChanged();
+    refreshWorkflow();
 }
 
 void ConsoleController::markCurrentRead(qint64 upToId)
@@ -341,6 +347,9 @@ void ConsoleController::refreshDetails()
                 {QStringLiteral("channelLabel"), ui::ConversationListModel::channelLabel(c.kind)},
                 {QStringLiteral("kind"), wireName(c.kind)},
                 {QStringLiteral("archived"), c.archived},
+                {QStringLiteral("status"), wireName(c.status)},
+                {QStringLiteral("snoozedUntil"), c.snoozedUntil},
+                {QStringLiteral("waitingSince"), c.waitingSince},
                 {QStringLiteral("handlerId"), c.handlerAccountId},
                 {QStringLiteral("handlerName"), details->handlerName},
                 {QStringLiteral("roomNumber"), details->roomNumber},
@@ -479,7 +488,7 @@ void ConsoleController::search(const QString &text)
 void ConsoleController::setFilter(ui::ConversationFilterModel::Filter filter)
 {
     if (filter >= ui::ConversationFilterModel::All &&
-        filter <= ui::ConversationFilterModel::Archived)
+        filter <= ui::ConversationFilterModel::Resolved)
         m_conversations->setFilter(filter);
 }
 

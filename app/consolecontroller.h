@@ -56,6 +56,10 @@ class ConsoleController : public QObject
     Q_PROPERTY(QString publicUrl READ publicUrl CONSTANT)
     Q_PROPERTY(int openConnections READ openConnections NOTIFY openConnectionsChanged)
     Q_PROPERTY(bool trayAvailable READ trayAvailable CONSTANT)
+    // The front desk's workflow (consolecontroller_workflow.cpp).
+    Q_PROPERTY(QVariantList notes READ notes NOTIFY notesChanged)
+    Q_PROPERTY(QVariantList mentions READ mentions NOTIFY mentionsChanged)
+    Q_PROPERTY(int unseenMentions READ unseenMentions NOTIFY mentionsChanged)
 
 public:
     // serverUrl: where the server listens ("http://0.0.0.0:8080"); publicUrl: how guests' phones
@@ -115,6 +119,24 @@ public:
     // "just now", "3 min ago", "14:05", "yesterday"; `now` only makes QML bindings re-evaluate.
     Q_INVOKABLE QString formatRelative(const QDateTime &at, const QDateTime &now = {}) const;
 
+    // ---- The front desk's workflow (consolecontroller_workflow.cpp)
+    QVariantList notes() const { return m_notes; }
+    QVariantList mentions() const { return m_mentions; }
+    int unseenMentions() const { return m_unseenMentions; }
+    // "open", "pending", "snoozed" (until snoozedUntil) or "resolved" for the open conversation.
+    Q_INVOKABLE void setStatus(const QString &status, const QDateTime &snoozedUntil = {});
+    // When a snooze preset ends: "hour", "tonight", "morning" (tomorrow 08:00), "checkout".
+    Q_INVOKABLE QDateTime snoozeTime(const QString &preset, const QDateTime &from = {}) const;
+    // A private note on the open conversation; `mentions` are staff ids.
+    Q_INVOKABLE void addNote(const QString &text, const QVariantList &mentions = {});
+    // Colleagues whose name starts with `prefix`, for @ completion: [{id, name}].
+    Q_INVOKABLE QVariantList staffMatching(const QString &prefix) const;
+    Q_INVOKABLE void markMentionsSeen();
+    // Ends the room's stay and gives it a new PIN (checkedOut tells it).
+    Q_INVOKABLE void checkOutCurrentRoom(const QString &roomNumber);
+    // The A6 PIN card for the room's next guest: hotel, room, PIN and the QR code.
+    Q_INVOKABLE QString printPinCard(const QString &roomNumber, const QString &pin);
+
 Q_SIGNALS:
     void signedInChanged();
     void busyChanged();
@@ -125,6 +147,9 @@ Q_SIGNALS:
     // Something to tell staff briefly ("PIN changed", or what went wrong).
     void notice(const QString &text, bool error);
     void mediaTokenChanged();
+    void notesChanged();
+    void mentionsChanged();
+    void checkedOut(const QString &roomNumber, const QString &newPin, int endedSessions);
     // A guest, visitor or customer wrote (for notifications).
     void incomingMessage(qint64 conversationId, const QString &title, const QString &text,
                          bool windowActive);
@@ -137,6 +162,8 @@ private:
     void report(const chat::Error &error);
     void refreshMediaToken();
     void setBusy(bool busy);
+    void refreshWorkflow();
+    void onWorkflowEvent(const chat::DomainEvent &event);
 
     Core &m_core;
     QString m_serverUrl;
@@ -154,6 +181,10 @@ private:
     bool m_trayAvailable = false;
     QString m_signInError;
     qint64 m_current = 0;
+    QVariantList m_notes;          // of the open conversation, oldest first
+    QVariantList m_mentions;       // notes mentioning the signed-in staff member, newest first
+    QVariantList m_staffDirectory; // [{id, name}] of the site's staff, for @ completion
+    int m_unseenMentions = 0;
     QVariantMap m_details;
     int m_openConnections = 0;
     QTimer m_connectionPoll;

@@ -34,8 +34,12 @@ QImage qrImage(const QString &text, int moduleSize)
     return image;
 }
 
-bool writeRoomQrSheet(const QString &path, const QString &hotelName, const QString &roomNumber,
-                      const QString &url, QString *error)
+namespace {
+
+// One page: hotel, room, the QR code, and below it the PIN (a PIN card) or a hint to ask for it.
+bool writeRoomPage(const QString &path, QPageSize::PageSizeId size, const QString &hotelName,
+                   const QString &roomNumber, const QString &pin, const QString &url,
+                   QString *error)
 {
     const QImage code = qrImage(url, 16);
     if (code.isNull()) {
@@ -43,7 +47,7 @@ bool writeRoomQrSheet(const QString &path, const QString &hotelName, const QStri
         return false;
     }
     QPdfWriter writer(path);
-    writer.setPageSize(QPageSize(QPageSize::A5));
+    writer.setPageSize(QPageSize(size));
     writer.setResolution(300);
     writer.setTitle(QStringLiteral("Room %1 chat").arg(roomNumber));
     QPainter painter;
@@ -72,15 +76,31 @@ bool writeRoomQrSheet(const QString &path, const QString &hotelName, const QStri
     font.setBold(false);
     painter.setFont(font);
     const int textTop = codeRect.bottom() + margin / 2;
-    painter.drawText(QRect(area.left(), textTop, area.width(), area.height() / 8),
-                     Qt::AlignCenter | Qt::TextWordWrap,
-                     QStringLiteral("Scan to chat with reception.\nYou will need your room PIN."));
+    painter.drawText(
+        QRect(area.left(), textTop, area.width(), area.height() / 8),
+        Qt::AlignCenter | Qt::TextWordWrap,
+        pin.isEmpty() ? QStringLiteral("Scan to chat with reception.\nYou will need your room PIN.")
+                      : QStringLiteral("Scan to chat with reception.\nYour PIN: %1").arg(pin));
     font.setPointSize(8);
     painter.setFont(font);
     painter.drawText(
         QRect(area.left(), textTop + area.height() / 8, area.width(), area.height() / 8),
         Qt::AlignCenter | Qt::TextWrapAnywhere, url);
     return painter.end();
+}
+
+} // namespace
+
+bool writeRoomQrSheet(const QString &path, const QString &hotelName, const QString &roomNumber,
+                      const QString &url, QString *error)
+{
+    return writeRoomPage(path, QPageSize::A5, hotelName, roomNumber, {}, url, error);
+}
+
+bool writePinCard(const QString &path, const QString &hotelName, const QString &roomNumber,
+                  const QString &pin, const QString &url, QString *error)
+{
+    return writeRoomPage(path, QPageSize::A6, hotelName, roomNumber, pin, url, error);
 }
 
 QImage QrImageProvider::requestImage(const QString &id, QSize *size, const QSize &requestedSize)

@@ -14,6 +14,11 @@ QImage qrImage(const QString &text, int moduleSize);
 bool writeRoomQrSheet(const QString &path, const QString &hotelName, const QString &roomNumber,
                       const QString &url, QString *error);
 
+// The card handed to a room's next guest after check-out (A6): hotel, room, the new PIN and the
+// QR code of the guest page.
+bool writePinCard(const QString &path, const QString &hotelName, const QString &roomNumber,
+                  const QString &pin, const QString &url, QString *error);
+
 // image://qr/<percent-encoded text> for QML.
 class QrImageProvider : public QQuickImageProvider
 {

@@ -12,10 +12,33 @@ import QtQuick.Layouts
 // the canned replies (ReplyPicker); an inserted reply has its variables filled in, and what
 // could not be filled is selected for staff to type over (Tab goes to the next one). A
 // suggested answer to the guest's last message is offered above the box: Tab inserts it.
+// The Note toggle turns it into a private note for staff (amber, never sent to the guest), where
+// typing @ completes colleagues' names.
 Rectangle {
     id: composer
 
     required property ConsoleController backend
+    property bool noteMode: false
+    property var noteMentions: []
+    // The "@name" being typed in a note, or "" (drives the completion list).
+    readonly property string mentionPrefix: {
+        if (!composer.noteMode)
+            return "";
+        const before = input.text.slice(0, input.cursorPosition);
+        const match = before.match(/@([^\s@]*)$/);
+        return match ? match[1] : "";
+    }
+    readonly property bool mentioning: composer.noteMode && /@[^\s@]*$/.test(input.text.slice(0, input.cursorPosition))
+
+    function completeMention(person) {
+        const before = input.text.slice(0, input.cursorPosition);
+        const at = before.lastIndexOf("@");
+        const after = input.text.slice(input.cursorPosition);
+        input.text = before.slice(0, at) + "@" + person.name + " " + after;
+        input.cursorPosition = at + person.name.length + 2;
+        composer.noteMentions = composer.noteMentions.concat([person.id]);
+        input.forceActiveFocus();
+    }
     property var replyToId: 0
     property string replySender
     property string replyText
@@ -24,6 +47,12 @@ Rectangle {
         const text = input.text.trim();
         if (text.length === 0)
             return;
+        if (composer.noteMode) {
+            composer.backend.addNote(text, composer.noteMentions);
+            composer.noteMentions = [];
+            input.clear();
+            return;
+        }
         composer.backend.sendMessage(text, composer.replyToId);
         input.clear();
         composer.clearReply();
@@ -79,7 +108,7 @@ Rectangle {
     }
 
     implicitHeight: layout.implicitHeight + 24
-    color: Theme.surface
+    color: composer.noteMode ? Theme.note : Theme.surface
 
     Rectangle {
         width: parent.width
@@ -161,6 +190,54 @@ Rectangle {
         }
         RowLayout {
             Layout.fillWidth: true
+            spacing: 4
+
+            PillButton {
+                objectName: "replyMode"
+                text: qsTr("Reply")
+                tone: composer.noteMode ? "plain" : "accent"
+                onClicked: composer.noteMode = false
+            }
+            PillButton {
+                objectName: "noteMode"
+                text: qsTr("Private note")
+                tone: "note"
+                font.underline: composer.noteMode
+                onClicked: composer.noteMode = true
+            }
+            Label {
+                visible: composer.noteMode
+                Layout.fillWidth: true
+                text: qsTr("Only staff see notes. Type @ to mention a colleague.")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.small
+                color: Theme.noteText
+                elide: Text.ElideRight
+            }
+        }
+        ListView {
+            id: mentionList
+            objectName: "mentionCompletion"
+            visible: composer.mentioning && count > 0
+            Layout.fillWidth: true
+            Layout.preferredHeight: visible ? Math.min(4, count) * 30 : 0
+            clip: true
+            model: composer.mentioning ? composer.backend.staffMatching(composer.mentionPrefix) : []
+            delegate: ItemDelegate {
+                id: candidate
+                required property var modelData
+                required property int index
+
+                objectName: "mentionCandidate-" + candidate.index
+                width: ListView.view.width
+                height: 30
+                text: "@" + candidate.modelData.name
+                font.family: Theme.fontFamily
+                onClicked: composer.completeMention(candidate.modelData)
+            }
+        }
+        RowLayout {
+            Layout.fillWidth: true
             spacing: 8
 
             ToolButton {
@@ -203,7 +280,7 @@ Rectangle {
                 TextArea {
                     id: input
                     objectName: "composerInput"
-                    placeholderText: qsTr("Write a reply…  (Enter sends, Shift+Enter for a new line)")
+                    placeholderText: composer.noteMode ? qsTr("Write a private note for your colleagues…") : qsTr("Write a reply…  (Enter sends, Shift+Enter for a new line)")
                     wrapMode: TextArea.Wrap
                     textFormat: TextEdit.PlainText
                     font.family: Theme.fontFamily
@@ -214,10 +291,15 @@ Rectangle {
                     bottomPadding: 10
                     background: Rectangle {
                         radius: 10
-                        color: Theme.inputBackground
-                        border.color: input.activeFocus ? Theme.accent : "transparent"
+                        color: composer.noteMode ? Theme.noteInput : Theme.inputBackground
+                        border.color: composer.noteMode ? Theme.noteBorder : input.activeFocus ? Theme.accent : "transparent"
                     }
                     Keys.onPressed: event => {
+                        if (composer.mentioning && mentionList.count > 0 && (event.key === Qt.Key_Return || event.key === Qt.Key_Enter || event.key === Qt.Key_Tab)) {
+                            composer.completeMention(composer.backend.staffMatching(composer.mentionPrefix)[0]);
+                            event.accepted = true;
+                            return;
+                        }
                         if (composer.picking && picker.visible) {
                             if (event.key === Qt.Key_Up || event.key === Qt.Key_Down) {
                                 picker.moveSelection(event.key === Qt.Key_Up ? -1 : 1);
@@ -253,7 +335,8 @@ Rectangle {
                     onTextChanged: {
                         if (!composer.slashCommand)
                             composer.pickerDismissed = false;
-                        if (text.length > 0)
+                        // A note is not typing towards the guest.
+                        if (text.length > 0 && !composer.noteMode)
                             composer.backend.noteTyping();
                     }
                 }
@@ -261,7 +344,7 @@ Rectangle {
             Button {
                 id: sendButton
                 objectName: "sendButton"
-                text: qsTr("Send")
+                text: composer.noteMode ? qsTr("Add note") : qsTr("Send")
                 enabled: input.text.trim().length > 0
                 font.family: Theme.fontFamily
                 font.bold: true
@@ -292,7 +375,7 @@ Rectangle {
                     implicitWidth: 84
                     implicitHeight: 40
                     radius: 10
-                    color: sendButton.enabled ? (sendButton.down ? Theme.accentPressed : Theme.accent) : Theme.accentDisabled
+                    color: composer.noteMode ? (sendButton.enabled ? Theme.noteBorder : Theme.noteDisabled) : sendButton.enabled ? (sendButton.down ? Theme.accentPressed : Theme.accent) : Theme.accentDisabled
                 }
             }
         }

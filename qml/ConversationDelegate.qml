@@ -18,6 +18,11 @@ ItemDelegate {
     required property bool typing
     required property bool online
     required property bool archived
+    required property string status
+    required property var snoozedUntil
+    required property var waitingSince
+    // "12 min" while a guest waits for an answer: set by the inbox, which keeps it current.
+    property string waitingText
     property bool current: false
     // When the conversation last moved ("just now", "3 min ago", "14:05"): set by the inbox,
     // which keeps it current.
@@ -66,6 +71,23 @@ ItemDelegate {
                     color: Theme.text
                     elide: Text.ElideRight
                     Layout.fillWidth: true
+                }
+                Label {
+                    objectName: "waitingText"
+                    visible: row.waitingText.length > 0 && row.status !== "snoozed" && row.status !== "resolved"
+                    text: qsTr("waiting %1").arg(row.waitingText)
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.small
+                    font.bold: true
+                    color: Theme.warning
+                }
+                Label {
+                    objectName: "snoozedText"
+                    visible: row.status === "snoozed"
+                    text: qsTr("until %1").arg(Qt.formatDateTime(row.snoozedUntil, "ddd HH:mm"))
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.small
+                    color: Theme.noteText
                 }
                 Label {
                     objectName: "activityText"

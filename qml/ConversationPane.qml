@@ -86,6 +86,28 @@ Rectangle {
                 color: Theme.border
             }
         }
+        // Where the conversation stands: status, snooze, check-out.
+        Rectangle {
+            Layout.fillWidth: true
+            implicitHeight: 46
+            visible: !!pane.details.id
+            color: Theme.surface
+
+            WorkflowBar {
+                objectName: "workflowBar"
+                anchors.left: parent.left
+                anchors.leftMargin: 20
+                anchors.verticalCenter: parent.verticalCenter
+                backend: pane.backend
+                onCheckOutRequested: room => checkOutDialog.ask(room)
+            }
+            Rectangle {
+                anchors.bottom: parent.bottom
+                width: parent.width
+                height: 1
+                color: Theme.border
+            }
+        }
         ListView {
             id: messageList
             objectName: "messageList"
@@ -134,6 +156,11 @@ Rectangle {
             font.italic: true
             color: Theme.accent
         }
+        NotesStrip {
+            objectName: "notesStrip"
+            Layout.fillWidth: true
+            backend: pane.backend
+        }
         Composer {
             id: composer
             objectName: "composer"
@@ -159,6 +186,10 @@ Rectangle {
             font.family: Theme.fontFamily
             color: Theme.faintText
         }
+    }
+    CheckOutDialog {
+        id: checkOutDialog
+        backend: pane.backend
     }
     Popup {
         id: imageViewer

@@ -6,12 +6,21 @@ import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// The inbox: search, the filters All / Mine / Unassigned / Archived, and the conversations.
+// The inbox: search, the filters Open / Mine / Unassigned / Snoozed / Resolved / Archived, the
+// Mentions list, and the conversations with how long each guest has been waiting.
 Rectangle {
     id: pane
 
     required property ConsoleController backend
     property date now: new Date()
+    readonly property var filterValues: [
+        { value: 0, label: qsTr("Open") },
+        { value: 1, label: qsTr("Mine") },
+        { value: 2, label: qsTr("Unassigned") },
+        { value: 4, label: qsTr("Snoozed") },
+        { value: 5, label: qsTr("Resolved") },
+        { value: 3, label: qsTr("Archived") }
+    ]
 
     color: Theme.sidebar
 
@@ -34,6 +43,39 @@ Rectangle {
                     font.bold: true
                     color: Theme.text
                     Layout.fillWidth: true
+                }
+                ToolButton {
+                    id: mentionsButton
+                    objectName: "mentionsButton"
+                    text: qsTr("@ Mentions")
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.small + 1
+                    onClicked: mentionsPopup.open()
+
+                    Rectangle {
+                        objectName: "mentionsBadge"
+                        visible: pane.backend.unseenMentions > 0
+                        anchors.right: parent.right
+                        anchors.top: parent.top
+                        width: 18
+                        height: 18
+                        radius: 9
+                        color: Theme.danger
+
+                        Text {
+                            anchors.centerIn: parent
+                            text: pane.backend.unseenMentions
+                            color: Theme.textOnAccent
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.small - 1
+                            font.bold: true
+                        }
+                    }
+                    MentionsPopup {
+                        id: mentionsPopup
+                        backend: pane.backend
+                        y: mentionsButton.height
+                    }
                 }
                 Rectangle {
                     visible: pane.backend.inbox.totalUnread > 0
@@ -87,19 +129,21 @@ Rectangle {
                 objectName: "filters"
                 Layout.fillWidth: true
                 background: Item {}
-                onCurrentIndexChanged: pane.backend.setFilter(currentIndex)
+                // Tab order and filter values differ: the values are ConversationFilterModel's.
+                onCurrentIndexChanged: pane.backend.setFilter(pane.filterValues[currentIndex].value)
 
                 Repeater {
-                    model: [qsTr("All"), qsTr("Mine"), qsTr("Unassigned"), qsTr("Archived")]
+                    model: pane.filterValues
 
                     TabButton {
                         id: filterButton
 
-                        required property string modelData
+                        required property var modelData
                         required property int index
 
-                        objectName: "filter-" + index
-                        text: modelData
+                        objectName: "filter-" + modelData.value
+                        text: modelData.label
+                        width: implicitWidth
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.small + 1
                         font.bold: filters.currentIndex === filterButton.index
@@ -136,6 +180,7 @@ Rectangle {
                 id: conversationRow
                 width: ListView.view.width
                 activityText: pane.backend.formatRelative(conversationRow.lastActivity, pane.now)
+                waitingText: pane.backend.conversations.waitingText(conversationRow.waitingSince, pane.now)
                 current: conversationRow.conversationId === pane.backend.currentConversationId
                 onClicked: pane.backend.selectConversation(conversationRow.conversationId)
             }

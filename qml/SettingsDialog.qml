@@ -178,6 +178,15 @@ Dialog {
                                     dialog.backend.openUrl("file://" + path);
                             }
                         }
+                        Button {
+                            objectName: "settingsCheckOut"
+                            text: qsTr("Check out…")
+                            onClicked: roomCheckOut.ask(roomDetails.room.number)
+                        }
+                    }
+                    CheckOutDialog {
+                        id: roomCheckOut
+                        backend: dialog.backend
                     }
                 }
             }

@@ -37,6 +37,14 @@ QtObject {
     readonly property color outgoingQuote: Qt.rgba(1, 1, 1, 0.18)
     readonly property color outgoingMutedText: Qt.rgba(1, 1, 1, 0.85)
     readonly property color outgoingFaintText: Qt.rgba(1, 1, 1, 0.75)
+    // Private notes: amber paper, never the blue of a reply to the guest.
+    readonly property color note: "#fff4d6"
+    readonly property color noteBorder: "#e0a526"
+    readonly property color noteText: "#6b4a00"
+    readonly property color noteInput: "#fffaf0"
+    readonly property color noteHover: "#fbe9b8"
+    readonly property color noteDisabled: "#ecd9a8"
+    readonly property color resolved: "#e6f6ee"
 
     readonly property string fontFamily: "DejaVu Sans"
     readonly property string monospaceFontFamily: "DejaVu Sans Mono" // secrets, snippets

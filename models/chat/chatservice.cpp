@@ -38,6 +38,10 @@ ChatService::ChatService(store::Store &store, QObject *parent) : QObject(parent)
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(0);
     connect(&m_flushTimer, &QTimer::timeout, this, &ChatService::flushQueue);
+    // Snoozes that ended while Lobby was not running end as soon as the event loop runs.
+    m_snoozeTimer.setSingleShot(true);
+    connect(&m_snoozeTimer, &QTimer::timeout, this, &ChatService::endDueSnoozes);
+    m_snoozeTimer.start(0);
 }
 
 Error ChatService::storageFailure() const
@@ -273,6 +277,7 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     // The first staff member to answer takes the conversation.
     if (sender.kind == ActorKind::Staff && !conversation->handlerAccountId)
         conversation->handlerAccountId = sender.id;
+    const bool reopened = applyPostToWorkflow(*conversation, sender, message.createdAt);
     bool stored = m_store.updateConversation(*conversation);
     if (sender.kind != ActorKind::Assistant && sender.kind != ActorKind::System) {
         if (!participant)
@@ -307,6 +312,8 @@ Result<PostedMessage> ChatService::postMessage(qint64 conversationId, const Acto
     announce(e);
     if (conversation->handlerAccountId != previousHandler)
         emitEvent(DomainEvent::Kind::ConversationUpdated, *conversation);
+    if (reopened)
+        emitEvent(DomainEvent::Kind::StatusChanged, *conversation, sender);
     PostedMessage posted{message, *conversation, false, std::nullopt};
     if (sender.kind == ActorKind::Guest || sender.kind == ActorKind::Visitor)
         posted.away = answerWhileClosed(*conversation);
@@ -557,6 +564,15 @@ bool ChatService::publishStored(DomainEvent event)
         if (!request)
             return false;
         event.request = withNames(*request);
+    }
+    if (event.kind == DomainEvent::Kind::NoteAdded) {
+        const QList<Note> notes = m_store.notesOfConversation(event.conversationId);
+        const auto note = std::find_if(notes.cbegin(), notes.cend(),
+                                       [&event](const Note &n) { return n.id == event.messageId; });
+        if (note == notes.cend())
+            return false;
+        event.note = *note;
+        event.senderName = displayName(event.actor);
     }
     publishRemote(event);
     return true;

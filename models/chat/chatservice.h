@@ -183,8 +183,17 @@ struct GuestSessionStart
 struct CheckOut
 {
     Room room;
-    QList<Conversation> archived; // the room's conversations that were open
+    QList<Conversation> archived; // the room's conversations that were open (now resolved)
     bool sessionsEnded = false;
+    int endedSessions = 0; // guest sessions that were still running
+};
+
+// What the next shift must know (ChatService::handover).
+struct Handover
+{
+    QList<Conversation> inHand;        // open and pending, the longest waiting first
+    QList<Conversation> snoozesEnding; // snoozes that end within the next 12 hours, soonest first
+    QList<Note> notes;                 // written since the time asked for, oldest first
 };
 
 // The one writer. Every state change goes through here: it is persisted first, then announced
@@ -416,6 +425,26 @@ public:
     Result<bool> removePlace(qint64 siteId, qint64 placeId);
     QList<Place> places(qint64 siteId);
     std::optional<Place> placeByToken(const QString &token);
+    // ---- The front desk's workflow (chatservice_workflow.cpp). Staff only: a conversation of
+    // another site is NotFound, anyone but staff of its site Forbidden.
+    static constexpr int maxNoteLength = 10000;
+    static constexpr int maxMentions = 50;
+    // Sets open / pending / snoozed (until a future time) / resolved; one StatusChanged when it
+    // changed. A guest's, visitor's or customer's next message sets it back to open, and a
+    // snooze ends by itself at its time (also when it passed while Lobby was not running).
+    Result<Conversation> setStatus(qint64 siteId, const Actor &by, qint64 conversationId,
+                                   ConversationStatus status, const QDateTime &snoozedUntil = {});
+    // A private note, shown only to staff; `mentions` are staff of the conversation's site.
+    Result<Note> addNote(qint64 siteId, const Actor &by, qint64 conversationId,
+                         const QString &content, const QList<qint64> &mentions);
+    Result<QList<Note>> notes(qint64 siteId, const Actor &by, qint64 conversationId);
+    // The notes that mention the staff member, newest first.
+    QList<Note> mentionsOf(const Actor &staff, int limit = 200);
+    // For the shift handover: staff of the site only (Forbidden otherwise).
+    static constexpr int handoverSnoozeHours = 12;
+    Result<Handover> handover(qint64 siteId, const Actor &by, const QDateTime &notesSince);
+    // Ends the snoozes that are due (each one StatusChanged) and waits for the next one.
+    void endDueSnoozes();
 
     // ---- Pusher webhooks (chatservice_webhooks.cpp): one http(s) target per site and a
     // durable outbox, so a receiver that is down gets every batch once it answers again.
@@ -516,6 +545,12 @@ private:
     void expireTyping();
     // After a guest's or visitor's message: the away message or the night desk, while closed.
     std::optional<Message> answerWhileClosed(const Conversation &conversation);
+    // Workflow rules of a posted message (chatservice_workflow.cpp): a guest's, visitor's or
+    // customer's message reopens the conversation and starts its waiting time, staff's answer
+    // ends it. Returns whether the status changed.
+    bool applyPostToWorkflow(Conversation &conversation, const Actor &sender, const QDateTime &at);
+    Result<Conversation> staffConversation(qint64 siteId, const Actor &by, qint64 conversationId);
+    void scheduleSnoozeEnd();
 
     store::Store &m_store;
     int m_messagesInCommit = 0; // stored by the commit in progress (metrics' batch size)
@@ -538,6 +573,7 @@ private:
     QHash<TypingKey, QDeadlineTimer> m_typing;
     QTimer m_typingSweep;
     int m_typingTimeoutMs = 8000;
+    QTimer m_snoozeTimer;
 
     struct QueuedPost
     {

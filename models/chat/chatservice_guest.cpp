@@ -71,17 +71,25 @@ Result<CheckOut> ChatService::checkOutRoom(qint64 roomId, const QString &newPinH
     result.room.pinHash = newPinHash;
     store::Transaction transaction(m_store);
     result.archived = m_store.openRoomConversations(roomId);
+    result.endedSessions = m_store.activeGuestSessionsOfRoom(roomId, at);
     bool stored =
         m_store.updateRoomPin(roomId, newPinHash) && m_store.endGuestSessionsOfRoom(roomId, at);
     for (Conversation &conversation : result.archived) {
         conversation.archived = true;
+        // The stay is over: nothing is waiting for an answer any more.
+        conversation.status = ConversationStatus::Resolved;
+        conversation.snoozedUntil = {};
+        conversation.waitingSince = {};
         stored = stored && m_store.updateConversation(conversation);
     }
     if (!stored || !transaction.commit())
         return storageFailure();
     result.sessionsEnded = true;
-    for (const Conversation &conversation : std::as_const(result.archived))
+    for (const Conversation &conversation : std::as_const(result.archived)) {
         emitEvent(DomainEvent::Kind::ConversationUpdated, conversation);
+        emitEvent(DomainEvent::Kind::StatusChanged, conversation);
+    }
+    scheduleSnoozeEnd();
     return result;
 }
 

@@ -24,6 +24,8 @@ struct DomainEvent
         PresenceChanged,     // actor, flag = online; conversationId 0 (presence is per actor)
         RequestUpdated,      // conversation, request, actor who changed it, flag = created;
                              // messageId = the request's id (how other instances re-read it)
+        StatusChanged,       // conversation (status, snoozedUntil); actor = who (System: by itself)
+        NoteAdded,           // conversation, note: for staff only, never a guest's family
     };
 
     Kind kind = Kind::ConversationCreated;
@@ -31,6 +33,7 @@ struct DomainEvent
     qint64 conversationId = 0;
     Conversation conversation;
     Message message;
+    Note note;          // NoteAdded
     QString senderName; // MessagePosted: the sender's ChatService::displayName
     Actor actor;
     qint64 messageId = 0;

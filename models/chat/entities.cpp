@@ -32,6 +32,12 @@ constexpr NameTable<MessageType, 5> messageTypes{{{MessageType::Text, "text"},
                                                   {MessageType::File, "file"},
                                                   {MessageType::System, "system"}}};
 
+constexpr NameTable<ConversationStatus, 4> conversationStatuses{
+    {{ConversationStatus::Open, "open"},
+     {ConversationStatus::Pending, "pending"},
+     {ConversationStatus::Snoozed, "snoozed"},
+     {ConversationStatus::Resolved, "resolved"}}};
+
 template <typename Enum, std::size_t N> QString nameOf(const NameTable<Enum, N> &table, Enum value)
 {
     for (const auto &[candidate, name] : table) {
@@ -76,6 +82,15 @@ QString wireName(ConversationKind kind)
 QString wireName(MessageType type)
 {
     return nameOf(messageTypes, type);
+}
+
+QString wireName(ConversationStatus status)
+{
+    return nameOf(conversationStatuses, status);
+}
+std::optional<ConversationStatus> conversationStatusFromString(const QString &text)
+{
+    return valueOf(conversationStatuses, text);
 }
 
 std::optional<SiteKind> siteKindFromString(const QString &text)

@@ -48,6 +48,15 @@ enum class ConversationKind
     Direct
 };
 
+// Where a conversation stands in the front desk's workflow.
+enum class ConversationStatus
+{
+    Open,     // needs an answer
+    Pending,  // waiting on the guest
+    Snoozed,  // put aside until snoozedUntil
+    Resolved, // done
+};
+
 enum class MessageType
 {
     Text,
@@ -63,6 +72,8 @@ QString wireName(StaffRole role);
 QString wireName(ActorKind kind);
 QString wireName(ConversationKind kind);
 QString wireName(MessageType type);
+QString wireName(ConversationStatus status);
+std::optional<ConversationStatus> conversationStatusFromString(const QString &text);
 std::optional<SiteKind> siteKindFromString(const QString &text);
 std::optional<AccountKind> accountKindFromString(const QString &text);
 std::optional<StaffRole> staffRoleFromString(const QString &text);
@@ -240,6 +251,10 @@ struct Conversation
     QString lastMessagePreview;
     QDateTime createdAt;
     QDateTime lastActivityAt;
+    ConversationStatus status = ConversationStatus::Open;
+    QDateTime snoozedUntil; // set while snoozed
+    // The oldest guest/visitor/customer message not yet answered by staff; invalid when none.
+    QDateTime waitingSince;
 };
 
 struct Participant
@@ -266,6 +281,18 @@ struct Message
     QDateTime createdAt;
     QDateTime editedAt;
     bool deleted = false;
+};
+
+// A private note: written by staff in a conversation, shown only to staff. Notes live apart
+// from messages, so no family that reads messages can ever deliver one to a guest.
+struct Note
+{
+    qint64 id = 0;
+    qint64 conversationId = 0;
+    qint64 authorId = 0; // a staff account
+    QString content;
+    QList<qint64> mentions; // staff account ids
+    QDateTime createdAt;
 };
 
 // What the console's inbox shows for one conversation.

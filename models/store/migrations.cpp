@@ -296,6 +296,28 @@ const char *const version9[] = {
         created_at FROM sites)",
 };
 
+// The front desk's workflow: a status per conversation (with its snooze and how long the guest
+// has been waiting), and private notes kept apart from messages with the staff they mention.
+const char *const version10[] = {
+    "ALTER TABLE conversations ADD COLUMN status TEXT NOT NULL DEFAULT 'open'",
+    "ALTER TABLE conversations ADD COLUMN snoozed_until BIGINT",
+    "ALTER TABLE conversations ADD COLUMN waiting_since BIGINT",
+    "CREATE INDEX conversations_snoozed ON conversations (status, snoozed_until)",
+    R"(CREATE TABLE notes (
+        id {{id}},
+        conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+        author_id BIGINT NOT NULL REFERENCES accounts(id),
+        content TEXT NOT NULL,
+        created_at BIGINT NOT NULL))",
+    "CREATE INDEX notes_by_conversation ON notes (conversation_id, id)",
+    "CREATE INDEX notes_by_time ON notes (created_at)",
+    R"(CREATE TABLE note_mentions (
+        note_id BIGINT NOT NULL REFERENCES notes(id),
+        account_id BIGINT NOT NULL REFERENCES accounts(id),
+        PRIMARY KEY (note_id, account_id)))",
+    "CREATE INDEX note_mentions_by_account ON note_mentions (account_id, note_id)",
+};
+
 struct Migration
 {
     const char *const *begin;
@@ -308,6 +330,7 @@ const Migration migrations[] = {
     {std::begin(version5), std::end(version5)}, {std::begin(version6), std::end(version6)},
     {std::begin(version7), std::end(version7)}, {std::begin(version8), std::end(version8)},
     {std::begin(version9), std::end(version9)},
+    {std::begin(version10), std::end(version10)},
 };
 
 // pg_advisory_lock key of the migrations ("LOBBYMIG" would not fit; any constant does).

@@ -154,7 +154,8 @@ inline FaqEntry readFaqEntry(const QSqlQuery &q)
 #define CONVERSATION_COLUMNS                                                                       \
     "c.id, c.site_id, c.kind, c.title, c.room_id, c.handler_account_id, c.archived, "              \
     "c.last_message_id, c.last_message_preview, c.created_at, c.last_activity_at, "                \
-    "(SELECT MIN(w.id) FROM widget_sessions w WHERE w.conversation_id = c.id)"
+    "(SELECT MIN(w.id) FROM widget_sessions w WHERE w.conversation_id = c.id), "                   \
+    "c.status, c.snoozed_until, c.waiting_since"
 inline Conversation readConversation(const QSqlQuery &q)
 {
     Conversation c;
@@ -170,6 +171,10 @@ inline Conversation readConversation(const QSqlQuery &q)
     c.createdAt = fromDb(q.value(9));
     c.lastActivityAt = fromDb(q.value(10));
     c.widgetSessionId = q.value(11).toLongLong();
+    c.status =
+        conversationStatusFromString(q.value(12).toString()).value_or(ConversationStatus::Open);
+    c.snoozedUntil = fromDb(q.value(13));
+    c.waitingSince = fromDb(q.value(14));
     return c;
 }
 

@@ -363,10 +363,11 @@ QList<Conversation> Store::conversationsOfSite(qint64 siteId)
 bool Store::updateConversation(const Conversation &c)
 {
     return execute("UPDATE conversations SET title = ?, handler_account_id = ?, archived = ?, "
-                   "last_message_id = ?, last_message_preview = ?, last_activity_at = ? "
-                   "WHERE id = ?",
+                   "last_message_id = ?, last_message_preview = ?, last_activity_at = ?, "
+                   "status = ?, snoozed_until = ?, waiting_since = ? WHERE id = ?",
                    {text(c.title), nullIfZero(c.handlerAccountId), int(c.archived), c.lastMessageId,
-                    text(c.lastMessagePreview), toDb(c.lastActivityAt), c.id});
+                    text(c.lastMessagePreview), toDb(c.lastActivityAt), wireName(c.status),
+                    toDb(c.snoozedUntil), toDb(c.waitingSince), c.id});
 }
 
 bool Store::upsertParticipant(const Participant &p)

@@ -251,6 +251,17 @@ public:
     // period's reopening time): true the first time, false when it was already told (one atomic
     // insert, so two instances never both tell it); empty when the database failed.
     std::optional<bool> recordAwayNotice(qint64 conversationId, qint64 period, const QDateTime &at);
+    // ---- The front desk's workflow (store_workflow.cpp)
+    // Snoozed conversations whose snooze ends at or before `at`, soonest first.
+    QList<chat::Conversation> snoozesEndedBy(const QDateTime &at);
+    // When the soonest snooze ends; empty when nothing is snoozed.
+    std::optional<QDateTime> nextSnoozeEnd();
+    // Guest sessions of the room neither ended nor expired at `at`.
+    int activeGuestSessionsOfRoom(qint64 roomId, const QDateTime &at);
+    std::optional<qint64> insertNote(const chat::Note &note);     // with its mentions
+    QList<chat::Note> notesOfConversation(qint64 conversationId); // oldest first
+    QList<chat::Note> notesOfSiteSince(qint64 siteId, const QDateTime &since, int limit);
+    QList<chat::Note> notesMentioning(qint64 accountId, int limit); // newest first
 
     // ---- Several instances on one PostgreSQL (store.cpp). No-ops on SQLite.
     // NOTIFY channel, payload (at most 8000 bytes) once the current transaction commits.
@@ -278,6 +289,7 @@ private:
     bool execute(const char *sql, const QVariantList &values);
     // Runs a statement without values (savepoints), prepared where the database can.
     bool executeUnbound(const char *sql);
+    QList<chat::Note> withMentions(QList<chat::Note> notes);
 
     Database &m_database;
     int m_transactionDepth = 0;

@@ -58,6 +58,22 @@ qint64 ConversationFilterModel::conversationIdAt(int row) const
     return data(index(row, 0), ConversationListModel::IdRole).toLongLong();
 }
 
+QString ConversationFilterModel::waitingText(const QDateTime &since, const QDateTime &now)
+{
+    if (!since.isValid())
+        return {};
+    const qint64 minutes =
+        std::max<qint64>(0, since.secsTo(now.isValid() ? now : QDateTime::currentDateTime())) / 60;
+    if (minutes < 1)
+        return tr("< 1 min");
+    if (minutes < 60)
+        return tr("%1 min").arg(minutes);
+    if (minutes < 24 * 60)
+        return minutes % 60 ? tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60)
+                            : tr("%1 h").arg(minutes / 60);
+    return tr("%1 d").arg(minutes / (24 * 60));
+}
+
 int ConversationFilterModel::rowOfConversation(qint64 conversationId) const
 {
     for (int row = 0; row < rowCount(); ++row) {
@@ -306,19 +322,27 @@ bool ConversationFilterModel::accepts(int sourceRow) const
     const QModelIndex at = sourceModel()->index(sourceRow, 0);
     const bool archived = at.data(ConversationListModel::ArchivedRole).toBool();
     const qint64 handler = at.data(ConversationListModel::HandlerIdRole).toLongLong();
+    const QString status = at.data(ConversationListModel::StatusRole).toString();
+    const bool inHand = status == u"open" || status == u"pending";
     bool accepted = false;
     switch (m_filter) {
-    case All:
-        accepted = !archived;
+    case Open:
+        accepted = !archived && inHand;
         break;
     case Mine:
-        accepted = !archived && m_viewerId != 0 && handler == m_viewerId;
+        accepted = !archived && inHand && m_viewerId != 0 && handler == m_viewerId;
         break;
     case Unassigned:
-        accepted = !archived && handler == 0;
+        accepted = !archived && inHand && handler == 0;
         break;
     case Archived:
         accepted = archived;
+        break;
+    case Snoozed:
+        accepted = !archived && status == u"snoozed";
+        break;
+    case Resolved:
+        accepted = !archived && status == u"resolved";
         break;
     }
     if (!accepted || m_searchText.isEmpty())

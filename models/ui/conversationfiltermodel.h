@@ -6,7 +6,8 @@
 
 namespace lobby::ui {
 
-// The inbox as the console shows it: one of the filters All / Mine / Unassigned / Archived, and a
+// The inbox as the console shows it: one of the filters Open / Mine / Unassigned / Snoozed /
+// Resolved / Archived, and a
 // search over titles (here) and message text (ids found by a store query, see searchMatches).
 // Keeps the source's order (newest activity first); rows come and go one by one.
 // A flat proxy of its own rather than a QSortFilterProxyModel: that one turns every row move of
@@ -23,10 +24,13 @@ class ConversationFilterModel : public QAbstractProxyModel
 public:
     enum Filter
     {
-        All,        // every conversation that is not archived
-        Mine,       // handled by the viewer, not archived
-        Unassigned, // nobody handles it yet, not archived
+        Open,       // open or pending (waiting on the guest), not archived
+        Mine,       // open or pending, handled by the viewer, not archived
+        Unassigned, // open or pending, nobody handles it yet, not archived
         Archived,   // archived ones only
+        Snoozed,    // snoozed, not archived
+        Resolved,   // resolved, not archived
+        All = Open, // the name of the first filter before there were statuses
     };
     Q_ENUM(Filter)
 
@@ -43,6 +47,9 @@ public:
     int count() const { return rowCount(); }
 
     Q_INVOKABLE qint64 conversationIdAt(int row) const;
+    // How long a guest has been waiting for an answer at `now`: "4 min", "2 h 5 min", "3 d";
+    // empty when nobody is waiting.
+    Q_INVOKABLE static QString waitingText(const QDateTime &since, const QDateTime &now);
     Q_INVOKABLE int rowOfConversation(qint64 conversationId) const;
 
     void setSourceModel(QAbstractItemModel *source) override;

@@ -66,6 +66,12 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
         return c.createdAt;
     case OnlineRole:
         return row.online;
+    case StatusRole:
+        return chat::wireName(c.status);
+    case SnoozedUntilRole:
+        return c.snoozedUntil;
+    case WaitingSinceRole:
+        return c.waitingSince;
     default:
         return {};
     }
@@ -85,7 +91,10 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const
             {CreatedAtRole, "createdAt"},
             {OnlineRole, "online"},
             {DisplayTitleRole, "displayTitle"},
-            {ChannelLabelRole, "channelLabel"}};
+            {ChannelLabelRole, "channelLabel"},
+            {StatusRole, "status"},
+            {SnoozedUntilRole, "snoozedUntil"},
+            {WaitingSinceRole, "waitingSince"}};
 }
 
 int ConversationListModel::totalUnread() const
@@ -146,6 +155,7 @@ void ConversationListModel::apply(const DomainEvent &event)
     switch (event.kind) {
     case DomainEvent::Kind::ConversationCreated:
     case DomainEvent::Kind::ConversationUpdated:
+    case DomainEvent::Kind::StatusChanged:
         upsert(event.conversation, false, {});
         break;
     case DomainEvent::Kind::MessagePosted:
@@ -268,6 +278,12 @@ void ConversationListModel::upsert(const chat::Conversation &conversation, bool 
         roles << HandlerIdRole;
     if (old.archived != conversation.archived)
         roles << ArchivedRole;
+    if (old.status != conversation.status)
+        roles << StatusRole;
+    if (old.snoozedUntil != conversation.snoozedUntil)
+        roles << SnoozedUntilRole;
+    if (old.waitingSince != conversation.waitingSince)
+        roles << WaitingSinceRole;
     if (newMessage) {
         const qint64 unread = message.sender == m_viewer ? 0 : updated.unreadCount + 1;
         if (unread != updated.unreadCount)

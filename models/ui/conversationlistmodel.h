@@ -31,6 +31,9 @@ public:
         OnlineRole,                // bool: a guest, visitor or customer of it is connected
         DisplayTitleRole,          // the title as shown: "Website visitor" when there is none
         ChannelLabelRole,          // "Hotel room", "Website chat", "Customer app", "Direct chat"
+        StatusRole,                // "open", "pending", "snoozed" or "resolved"
+        SnoozedUntilRole,          // QDateTime the snooze ends, invalid unless snoozed
+        WaitingSinceRole,          // QDateTime of the oldest unanswered guest message, or invalid
     };
     Q_ENUM(Role)
 

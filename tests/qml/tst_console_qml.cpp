@@ -158,6 +158,9 @@ public Q_SLOTS:
         engine->rootContext()->setContextProperty(
             QStringLiteral("testImageUrl"),
             QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("map.png"))));
+        // Where tst_workflow.qml saves pictures of the views it drives, when asked to.
+        engine->rootContext()->setContextProperty(QStringLiteral("consoleShots"),
+                                                  qEnvironmentVariable("LOBBY_SHOTS"));
         engine->rootContext()->setContextProperty(
             QStringLiteral("testScriptUrl"),
             QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("notes.sh"))));

@@ -97,10 +97,14 @@ private Q_SLOTS:
         QCOMPARE(m_db->store().roomById(m_room.id)->pinHash, QStringLiteral("new-pin"));
         QVERIFY(m_db->store().guestSessionByTokenHash(QStringLiteral("h1"))->endedAt.isValid());
         QVERIFY(m_db->store().conversationById(stay->conversation.id)->archived);
-        QCOMPARE(events.size(), 1);
+        // Archived, then resolved: staff sockets hear of the status too.
+        QCOMPARE(events.size(), 2);
         const auto updated = events.at(0).at(0).value<DomainEvent>();
         QCOMPARE(updated.kind, DomainEvent::Kind::ConversationUpdated);
         QVERIFY(updated.conversation.archived);
+        const auto resolved = events.at(1).at(0).value<DomainEvent>();
+        QCOMPARE(resolved.kind, DomainEvent::Kind::StatusChanged);
+        QCOMPARE(resolved.conversation.status, ConversationStatus::Resolved);
         // The next stay starts a new conversation.
         const auto next =
             m_db->chat().startGuestSession(m_room.id, QStringLiteral("h2"), inAWeek());

@@ -26,6 +26,7 @@ V1Api::V1Api(http::HttpServer &http, realtime::Hub &hub, ChatService &chat,
     registerRoutes();
     registerRequestRoutes();
     registerCannedReplyRoutes();
+    registerWorkflowRoutes();
     registerSocketRoutes();
     connect(&m_chat, &ChatService::event, this, &V1Api::onDomainEvent);
 }

@@ -71,6 +71,15 @@ public:
         return QStringLiteral("v1:requests:") + QString::number(siteId);
     }
 
+    // ---- The front desk's workflow (v1workflow.cpp): status, notes, check-out; chat_status and
+    // mention frames to staff sockets.
+    void registerWorkflowRoutes();
+    void announceWorkflow(const chat::DomainEvent &event);
+    std::optional<chat::Account> staffCaller(const http::HttpRequest &request,
+                                             http::HttpReply *reply);
+    http::HttpReply domainError(const http::HttpRequest &request, const chat::Error &error);
+    QJsonObject noteJson(const chat::Note &note);
+
     // ---- WebSocket (v1socket.cpp)
     void registerSocketRoutes();
     void onDomainEvent(const chat::DomainEvent &event);

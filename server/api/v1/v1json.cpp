@@ -140,7 +140,10 @@ QJsonObject Presenter::chat(const ChatListEntry &entry)
             {"participants", participants},
             {"total_messages", entry.totalMessages},
             {"unread_count", entry.unreadCount},
-            {"online_participants", online}};
+            {"online_participants", online},
+            {"status", wireName(c.status)},
+            {"snoozed_until", isoTime(c.snoozedUntil)},
+            {"waiting_since", isoTime(c.waitingSince)}};
 }
 
 QJsonObject Presenter::message(const Message &m, const QJsonArray &readReceipts)

@@ -235,12 +235,19 @@ void V1Api::registerRoutes()
             return validationError(QStringLiteral("query"), QStringLiteral("is_archived"),
                                    QStringLiteral("value could not be parsed to a boolean"),
                                    QStringLiteral("type_error.bool"));
+        const QString statusText = request.query(QStringLiteral("status"));
+        const auto status = conversationStatusFromString(statusText);
+        if (!statusText.isEmpty() && !status)
+            return validationError(QStringLiteral("query"), QStringLiteral("status"),
+                                   QStringLiteral("status is open, pending, snoozed or resolved"));
         // Staff see every conversation of their site (guests, widget visitors, customers,
         // direct chats) so that a staff app can answer them all; customers only their own.
         Presenter presenter(m_chat);
         QJsonArray out;
-        for (const ChatListEntry &entry : m_chat.chatList(viewerOf(*me), archived))
-            out.append(presenter.chat(entry));
+        for (const ChatListEntry &entry : m_chat.chatList(viewerOf(*me), archived)) {
+            if (!status || entry.conversation.status == *status)
+                out.append(presenter.chat(entry));
+        }
         return HttpReply::json(200, out);
     };
     m_http.route(

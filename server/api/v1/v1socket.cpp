@@ -352,6 +352,8 @@ void V1Api::onDomainEvent(const DomainEvent &event)
     using Kind = DomainEvent::Kind;
     if (event.kind == Kind::RequestUpdated)
         return publishRequest(event);
+    if (event.kind == Kind::StatusChanged || event.kind == Kind::NoteAdded)
+        return announceWorkflow(event);
     if (!event.conversationId || !m_hub.subscriberCount(topicOf(event.conversationId)))
         return;
     const qint64 chatId = event.conversationId;
