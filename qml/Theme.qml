@@ -36,6 +36,7 @@ QtObject {
     readonly property color outgoingQuote: Qt.rgba(1, 1, 1, 0.18)
     readonly property color outgoingMutedText: Qt.rgba(1, 1, 1, 0.85)
     readonly property color outgoingFaintText: Qt.rgba(1, 1, 1, 0.75)
+    readonly property color scrim: Qt.rgba(0.11, 0.14, 0.19, 0.45) // behind modal dialogs
 
     readonly property string fontFamily: "DejaVu Sans"
     readonly property string monospaceFontFamily: "DejaVu Sans Mono" // secrets, snippets

@@ -390,12 +390,12 @@ Item {
             mouseClick(find("removeWebhookButton"));
             const confirm = find("removeWebhookDialog");
             tryCompare(confirm, "opened", true, 5000);
-            mouseClick(find("cancelRemoveWebhookButton"));
+            mouseClick(find("removeWebhookDialog-cancel"));
             tryCompare(confirm, "visible", false, 5000);
             compare(chatProbe.storedWebhookUrl(), "http://127.0.0.1:1/lobby-events");
             mouseClick(find("removeWebhookButton"));
             tryCompare(confirm, "opened", true, 5000);
-            mouseClick(find("confirmRemoveWebhookButton"));
+            mouseClick(find("removeWebhookDialog-confirm"));
             tryCompare(find("webhookUrl"), "text", "Nowhere: no address is set.", 5000);
             compare(chatProbe.storedWebhookUrl(), "");
             tryCompare(find("webhookStatus"), "text", "Nothing is waiting to be sent.", 5000);
