@@ -41,33 +41,35 @@ Dialog {
         wrapMode: Text.Wrap
     }
 
-    Label {
+    // The buttons are in the content, not the footer, so they sit inside the dialog's margins.
+    ColumnLayout {
         width: confirm.availableWidth
-        text: confirm.message
-        wrapMode: Text.WordWrap
-        textFormat: Text.PlainText
-        font.family: Theme.fontFamily
-        font.pixelSize: Theme.body
-        color: Theme.text
-    }
-    footer: RowLayout {
-        spacing: 8
+        spacing: 20
 
-        Item {
+        Label {
             Layout.fillWidth: true
+            text: confirm.message
+            wrapMode: Text.WordWrap
+            textFormat: Text.PlainText
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.body
+            color: Theme.text
         }
-        SettingsButton {
-            objectName: confirm.objectName + "-cancel"
-            text: confirm.cancelText
-            onClicked: confirm.reject()
-        }
-        SettingsButton {
-            objectName: confirm.objectName + "-confirm"
-            Layout.rightMargin: 20
-            Layout.bottomMargin: 20
-            kind: "danger"
-            text: confirm.confirmText
-            onClicked: confirm.accept()
+        RowLayout {
+            Layout.alignment: Qt.AlignRight
+            spacing: 8
+
+            SettingsButton {
+                objectName: confirm.objectName + "-cancel"
+                text: confirm.cancelText
+                onClicked: confirm.reject()
+            }
+            SettingsButton {
+                objectName: confirm.objectName + "-confirm"
+                kind: "danger"
+                text: confirm.confirmText
+                onClicked: confirm.accept()
+            }
         }
     }
 }

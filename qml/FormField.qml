@@ -37,7 +37,6 @@ ColumnLayout {
         objectName: formField.name
         Layout.fillWidth: true
         error: formField.error
-        enabled: formField.enabled
         onAccepted: formField.accepted()
     }
     FieldError {

@@ -171,6 +171,7 @@ Dialog {
                     elide: Text.ElideRight
                 }
                 ToolButton {
+                    id: closeButton
                     objectName: "settingsCloseButton"
                     Accessible.name: qsTr("Close settings")
                     ToolTip.visible: hovered
@@ -191,7 +192,7 @@ Dialog {
                         implicitWidth: 36
                         implicitHeight: 36
                         radius: 18
-                        color: parent.hovered ? Theme.hover : "transparent"
+                        color: closeButton.hovered ? Theme.hover : "transparent"
                     }
                 }
             }

@@ -10,12 +10,12 @@ SettingsPage {
     id: page
 
     // The entry being edited (0: the form adds a new one).
-    property var editingId: 0
-    readonly property string form: editingId ? "editFaq" : "faq"
+    property real editingId: 0
+    readonly property string form: editingId > 0 ? "editFaq" : "faq"
     readonly property var errors: page.backend.settings.fieldErrors
 
     function error(field: string): string {
-        return errors[form + "/" + field] ?? "";
+        return page.errors[page.form + "/" + field] ?? "";
     }
     function clearForm() {
         editingId = 0;
@@ -28,6 +28,8 @@ SettingsPage {
         editingId = entry.id;
         faqQuestion.text = entry.question;
         faqAnswer.text = entry.answer;
+        page.reveal(formCard);
+        faqQuestion.input.forceActiveFocus();
     }
 
     Connections {
@@ -108,6 +110,7 @@ SettingsPage {
     }
 
     SettingsCard {
+        id: formCard
         objectName: "faqForm"
 
         SectionLabel {
@@ -154,7 +157,7 @@ SettingsPage {
             }
             SettingsButton {
                 objectName: "cancelFaqEditButton"
-                visible: page.editingId
+                visible: page.editingId > 0
                 text: qsTr("Cancel")
                 onClicked: {
                     page.backend.settings.clearFieldErrors("editFaq");

@@ -12,6 +12,14 @@ ScrollView {
     readonly property bool canChange: backend.admin
     default property alias content: column.data
 
+    // Scrolls so that `item` (inside the page) is in view, e.g. a form that Edit filled.
+    function reveal(item: Item) {
+        const flickable = contentItem as Flickable;
+        const top = item.mapToItem(flickable.contentItem, 0, 0).y;
+        if (top < flickable.contentY || top + item.height > flickable.contentY + flickable.height)
+            flickable.contentY = Math.max(0, Math.min(top - 12, flickable.contentHeight - flickable.height));
+    }
+
     contentWidth: availableWidth
     contentHeight: column.implicitHeight + 40
     clip: true

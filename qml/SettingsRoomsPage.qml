@@ -202,16 +202,16 @@ SettingsPage {
         objectName: "rotatePinDialog"
 
         // The room asked about, even if the selection changes while the dialog is open.
-        property var roomId
-        property string roomNumber
+        property var askedRoomId
+        property string askedNumber
 
-        title: qsTr("Give room %1 a new PIN?").arg(roomNumber)
+        title: qsTr("Give room %1 a new PIN?").arg(askedNumber)
         message: qsTr("The old PIN stops working at once: guests still in the room need the new one to chat again. Lobby shows the new PIN once.")
         confirmText: qsTr("New PIN")
         onAboutToShow: {
-            roomId = page.room.id;
-            roomNumber = page.room.number;
+            askedRoomId = page.room.id;
+            askedNumber = page.room.number;
         }
-        onConfirmed: page.backend.settings.rotateRoomPin(roomId)
+        onConfirmed: page.backend.settings.rotateRoomPin(askedRoomId)
     }
 }

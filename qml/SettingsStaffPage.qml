@@ -10,12 +10,13 @@ SettingsPage {
     id: page
 
     // The account being edited (0: the form adds a new one).
-    property var editingId: 0
-    readonly property string form: editingId ? "editStaff" : "staff"
+    property real editingId: 0
+    readonly property string form: editingId > 0 ? "editStaff" : "staff"
     readonly property var errors: page.backend.settings.fieldErrors
+    readonly property var signedIn: page.backend.staff
 
     function error(field: string): string {
-        return errors[form + "/" + field] ?? "";
+        return page.errors[page.form + "/" + field] ?? "";
     }
     function clearForm() {
         editingId = 0;
@@ -34,6 +35,8 @@ SettingsPage {
         staffPassword.clear();
         staffJob.text = account.jobTitle;
         staffAdmin.checked = account.admin;
+        page.reveal(formCard);
+        staffName.input.forceActiveFocus();
     }
     function save() {
         if (editingId)
@@ -90,7 +93,7 @@ SettingsPage {
                     }
                     MutedText {
                         Layout.fillWidth: true
-                        text: [staffRow.jobTitle, staffRow.email].filter(part => part.length > 0).join(" · ")
+                        text: staffRow.jobTitle.length > 0 ? staffRow.jobTitle + " · " + staffRow.email : staffRow.email
                         wrapMode: Text.NoWrap
                         elide: Text.ElideRight
                     }
@@ -106,7 +109,7 @@ SettingsPage {
                     kind: "danger"
                     text: qsTr("Remove")
                     // Nobody removes their own account: a site always keeps an admin.
-                    enabled: page.canChange && staffRow.id !== page.backend.staff.id
+                    enabled: page.canChange && staffRow.id !== page.signedIn.id
                     onClicked: {
                         confirmRemove.accountId = staffRow.id;
                         confirmRemove.name = staffRow.name;
@@ -118,6 +121,7 @@ SettingsPage {
     }
 
     SettingsCard {
+        id: formCard
         objectName: "staffForm"
 
         SectionLabel {
@@ -193,7 +197,7 @@ SettingsPage {
             }
             SettingsButton {
                 objectName: "cancelStaffEditButton"
-                visible: page.editingId
+                visible: page.editingId > 0
                 text: qsTr("Cancel")
                 onClicked: {
                     page.backend.settings.clearFieldErrors("editStaff");
