@@ -417,6 +417,9 @@ Item {
         }
         // Scrolls the settings page to `item` first, as staff would, then clicks it.
         function clickInView(item) {
+            // Laid out and drawn first: where the item is, and a button that just appeared may
+            // still sit on another.
+            waitForRendering(item);
             let flickable = item.parent;
             while (flickable && flickable.contentY === undefined)
                 flickable = flickable.parent;
@@ -425,7 +428,6 @@ Item {
                 if (top < flickable.contentY || top + item.height > flickable.contentY + flickable.height)
                     flickable.contentY = Math.max(0, Math.min(top - 12, flickable.contentHeight - flickable.height));
             }
-            // Laid out and drawn first: a button that just appeared may still sit on another.
             waitForRendering(item);
             mouseClick(item);
         }
