@@ -20,7 +20,15 @@ SettingsPage {
         }
         MutedText {
             Layout.fillWidth: true
-            text: qsTr("Phones and websites must be able to open this address. Lobby itself listens on %1.").arg(page.backend.serverUrl)
+            text: qsTr("Phones and websites must be able to open this address.")
+        }
+        MutedText {
+            objectName: "listenAddress"
+            Layout.fillWidth: true
+            // An address is never broken across lines.
+            wrapMode: Text.NoWrap
+            elide: Text.ElideMiddle
+            text: qsTr("Lobby itself listens on %1").arg(page.backend.serverUrl)
         }
     }
 

@@ -135,6 +135,7 @@ SettingsPage {
 
             FormField {
                 id: staffName
+                Layout.preferredWidth: 1 // the two columns share the width equally
                 name: "staffNameField"
                 Layout.fillWidth: true
                 Layout.alignment: Qt.AlignTop
@@ -144,6 +145,7 @@ SettingsPage {
             }
             FormField {
                 id: staffEmail
+                Layout.preferredWidth: 1 // the two columns share the width equally
                 name: "staffEmailField"
                 Layout.fillWidth: true
                 Layout.alignment: Qt.AlignTop
@@ -154,6 +156,7 @@ SettingsPage {
             }
             FormField {
                 id: staffPassword
+                Layout.preferredWidth: 1 // the two columns share the width equally
                 name: "staffPasswordField"
                 Layout.fillWidth: true
                 Layout.alignment: Qt.AlignTop
@@ -165,6 +168,7 @@ SettingsPage {
             }
             FormField {
                 id: staffJob
+                Layout.preferredWidth: 1 // the two columns share the width equally
                 name: "staffJobField"
                 Layout.fillWidth: true
                 Layout.alignment: Qt.AlignTop
