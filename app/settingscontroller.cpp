@@ -111,8 +111,7 @@ void SettingsController::noticeAndRefresh(const T &result, const QString &done)
     refresh();
 }
 
-bool SettingsController::checkField(const QString &form, const QString &field,
-                                    const QString &error)
+bool SettingsController::checkField(const QString &form, const QString &field, const QString &error)
 {
     if (error.isEmpty())
         return true;
@@ -229,8 +228,7 @@ void SettingsController::createApiKey(const QString &label)
         })
         .then([this, secret = key.key](const Result<ApiKey> &stored) {
             if (!stored) {
-                checkField(QStringLiteral("key"), QStringLiteral("label"),
-                           stored.error().message);
+                checkField(QStringLiteral("key"), QStringLiteral("label"), stored.error().message);
                 return;
             }
             Q_EMIT formSaved(QStringLiteral("key"));
@@ -299,8 +297,7 @@ bool SettingsController::checkStaffFields(const QString &form, const QString &na
 }
 
 void SettingsController::updateStaff(qint64 accountId, const QString &name, const QString &email,
-                                     const QString &password, bool admin,
-                                     const QString &jobTitle)
+                                     const QString &password, bool admin, const QString &jobTitle)
 {
     if (!mayChange())
         return;

@@ -66,10 +66,10 @@ public:
         m_core.runBlocking([&](CoreRuntime &runtime) {
             for (const auto &account : runtime.chat().consoleSettings(siteId()).staff)
                 if (account.email == email)
-                    found = {{QStringLiteral("name"), account.name},
-                             {QStringLiteral("jobTitle"), account.jobTitle},
-                             {QStringLiteral("admin"),
-                              account.role == lobby::chat::StaffRole::Admin}};
+                    found = {
+                        {QStringLiteral("name"), account.name},
+                        {QStringLiteral("jobTitle"), account.jobTitle},
+                        {QStringLiteral("admin"), account.role == lobby::chat::StaffRole::Admin}};
         });
         return found;
     }

@@ -26,10 +26,10 @@ class TestSettingsDomain : public QObject
                                                    .kind = AccountKind::Staff,
                                                    .role = StaffRole::Admin,
                                                    .email = "admin@other.example"});
-        FaqEntry faq = db.chat()
-                           .addFaqEntry(site.id, QStringLiteral("Breakfast?"),
-                                        QStringLiteral("7 to 10"))
-                           .value();
+        FaqEntry faq =
+            db.chat()
+                .addFaqEntry(site.id, QStringLiteral("Breakfast?"), QStringLiteral("7 to 10"))
+                .value();
 
         ChatService::StaffChange change(const QString &name, const QString &email,
                                         bool isAdmin = false)
