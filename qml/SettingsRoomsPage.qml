@@ -50,6 +50,7 @@ SettingsPage {
 
                     FormField {
                         id: roomNumber
+                        Layout.preferredWidth: 1 // equal halves
                         name: "roomNumberField"
                         Layout.fillWidth: true
                         Layout.alignment: Qt.AlignTop
@@ -61,6 +62,7 @@ SettingsPage {
                     }
                     FormField {
                         id: roomPin
+                        Layout.preferredWidth: 1 // equal halves
                         name: "roomPinField"
                         Layout.fillWidth: true
                         Layout.alignment: Qt.AlignTop
