@@ -4,7 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// Settings → FAQ: questions guests ask and the desk's answers (the assistant uses them, and
+// Settings, FAQ: questions guests ask and the desk's answers (the assistant uses them, and
 // they are quick replies in the composer). Edit fills the form; Remove asks first.
 SettingsPage {
     id: page

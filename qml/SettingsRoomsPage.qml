@@ -4,7 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// Settings → Rooms: the rooms guests chat from, each with its PIN and the QR code on its door.
+// Settings, Rooms: the rooms guests chat from, each with its PIN and the QR code on its door.
 SettingsPage {
     id: page
 

@@ -4,7 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// Settings → Server: the address guests reach Lobby at, every room's guest page, the line a
+// Settings, Server: the address guests reach Lobby at, every room's guest page, the line a
 // website pastes, and how many phones and browsers are connected.
 SettingsPage {
     id: page

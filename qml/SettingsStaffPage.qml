@@ -4,7 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// Settings → Staff: who signs in to the console. One form adds an account or, after Edit on a
+// Settings, Staff: who signs in to the console. One form adds an account or, after Edit on a
 // row, changes that one (an empty password keeps the old one); Remove asks first.
 SettingsPage {
     id: page

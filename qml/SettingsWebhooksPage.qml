@@ -4,7 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// Settings → Webhooks: the address another system gave the hotel for Lobby's channel events
+// Settings, Webhooks: the address another system gave the hotel for Lobby's channel events
 // (Pusher webhooks), and whether they get there. Only an admin changes the address; everyone
 // sees how delivery goes.
 SettingsPage {

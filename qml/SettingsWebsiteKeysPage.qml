@@ -4,7 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// Settings → Website chat: one key per website that shows the chat. A new key is shown once
+// Settings, Website chat: one key per website that shows the chat. A new key is shown once
 // with the line to paste; revoking one (after a question) stops that website's chat.
 SettingsPage {
     id: page
