@@ -94,20 +94,67 @@ void SettingsController::noticeAndRefresh(const T &result, const QString &done)
     refresh();
 }
 
+bool SettingsController::checkField(const QString &form, const QString &field, const QString &error)
+{
+    if (error.isEmpty())
+        return true;
+    m_fieldErrors.insert(form + u'/' + field, error);
+    Q_EMIT fieldErrorsChanged();
+    return false;
+}
+
+void SettingsController::clearFieldErrors(const QString &form)
+{
+    const QString prefix = form + u'/';
+    bool changed = false;
+    for (auto it = m_fieldErrors.begin(); it != m_fieldErrors.end();) {
+        if (it.key().startsWith(prefix)) {
+            it = m_fieldErrors.erase(it);
+            changed = true;
+        } else {
+            ++it;
+        }
+    }
+    if (changed)
+        Q_EMIT fieldErrorsChanged();
+}
+
+template <typename T>
+void SettingsController::formResult(const QString &form, const T &result, const QString &done,
+                                    const QString &field)
+{
+    if (!result) {
+        const ErrorCode code = result.error().code;
+        const bool aboutField = code == ErrorCode::Invalid || code == ErrorCode::Conflict;
+        checkField(form, aboutField ? field : QString(), result.error().message);
+        return;
+    }
+    clearFieldErrors(form);
+    Q_EMIT notice(done, false);
+    Q_EMIT formSaved(form);
+    refresh();
+}
+
 void SettingsController::addRoom(const QString &number, const QString &pin)
 {
     if (!mayChange())
         return;
-    if (!auth::isValidPin(pin)) {
-        Q_EMIT notice(tr("A PIN is 4 to 8 digits."), true);
+    clearFieldErrors(QStringLiteral("room"));
+    const bool valid =
+        checkField(QStringLiteral("room"), QStringLiteral("number"),
+                   number.trimmed().isEmpty() ? tr("Which room? e.g. 101") : QString()) &
+        checkField(QStringLiteral("room"), QStringLiteral("pin"),
+                   auth::isValidPin(pin) ? QString() : tr("A PIN is 4 to 8 digits."));
+    if (!valid)
         return;
-    }
     m_tasks
         .run([siteId = m_signedIn.siteId, number, pin](CoreRuntime &runtime) {
             return runtime.chat().createRoom(siteId, number.trimmed(), auth::hashPassword(pin));
         })
         .then([this](const Result<Room> &room) {
-            noticeAndRefresh(room, room ? tr("Room %1 added.").arg(room->number) : QString());
+            formResult(QStringLiteral("room"), room,
+                       room ? tr("Room %1 added.").arg(room->number) : QString(),
+                       QStringLiteral("number"));
         });
 }
 
@@ -115,18 +162,18 @@ void SettingsController::setRoomPin(qint64 roomId, const QString &pin)
 {
     if (!mayChange())
         return;
-    if (!auth::isValidPin(pin)) {
-        Q_EMIT notice(tr("A PIN is 4 to 8 digits."), true);
+    clearFieldErrors(QStringLiteral("pin"));
+    if (!checkField(QStringLiteral("pin"), QStringLiteral("pin"),
+                    auth::isValidPin(pin) ? QString() : tr("A PIN is 4 to 8 digits.")))
         return;
-    }
     m_tasks
         .run([siteId = m_signedIn.siteId, roomId, pin](CoreRuntime &runtime) {
             return runtime.chat().setRoomPin(siteId, roomId, auth::hashPassword(pin));
         })
         .then([this](const Result<Room> &room) {
-            Q_EMIT notice(room ? tr("New PIN set for room %1.").arg(room->number)
-                               : room.error().message,
-                          !room);
+            formResult(QStringLiteral("pin"), room,
+                       room ? tr("New PIN set for room %1.").arg(room->number) : QString(),
+                       QStringLiteral("pin"));
         });
 }
 
@@ -152,6 +199,11 @@ void SettingsController::createApiKey(const QString &label)
 {
     if (!mayChange())
         return;
+    clearFieldErrors(QStringLiteral("key"));
+    if (!checkField(QStringLiteral("key"), QStringLiteral("label"),
+                    label.trimmed().isEmpty() ? tr("Name the website, e.g. Hotel website")
+                                              : QString()))
+        return;
     const auth::NewApiKey key = auth::generateApiKey();
     m_tasks
         .run([siteId = m_signedIn.siteId, label, key](CoreRuntime &runtime) {
@@ -159,9 +211,10 @@ void SettingsController::createApiKey(const QString &label)
         })
         .then([this, secret = key.key](const Result<ApiKey> &stored) {
             if (!stored) {
-                Q_EMIT notice(stored.error().message, true);
+                checkField(QStringLiteral("key"), QStringLiteral("label"), stored.error().message);
                 return;
             }
+            Q_EMIT formSaved(QStringLiteral("key"));
             Q_EMIT secretCreated(tr("Website key \"%1\"").arg(stored->label), secret,
                                  widgetSnippet(secret));
             refresh();
@@ -187,10 +240,8 @@ void SettingsController::addStaff(const QString &name, const QString &email,
 {
     if (!mayChange())
         return;
-    if (!auth::isAcceptablePassword(password)) {
-        Q_EMIT notice(tr("A password is 8 to 256 characters."), true);
+    if (!checkStaffFields(QStringLiteral("staff"), name, email, password, true))
         return;
-    }
     Account account;
     account.siteId = m_signedIn.siteId;
     account.kind = AccountKind::Staff;
@@ -204,8 +255,61 @@ void SettingsController::addStaff(const QString &name, const QString &email,
             return runtime.chat().createAccount(account);
         })
         .then([this](const Result<Account> &created) {
-            noticeAndRefresh(created,
-                             created ? tr("%1 can sign in now.").arg(created->name) : QString());
+            formResult(QStringLiteral("staff"), created,
+                       created ? tr("%1 can sign in now.").arg(created->name) : QString(),
+                       QStringLiteral("email"));
+        });
+}
+
+bool SettingsController::checkStaffFields(const QString &form, const QString &name,
+                                          const QString &email, const QString &password,
+                                          bool passwordRequired)
+{
+    clearFieldErrors(form);
+    const bool needsPassword = passwordRequired || !password.isEmpty();
+    return checkField(form, QStringLiteral("name"),
+                      name.trimmed().isEmpty() ? tr("Whose account is it?") : QString()) &
+           checkField(form, QStringLiteral("email"),
+                      isValidEmail(email.trimmed().toLower())
+                          ? QString()
+                          : tr("An email address, e.g. mary@hotel.example")) &
+           checkField(form, QStringLiteral("password"),
+                      !needsPassword || auth::isAcceptablePassword(password)
+                          ? QString()
+                          : tr("A password is 8 to 256 characters."));
+}
+
+void SettingsController::updateStaff(qint64 accountId, const QString &name, const QString &email,
+                                     const QString &password, bool admin, const QString &jobTitle)
+{
+    if (!mayChange())
+        return;
+    if (!checkStaffFields(QStringLiteral("editStaff"), name, email, password, false))
+        return;
+    ChatService::StaffChange change{name, email, jobTitle, admin, {}};
+    m_tasks
+        .run([adminId = m_signedIn.id, accountId, change, password](CoreRuntime &runtime) mutable {
+            if (!password.isEmpty())
+                change.passwordHash = auth::hashPassword(password);
+            return runtime.chat().updateStaffAccount(adminId, accountId, change);
+        })
+        .then([this](const Result<Account> &updated) {
+            formResult(QStringLiteral("editStaff"), updated,
+                       updated ? tr("%1's account saved.").arg(updated->name) : QString(),
+                       QStringLiteral("email"));
+        });
+}
+
+void SettingsController::removeStaff(qint64 accountId)
+{
+    if (!mayChange())
+        return;
+    m_tasks
+        .run([adminId = m_signedIn.id, accountId](CoreRuntime &runtime) {
+            return runtime.chat().removeStaffAccount(adminId, accountId);
+        })
+        .then([this](const Result<bool> &removed) {
+            noticeAndRefresh(removed, tr("The account was removed; it can no longer sign in."));
         });
 }
 
@@ -213,11 +317,40 @@ void SettingsController::addFaq(const QString &question, const QString &answer)
 {
     if (!mayChange())
         return;
+    if (!checkFaqFields(QStringLiteral("faq"), question, answer))
+        return;
     m_tasks
         .run([siteId = m_signedIn.siteId, question, answer](CoreRuntime &runtime) {
             return runtime.chat().addFaqEntry(siteId, question, answer);
         })
-        .then([this](const auto &entry) { noticeAndRefresh(entry, tr("FAQ entry added.")); });
+        .then([this](const auto &entry) {
+            formResult(QStringLiteral("faq"), entry, tr("FAQ entry added."));
+        });
+}
+
+bool SettingsController::checkFaqFields(const QString &form, const QString &question,
+                                        const QString &answer)
+{
+    clearFieldErrors(form);
+    return checkField(form, QStringLiteral("question"),
+                      question.trimmed().isEmpty() ? tr("What do guests ask?") : QString()) &
+           checkField(form, QStringLiteral("answer"),
+                      answer.trimmed().isEmpty() ? tr("What does the desk answer?") : QString());
+}
+
+void SettingsController::updateFaq(qint64 entryId, const QString &question, const QString &answer)
+{
+    if (!mayChange())
+        return;
+    if (!checkFaqFields(QStringLiteral("editFaq"), question, answer))
+        return;
+    m_tasks
+        .run([adminId = m_signedIn.id, entryId, question, answer](CoreRuntime &runtime) {
+            return runtime.chat().updateFaqEntry(adminId, entryId, question, answer);
+        })
+        .then([this](const Result<FaqEntry> &entry) {
+            formResult(QStringLiteral("editFaq"), entry, tr("FAQ entry saved."));
+        });
 }
 
 void SettingsController::removeFaq(qint64 entryId)
@@ -225,8 +358,8 @@ void SettingsController::removeFaq(qint64 entryId)
     if (!mayChange())
         return;
     m_tasks
-        .run([siteId = m_signedIn.siteId, entryId](CoreRuntime &runtime) {
-            return runtime.chat().removeFaqEntry(siteId, entryId);
+        .run([adminId = m_signedIn.id, entryId](CoreRuntime &runtime) {
+            return runtime.chat().removeFaqEntryAsAdmin(adminId, entryId);
         })
         .then([this](const Result<bool> &removed) {
             noticeAndRefresh(removed, tr("FAQ entry removed."));

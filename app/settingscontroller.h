@@ -35,6 +35,11 @@ class SettingsController : public QObject
     Q_PROPERTY(QVariantMap webhook READ webhook NOTIFY webhookChanged)
     // Why the last setWebhook() was refused (empty after one that worked).
     Q_PROPERTY(QString webhookError READ webhookError NOTIFY webhookErrorChanged)
+    // Why the last change of a form was refused, next to the field it is about: keys are
+    // "form/field" ("room/number", "room/pin", "pin/pin", "key/label", "staff/name",
+    // "staff/email", "staff/password", "faq/question", "faq/answer"; edits use "editStaff/…"
+    // and "editFaq/…"); a refusal that is about no one field is under "form/" alone.
+    Q_PROPERTY(QVariantMap fieldErrors READ fieldErrors NOTIFY fieldErrorsChanged)
 
 public:
     // `signedIn` is the session's (ConsoleController's): read for every change.
@@ -48,6 +53,7 @@ public:
     ui::RecordListModel *faq() const { return m_faq.get(); }
     QVariantMap webhook() const { return m_webhook; }
     QString webhookError() const { return m_webhookError; }
+    QVariantMap fieldErrors() const { return m_fieldErrors; }
 
     // Reads everything again (after signing in).
     void refresh();
@@ -61,8 +67,15 @@ public:
     Q_INVOKABLE void revokeApiKey(qint64 keyId);
     Q_INVOKABLE void addStaff(const QString &name, const QString &email, const QString &password,
                               bool admin, const QString &jobTitle);
+    // An empty password keeps the old one.
+    Q_INVOKABLE void updateStaff(qint64 accountId, const QString &name, const QString &email,
+                                 const QString &password, bool admin, const QString &jobTitle);
+    Q_INVOKABLE void removeStaff(qint64 accountId);
     Q_INVOKABLE void addFaq(const QString &question, const QString &answer);
+    Q_INVOKABLE void updateFaq(qint64 entryId, const QString &question, const QString &answer);
     Q_INVOKABLE void removeFaq(qint64 entryId);
+    // Forgets a form's errors (when it is opened again or cancelled).
+    Q_INVOKABLE void clearFieldErrors(const QString &form);
     Q_INVOKABLE void setWebhook(const QString &url);
     Q_INVOKABLE void removeWebhook();
     // Reads the webhook and its outbox again (the outbox changes as deliveries go).
@@ -79,6 +92,9 @@ public:
 Q_SIGNALS:
     void webhookChanged();
     void webhookErrorChanged();
+    void fieldErrorsChanged();
+    // A form's change was stored: the page empties or closes that form.
+    void formSaved(const QString &form);
     // Something to tell staff briefly ("PIN changed", or what went wrong).
     void notice(const QString &text, bool error);
     // Shown once: a new API key (with the website snippet that uses it) or a new room PIN.
@@ -90,6 +106,17 @@ private:
     // The notice for a change that returned `result`, then the lists read again.
     template <typename T> void noticeAndRefresh(const T &result, const QString &done);
     void setWebhookError(const QString &error);
+    // The fields of a staff form (a new account needs a password, an edit keeps the old one).
+    bool checkStaffFields(const QString &form, const QString &name, const QString &email,
+                          const QString &password, bool passwordRequired);
+    bool checkFaqFields(const QString &form, const QString &question, const QString &answer);
+    // Shows `error` next to form/field (and nowhere else); false when there is one.
+    bool checkField(const QString &form, const QString &field, const QString &error);
+    // A refused or stored change of `form`: the refusal next to `field` (a conflict or invalid
+    // value of that field) or under the form; on success the form's errors go and it clears.
+    template <typename T>
+    void formResult(const QString &form, const T &result, const QString &done,
+                    const QString &field = {});
 
     const ConsoleSignedIn &m_signedIn;
     QString m_publicUrl;
@@ -99,6 +126,7 @@ private:
     std::unique_ptr<ui::RecordListModel> m_faq;
     QVariantMap m_webhook;
     QString m_webhookError;
+    QVariantMap m_fieldErrors;
     CoreTasks m_tasks; // last: stops before the models go
 };
 

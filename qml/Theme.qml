@@ -45,6 +45,7 @@ QtObject {
     readonly property color noteHover: "#fbe9b8"
     readonly property color noteDisabled: "#ecd9a8"
     readonly property color resolved: "#e6f6ee"
+    readonly property color scrim: Qt.rgba(0.11, 0.14, 0.19, 0.45) // behind modal dialogs
 
     readonly property string fontFamily: "DejaVu Sans"
     readonly property string monospaceFontFamily: "DejaVu Sans Mono" // secrets, snippets

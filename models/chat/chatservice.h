@@ -289,6 +289,24 @@ public:
     Result<Room> setRoomPin(qint64 siteId, qint64 roomId, const QString &pinHash);
     Result<ApiKey> revokeApiKey(qint64 siteId, qint64 keyId);
     Result<bool> removeFaqEntry(qint64 siteId, qint64 entryId);
+    // ---- Settings: editing staff and FAQ entries (chatservice_settings.cpp). `adminId` is the
+    // signed-in staff account: it must be an admin, and only its own site's records change.
+    // A staff change; an empty passwordHash keeps the password.
+    struct StaffChange
+    {
+        QString name;
+        QString email;
+        QString jobTitle;
+        bool admin = false;
+        QString passwordHash;
+    };
+    Result<Account> updateStaffAccount(qint64 adminId, qint64 accountId, const StaffChange &change);
+    // The account can no longer sign in; conversations it handled go back to nobody. An admin
+    // cannot remove their own account, so a site always keeps one.
+    Result<bool> removeStaffAccount(qint64 adminId, qint64 accountId);
+    Result<FaqEntry> updateFaqEntry(qint64 adminId, qint64 entryId, const QString &question,
+                                    const QString &answer);
+    Result<bool> removeFaqEntryAsAdmin(qint64 adminId, qint64 entryId);
     // A page of history, oldest first: the newest `limit` messages below beforeId (0: newest).
     MessagePage messagePage(qint64 conversationId, qint64 beforeId, int limit);
     // Ids of the site's conversations whose title or messages contain `text`.

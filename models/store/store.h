@@ -142,6 +142,11 @@ public:
     std::optional<chat::WidgetSession> widgetSessionById(qint64 id);
     std::optional<chat::GuestSession> latestGuestSessionOfConversation(qint64 conversationId);
     bool deleteFaqEntry(qint64 entryId);
+    // Settings edits (store_console.cpp): name, email, job title, role and password hash.
+    bool updateAccount(const chat::Account &account);
+    // Deletes a staff account after clearing it as the handler of any conversation.
+    bool deleteStaffAccount(qint64 accountId);
+    bool updateFaqEntry(const chat::FaqEntry &entry);
 
     // ---- Accounts family (app v1 + direct chat), implemented in store_accounts.cpp
     std::optional<qint64> insertUpload(const chat::Upload &upload);

@@ -56,4 +56,26 @@ bool Store::deleteFaqEntry(qint64 entryId)
     return execute("DELETE FROM faq_entries WHERE id = ?", {entryId});
 }
 
+bool Store::updateAccount(const Account &a)
+{
+    return execute("UPDATE accounts SET name = ?, email = ?, job_title = ?, role = ?, "
+                   "password_hash = ? WHERE id = ?",
+                   {text(a.name), nullIfEmpty(a.email), text(a.jobTitle), wireName(a.role),
+                    text(a.passwordHash), a.id});
+}
+
+bool Store::deleteStaffAccount(qint64 accountId)
+{
+    return execute("UPDATE conversations SET handler_account_id = NULL "
+                   "WHERE handler_account_id = ?",
+                   {accountId}) &&
+           execute("DELETE FROM accounts WHERE id = ? AND kind = 'staff'", {accountId});
+}
+
+bool Store::updateFaqEntry(const FaqEntry &entry)
+{
+    return execute("UPDATE faq_entries SET question = ?, answer = ? WHERE id = ?",
+                   {text(entry.question), text(entry.answer), entry.id});
+}
+
 } // namespace lobby::store

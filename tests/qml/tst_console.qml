@@ -391,17 +391,215 @@ Item {
             mouseClick(find("removeWebhookButton"));
             const confirm = find("removeWebhookDialog");
             tryCompare(confirm, "opened", true, 5000);
-            mouseClick(find("cancelRemoveWebhookButton"));
+            mouseClick(find("removeWebhookDialog-cancel"));
             tryCompare(confirm, "visible", false, 5000);
             compare(chatProbe.storedWebhookUrl(), "http://127.0.0.1:1/lobby-events");
             mouseClick(find("removeWebhookButton"));
             tryCompare(confirm, "opened", true, 5000);
-            mouseClick(find("confirmRemoveWebhookButton"));
+            mouseClick(find("removeWebhookDialog-confirm"));
             tryCompare(find("webhookUrl"), "text", "Nowhere: no address is set.", 5000);
             compare(chatProbe.storedWebhookUrl(), "");
             tryCompare(find("webhookStatus"), "text", "Nothing is waiting to be sent.", 5000);
             dialog.close();
             tryCompare(dialog, "visible", false, 5000);
+        }
+
+        function openSettingsPage(index) {
+            const dialog = find("settingsDialog");
+            if (!dialog.opened)
+                mouseClick(find("settingsButton"));
+            tryCompare(dialog, "opened", true, 5000);
+            const entry = find("settingsTab-" + index);
+            tryVerify(() => {
+                mouseClick(entry);
+                return entry.checked;
+            }, 5000);
+            return dialog;
+        }
+        // Scrolls the settings page to `item` first, as staff would, then clicks it.
+        function clickInView(item) {
+            // Laid out and drawn first: where the item is, and a button that just appeared may
+            // still sit on another.
+            waitForRendering(item);
+            let flickable = item.parent;
+            while (flickable && flickable.contentY === undefined)
+                flickable = flickable.parent;
+            if (flickable) {
+                const top = item.mapToItem(flickable.contentItem, 0, 0).y;
+                if (top < flickable.contentY || top + item.height > flickable.contentY + flickable.height)
+                    flickable.contentY = Math.max(0, Math.min(top - 12, flickable.contentHeight - flickable.height));
+            }
+            waitForRendering(item);
+            mouseClick(item);
+        }
+        function closeSettings(dialog) {
+            mouseClick(find("settingsCloseButton"));
+            tryCompare(dialog, "visible", false, 5000);
+        }
+
+        // Rooms: a random new PIN replaces the old one only after a yes.
+        function test_8e_aNewRoomPinIsConfirmedFirst() {
+            const dialog = openSettingsPage(0);
+            clickInView(find("roomRow-101"));
+            tryCompare(find("roomDetails"), "visible", true, 5000);
+            const before = chatProbe.roomPinHash("101");
+            verify(before.length > 0);
+            clickInView(find("rotatePinButton"));
+            const confirm = find("rotatePinDialog");
+            tryCompare(confirm, "opened", true, 5000);
+            verify(confirm.title.indexOf("101") > 0, confirm.title);
+            mouseClick(find("rotatePinDialog-cancel"));
+            tryCompare(confirm, "visible", false, 5000);
+            compare(chatProbe.roomPinHash("101"), before);
+
+            clickInView(find("rotatePinButton"));
+            tryCompare(confirm, "opened", true, 5000);
+            mouseClick(find("rotatePinDialog-confirm"));
+            const secretDialog = find("secretDialog");
+            tryCompare(secretDialog, "opened", true, 5000);
+            verify(/^[0-9]{4}$/.test(find("secretText").text), find("secretText").text);
+            tryVerify(() => chatProbe.roomPinHash("101") !== before, 5000);
+            secretDialog.close();
+            tryCompare(secretDialog, "visible", false, 5000);
+            closeSettings(dialog);
+        }
+
+        // Rooms: a refusal shows under the field it is about, the rest of the form stays; a
+        // room that was added leaves an empty form.
+        function test_8f_roomFormErrorsSitNextToTheirField() {
+            const dialog = openSettingsPage(0);
+            const number = find("roomNumberField");
+            const pin = find("roomPinField");
+            number.text = "107";
+            pin.text = "12";
+            clickInView(find("addRoomButton"));
+            const pinError = find("roomPinField-error");
+            tryCompare(pinError, "visible", true, 5000);
+            compare(pinError.text, "A PIN is 4 to 8 digits.");
+            compare(find("roomNumberField-error").visible, false);
+            compare(number.text, "107");
+
+            pin.text = "4321";
+            clickInView(find("addRoomButton"));
+            tryCompare(consoleBackend.settings.rooms, "count", 4, 5000);
+            tryCompare(number, "text", "", 5000);
+            compare(pin.text, "");
+            compare(pinError.visible, false);
+
+            // The same room again: the number is what is wrong.
+            number.text = "107";
+            pin.text = "1234";
+            clickInView(find("addRoomButton"));
+            const numberError = find("roomNumberField-error");
+            tryCompare(numberError, "visible", true, 5000);
+            verify(numberError.text.indexOf("107") >= 0, numberError.text);
+            compare(pinError.visible, false);
+            compare(consoleBackend.settings.rooms.count, 4);
+            closeSettings(dialog);
+        }
+
+        // Staff: added (after a refused password), edited, and removed after a question.
+        function test_8g_staffAreAddedEditedAndRemoved() {
+            const dialog = openSettingsPage(2);
+            const email = "nora@lobby.demo";
+            const name = find("staffNameField");
+            const emailField = find("staffEmailField");
+            const password = find("staffPasswordField");
+            const job = find("staffJobField");
+            name.text = "Nora Night";
+            emailField.text = email;
+            password.text = "short";
+            clickInView(find("saveStaffButton"));
+            const passwordError = find("staffPasswordField-error");
+            tryCompare(passwordError, "visible", true, 5000);
+            compare(passwordError.text, "A password is 8 to 256 characters.");
+            compare(find("staffEmailField-error").visible, false);
+            compare(Object.keys(chatProbe.staffAccount(email)).length, 0);
+
+            password.text = "night-shift-2";
+            clickInView(find("saveStaffButton"));
+            tryCompare(consoleBackend.settings.staffAccounts, "count", 3, 5000);
+            compare(chatProbe.staffAccount(email).name, "Nora Night");
+            tryCompare(name, "text", "", 5000);
+            compare(emailField.text, "");
+            compare(password.text, "");
+            compare(passwordError.visible, false);
+
+            // Own account: no Remove.
+            verify(!find("removeStaff-admin@lobby.demo").enabled);
+
+            clickInView(find("editStaff-" + email));
+            compare(name.text, "Nora Night");
+            compare(emailField.text, email);
+            compare(find("saveStaffButton").text, "Save changes");
+            emailField.text = "not an email";
+            clickInView(find("saveStaffButton"));
+            const emailError = find("staffEmailField-error");
+            tryCompare(emailError, "visible", true, 5000);
+            compare(name.text, "Nora Night"); // kept for the fix
+            emailField.text = email;
+            job.text = "Night porter";
+            clickInView(find("saveStaffButton"));
+            tryCompare(find("saveStaffButton"), "text", "Add staff", 5000);
+            compare(chatProbe.staffAccount(email).jobTitle, "Night porter");
+            compare(chatProbe.staffAccount(email).admin, false);
+            compare(name.text, "");
+            compare(emailError.visible, false);
+
+            clickInView(find("removeStaff-" + email));
+            const confirm = find("removeStaffDialog");
+            tryCompare(confirm, "opened", true, 5000);
+            mouseClick(find("removeStaffDialog-cancel"));
+            tryCompare(confirm, "visible", false, 5000);
+            compare(chatProbe.staffAccount(email).name, "Nora Night");
+            clickInView(find("removeStaff-" + email));
+            tryCompare(confirm, "opened", true, 5000);
+            mouseClick(find("removeStaffDialog-confirm"));
+            tryCompare(consoleBackend.settings.staffAccounts, "count", 2, 5000);
+            compare(Object.keys(chatProbe.staffAccount(email)).length, 0);
+            closeSettings(dialog);
+        }
+
+        // FAQ: added (after a missing answer), edited, and removed after a question.
+        function test_8h_faqEntriesAreAddedEditedAndRemoved() {
+            const dialog = openSettingsPage(3);
+            const faq = consoleBackend.settings.faq;
+            compare(faq.count, 6);
+            const question = find("faqQuestionField");
+            const answer = find("faqAnswerField");
+            question.text = "Is there parking?";
+            clickInView(find("saveFaqButton"));
+            const answerError = find("faqAnswerField-error");
+            tryCompare(answerError, "visible", true, 5000);
+            compare(find("faqQuestionField-error").visible, false);
+            answer.text = "Yes, behind the hotel.";
+            clickInView(find("saveFaqButton"));
+            tryCompare(faq, "count", 7, 5000);
+            verify(chatProbe.faqQuestions().indexOf("Is there parking? = Yes, behind the hotel.") >= 0);
+            tryCompare(question, "text", "", 5000);
+            compare(answer.text, "");
+            compare(answerError.visible, false);
+
+            clickInView(find("editFaq-6"));
+            compare(question.text, "Is there parking?");
+            answer.text = "Yes, free, behind the hotel.";
+            clickInView(find("saveFaqButton"));
+            tryVerify(() => chatProbe.faqQuestions().indexOf("Is there parking? = Yes, free, behind the hotel.") >= 0, 5000);
+            tryCompare(question, "text", "", 5000);
+            compare(faq.count, 7);
+
+            clickInView(find("removeFaq-6"));
+            const confirm = find("removeFaqDialog");
+            tryCompare(confirm, "opened", true, 5000);
+            mouseClick(find("removeFaqDialog-cancel"));
+            tryCompare(confirm, "visible", false, 5000);
+            compare(faq.count, 7);
+            clickInView(find("removeFaq-6"));
+            tryCompare(confirm, "opened", true, 5000);
+            mouseClick(find("removeFaqDialog-confirm"));
+            tryCompare(faq, "count", 6, 5000);
+            verify(chatProbe.faqQuestions().every(entry => !entry.startsWith("Is there parking?")));
+            closeSettings(dialog);
         }
 
         function request(method, path, body) {

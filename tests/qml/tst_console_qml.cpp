@@ -110,6 +110,40 @@ public:
         });
         return posted;
     }
+    // What Settings stored, read from ChatService: a room's PIN hash, a staff account by email
+    // (empty when there is none), the FAQ questions.
+    Q_INVOKABLE QString roomPinHash(const QString &number) const
+    {
+        QString hash;
+        m_core.runBlocking([&](CoreRuntime &runtime) {
+            for (const auto &room : runtime.chat().consoleSettings(siteId()).rooms)
+                if (room.number == number)
+                    hash = room.pinHash;
+        });
+        return hash;
+    }
+    Q_INVOKABLE QVariantMap staffAccount(const QString &email) const
+    {
+        QVariantMap found;
+        m_core.runBlocking([&](CoreRuntime &runtime) {
+            for (const auto &account : runtime.chat().consoleSettings(siteId()).staff)
+                if (account.email == email)
+                    found = {
+                        {QStringLiteral("name"), account.name},
+                        {QStringLiteral("jobTitle"), account.jobTitle},
+                        {QStringLiteral("admin"), account.role == lobby::chat::StaffRole::Admin}};
+        });
+        return found;
+    }
+    Q_INVOKABLE QStringList faqQuestions() const
+    {
+        QStringList questions;
+        m_core.runBlocking([&](CoreRuntime &runtime) {
+            for (const auto &entry : runtime.chat().consoleSettings(siteId()).faq)
+                questions << entry.question + QStringLiteral(" = ") + entry.answer;
+        });
+        return questions;
+    }
 
 private:
     qint64 siteId() const { return m_controller.site().value(QStringLiteral("id")).toLongLong(); }

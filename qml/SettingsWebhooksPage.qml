@@ -1,48 +1,28 @@
 pragma ComponentBehavior: Bound
 
 import QtQuick
-import Lobby.Backend
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// Settings, Webhooks tab: the address another system gave the hotel for Lobby's channel events
+// Settings, Webhooks: the address another system gave the hotel for Lobby's channel events
 // (Pusher webhooks), and whether they get there. Only an admin changes the address; everyone
 // sees how delivery goes.
-ScrollView {
+SettingsPage {
     id: tab
 
-    required property ConsoleController backend
-
-    readonly property var webhook: backend.settings.webhook
+    readonly property var webhook: tab.backend.settings.webhook
     readonly property string currentUrl: webhook.url ?? ""
-    readonly property bool canChange: backend.admin
     // The address last sent to be saved: its error shows while that address is in the field.
     property string submittedUrl
     // Re-evaluates "in 2 minutes" while the tab is open.
     property date now: new Date()
 
-    contentWidth: availableWidth
-    clip: true
     // A saved address leaves the field for the next one.
     onCurrentUrlChanged: {
-        if (submittedUrl && !backend.settings.webhookError) {
+        if (submittedUrl && !tab.backend.settings.webhookError) {
             urlField.clear();
             submittedUrl = "";
         }
-    }
-
-    component SectionLabel: Label {
-        font.family: Theme.fontFamily
-        font.pixelSize: Theme.title
-        font.bold: true
-        color: Theme.text
-    }
-    component Muted: Label {
-        font.family: Theme.fontFamily
-        font.pixelSize: Theme.small
-        color: Theme.mutedText
-        wrapMode: Text.Wrap
-        textFormat: Text.PlainText
     }
 
     function whenText(at: date): string {
@@ -77,20 +57,13 @@ ScrollView {
         }
     }
 
-    ColumnLayout {
-        width: tab.availableWidth
-        spacing: 8
+    MutedText {
+        Layout.fillWidth: true
+        text: qsTr("Lobby can tell another system, such as a booking engine or your website, when a guest opens or leaves a chat, who is in it and what their devices send. That system gives you an address; Lobby sends the events there, signed with your app key, and keeps them for up to a day while that system does not answer.")
+    }
 
+    SettingsCard {
         SectionLabel {
-            text: qsTr("Send channel events to another system")
-        }
-        Muted {
-            Layout.fillWidth: true
-            text: qsTr("Lobby can tell another system, such as a booking engine or your website, when a guest opens or leaves a chat, who is in it and what their devices send. That system gives you an address; Lobby sends the events there, signed with your app key, and keeps them for up to a day while that system does not answer.")
-        }
-
-        SectionLabel {
-            Layout.topMargin: 8
             text: qsTr("Events go to")
         }
         Label {
@@ -99,30 +72,28 @@ ScrollView {
             text: tab.currentUrl || qsTr("Nowhere: no address is set.")
             textFormat: Text.PlainText
             elide: Text.ElideMiddle
-            font.family: tab.currentUrl ? "DejaVu Sans Mono" : Theme.fontFamily
+            font.family: tab.currentUrl ? Theme.monospaceFontFamily : Theme.fontFamily
             font.pixelSize: Theme.body
             color: tab.currentUrl ? Theme.text : Theme.mutedText
         }
-
-        GridLayout {
+        RowLayout {
             Layout.fillWidth: true
-            columns: 3
-            columnSpacing: 8
-            rowSpacing: 4
+            spacing: 8
 
-            TextField {
+            SettingsTextField {
                 id: urlField
                 objectName: "webhookField"
                 Layout.fillWidth: true
                 enabled: tab.canChange
                 placeholderText: tab.currentUrl ? qsTr("New address, e.g. https://booking.example.com/lobby-events") : qsTr("Address, e.g. https://booking.example.com/lobby-events")
                 inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
-                selectByMouse: true
+                error: webhookError.text
                 onAccepted: saveButton.clicked()
             }
-            Button {
+            SettingsButton {
                 id: saveButton
                 objectName: "saveWebhookButton"
+                kind: "primary"
                 text: tab.currentUrl ? qsTr("Replace") : qsTr("Save")
                 enabled: tab.canChange && urlField.text.trim().length > 0
                 onClicked: {
@@ -130,33 +101,28 @@ ScrollView {
                     tab.backend.settings.setWebhook(urlField.text);
                 }
             }
-            Button {
+            SettingsButton {
                 objectName: "removeWebhookButton"
+                kind: "danger"
                 text: qsTr("Remove")
                 enabled: tab.canChange && tab.currentUrl.length > 0
                 onClicked: confirmRemove.open()
             }
-            Label {
-                objectName: "webhookError"
-                Layout.fillWidth: true
-                Layout.columnSpan: 3
-                visible: text.length > 0
-                text: tab.backend.settings.webhookError && urlField.text === tab.submittedUrl ? tab.backend.settings.webhookError : ""
-                color: Theme.danger
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.small
-                wrapMode: Text.Wrap
-                textFormat: Text.PlainText
-            }
         }
-        Muted {
+        FieldError {
+            id: webhookError
+            objectName: "webhookError"
+            text: tab.backend.settings.webhookError && urlField.text === tab.submittedUrl ? tab.backend.settings.webhookError : ""
+        }
+        MutedText {
             Layout.fillWidth: true
             visible: !tab.canChange
             text: qsTr("Only an admin can change where events go.")
         }
+    }
 
+    SettingsCard {
         SectionLabel {
-            Layout.topMargin: 8
             text: qsTr("Delivery")
         }
         RowLayout {
@@ -178,42 +144,19 @@ ScrollView {
                 color: Theme.text
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.body
-                wrapMode: Text.Wrap
+                wrapMode: Text.WordWrap
                 textFormat: Text.PlainText
             }
         }
     }
 
-    Dialog {
+    ConfirmDialog {
         id: confirmRemove
         objectName: "removeWebhookDialog"
-        parent: Overlay.overlay
-        anchors.centerIn: parent
-        width: Math.min(parent.width - 80, 420)
-        modal: true
-        title: qsTr("Stop sending channel events?")
-        font.family: Theme.fontFamily
-        onAccepted: tab.backend.settings.removeWebhook()
 
-        Label {
-            width: confirmRemove.availableWidth
-            text: qsTr("Lobby stops sending events to %1, and events still waiting for it are dropped.").arg(tab.currentUrl)
-            wrapMode: Text.Wrap
-            textFormat: Text.PlainText
-            font.family: Theme.fontFamily
-            font.pixelSize: Theme.body
-        }
-        footer: DialogButtonBox {
-            Button {
-                objectName: "cancelRemoveWebhookButton"
-                text: qsTr("Keep it")
-                onClicked: confirmRemove.reject()
-            }
-            Button {
-                objectName: "confirmRemoveWebhookButton"
-                text: qsTr("Remove")
-                onClicked: confirmRemove.accept()
-            }
-        }
+        title: qsTr("Stop sending channel events?")
+        message: qsTr("Lobby stops sending events to %1, and events still waiting for it are dropped.").arg(tab.currentUrl)
+        cancelText: qsTr("Keep it")
+        onConfirmed: tab.backend.settings.removeWebhook()
     }
 }
