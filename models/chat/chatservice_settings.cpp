@@ -20,7 +20,7 @@ Result<Account> signedInAdmin(store::Store &store, qint64 adminId)
 }
 
 // The site's staff account `accountId`; another site's is "not found", as if it did not exist.
-Result<Account> staffOfSite(store::Store &store, qint64 siteId, qint64 accountId)
+Result<Account> staffAccountOfSite(store::Store &store, qint64 siteId, qint64 accountId)
 {
     const auto account = store.accountById(accountId);
     if (!account || account->kind != AccountKind::Staff || account->siteId != siteId)
@@ -44,7 +44,7 @@ Result<Account> ChatService::updateStaffAccount(qint64 adminId, qint64 accountId
     const auto admin = signedInAdmin(m_store, adminId);
     if (!admin)
         return admin.error();
-    const auto found = staffOfSite(m_store, admin->siteId, accountId);
+    const auto found = staffAccountOfSite(m_store, admin->siteId, accountId);
     if (!found)
         return found.error();
     Account account = found.value();
@@ -78,7 +78,7 @@ Result<bool> ChatService::removeStaffAccount(qint64 adminId, qint64 accountId)
     const auto admin = signedInAdmin(m_store, adminId);
     if (!admin)
         return admin.error();
-    const auto account = staffOfSite(m_store, admin->siteId, accountId);
+    const auto account = staffAccountOfSite(m_store, admin->siteId, accountId);
     if (!account)
         return account.error();
     if (accountId == adminId)

@@ -49,15 +49,6 @@ public:
     void registerCannedReplyRoutes();
 
     // ---- Guest requests (v1requests.cpp)
-    struct StaffCaller
-    {
-        qint64 siteId = 0;
-        chat::Actor actor;
-    };
-    // The staff member behind the bearer token: 401 without a valid access token, 403 for a
-    // customer's.
-    std::optional<StaffCaller> staffCaller(const http::HttpRequest &request,
-                                           http::HttpReply *reply);
     void registerRequestRoutes();
     http::HttpReply listRequests(const http::HttpRequest &request);
     http::HttpReply createRequest(const http::HttpRequest &request);
@@ -75,8 +66,10 @@ public:
     // mention frames to staff sockets.
     void registerWorkflowRoutes();
     void announceWorkflow(const chat::DomainEvent &event);
+    // The staff member behind the bearer token: 401 without a valid access token, 403 for a
+    // customer's; with `admin`, 403 also for staff who are not admins.
     std::optional<chat::Account> staffCaller(const http::HttpRequest &request,
-                                             http::HttpReply *reply);
+                                             http::HttpReply *reply, bool admin = false);
     http::HttpReply domainError(const http::HttpRequest &request, const chat::Error &error);
     QJsonObject noteJson(const chat::Note &note);
 

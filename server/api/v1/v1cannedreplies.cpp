@@ -50,26 +50,6 @@ std::optional<CannedReplyChange> changeOf(const QJsonObject &body, HttpReply *er
 
 void V1Api::registerCannedReplyRoutes()
 {
-    // The staff account behind the token; `admin` also requires the admin role (403 otherwise).
-    const auto staffCaller = [this](const HttpRequest &request, bool admin, HttpReply *reply) {
-        QString error;
-        const auto who =
-            auth::authenticate(m_tokens, m_chat, request.bearerToken(), std::nullopt, &error);
-        if (!who) {
-            *reply = request.error(401, QStringLiteral("Could not validate credentials: ") + error);
-            reply->headers.append(http::Header("WWW-Authenticate", "Bearer"));
-            return std::optional<Account>();
-        }
-        if (who->account.kind != AccountKind::Staff) {
-            *reply = request.error(403, QStringLiteral("This endpoint is for staff users."));
-            return std::optional<Account>();
-        }
-        if (admin && who->account.role != StaffRole::Admin) {
-            *reply = request.error(403, QStringLiteral("Only an admin can change canned replies."));
-            return std::optional<Account>();
-        }
-        return std::optional<Account>(who->account);
-    };
     const auto failure = [](const HttpRequest &request, const Error &error) {
         if (error.code == ErrorCode::Invalid)
             return request.error(422, error.message);
@@ -81,9 +61,9 @@ void V1Api::registerCannedReplyRoutes()
     };
 
     m_http.route(Method::Get, QStringLiteral("/api/v1/canned-replies"),
-                 [this, staffCaller](const HttpRequest &request) {
+                 [this](const HttpRequest &request) {
                      HttpReply reply;
-                     const auto me = staffCaller(request, false, &reply);
+                     const auto me = staffCaller(request, &reply);
                      if (!me)
                          return reply;
                      // ?chat_id=N: each reply also as it reads in that chat.
@@ -113,9 +93,9 @@ void V1Api::registerCannedReplyRoutes()
                      return HttpReply::json(200, list);
                  });
     m_http.route(Method::Post, QStringLiteral("/api/v1/canned-replies"),
-                 [this, staffCaller, failure](const HttpRequest &request) {
+                 [this, failure](const HttpRequest &request) {
                      HttpReply reply;
-                     const auto me = staffCaller(request, true, &reply);
+                     const auto me = staffCaller(request, &reply, true);
                      if (!me)
                          return reply;
                      const auto body = request.jsonObject(&reply);
@@ -130,9 +110,9 @@ void V1Api::registerCannedReplyRoutes()
                      return HttpReply::json(201, replyJson(added.value()));
                  });
     m_http.route(Method::Patch, QStringLiteral("/api/v1/canned-replies/{id}"),
-                 [this, staffCaller, failure, idOf](const HttpRequest &request) {
+                 [this, failure, idOf](const HttpRequest &request) {
                      HttpReply reply;
-                     const auto me = staffCaller(request, true, &reply);
+                     const auto me = staffCaller(request, &reply, true);
                      if (!me)
                          return reply;
                      const auto id = idOf(request);
@@ -150,9 +130,9 @@ void V1Api::registerCannedReplyRoutes()
                      return HttpReply::json(200, replyJson(changed.value()));
                  });
     m_http.route(Method::Delete, QStringLiteral("/api/v1/canned-replies/{id}"),
-                 [this, staffCaller, failure, idOf](const HttpRequest &request) {
+                 [this, failure, idOf](const HttpRequest &request) {
                      HttpReply reply;
-                     const auto me = staffCaller(request, true, &reply);
+                     const auto me = staffCaller(request, &reply, true);
                      if (!me)
                          return reply;
                      const auto id = idOf(request);

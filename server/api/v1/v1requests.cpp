@@ -39,25 +39,6 @@ QJsonArray requestsJson(const QList<ServiceRequest> &requests)
 
 } // namespace
 
-std::optional<V1Api::StaffCaller> V1Api::staffCaller(const HttpRequest &request, HttpReply *reply)
-{
-    QString error = QStringLiteral("authentication credentials were not provided");
-    const QString token = request.bearerToken();
-    const auto claims =
-        token.isEmpty() ? std::nullopt : m_tokens.verify(token, auth::TokenUse::Access, &error);
-    if (!claims) {
-        *reply = request.error(401, QStringLiteral("Could not validate credentials: ") + error);
-        reply->headers.append(http::Header("WWW-Authenticate", "Bearer"));
-        return std::nullopt;
-    }
-    if (claims->kind != AccountKind::Staff) {
-        *reply = request.error(403, QStringLiteral("This endpoint is for staff users."));
-        return std::nullopt;
-    }
-    // Whether the account still is staff of that site is the domain's one rule (each call).
-    return StaffCaller{claims->siteId, {ActorKind::Staff, claims->accountId}};
-}
-
 void V1Api::registerRequestRoutes()
 {
     m_http.route(Method::Get, QStringLiteral("/api/v1/requests"),
@@ -86,7 +67,7 @@ HttpReply V1Api::listRequests(const HttpRequest &request)
     }
     filter.category = request.query(QStringLiteral("category")).left(64);
     filter.department = request.query(QStringLiteral("department")).left(64);
-    const auto requests = m_chat.requestsForStaff(me->siteId, me->actor, filter);
+    const auto requests = m_chat.requestsForStaff(me->siteId, me->actor(), filter);
     if (!requests)
         return request.error(401, QStringLiteral("Could not validate credentials: the account of "
                                                  "this token is not staff of its site"));
@@ -123,7 +104,7 @@ HttpReply V1Api::createRequest(const HttpRequest &request)
                                    QStringLiteral("type_error.integer"));
         messageId = *id;
     }
-    const auto made = m_chat.createRequest({*chatId, me->actor, body->value(u"category").toString(),
+    const auto made = m_chat.createRequest({*chatId, me->actor(), body->value(u"category").toString(),
                                             body->value(u"details").toString(), messageId});
     if (!made)
         return fromError(made.error());
@@ -136,7 +117,7 @@ HttpReply V1Api::showRequest(const HttpRequest &request)
     const auto me = staffCaller(request, &reply);
     if (!me)
         return reply;
-    const auto found = m_chat.requestForStaff(me->siteId, me->actor,
+    const auto found = m_chat.requestForStaff(me->siteId, me->actor(),
                                               request.param(QStringLiteral("id")).toLongLong());
     if (!found)
         return fromError(found.error());
@@ -177,7 +158,7 @@ HttpReply V1Api::changeRequest(const HttpRequest &request)
         change.department = department.toString();
     }
     const auto changed = m_chat.updateRequest(
-        me->siteId, me->actor, request.param(QStringLiteral("id")).toLongLong(), change);
+        me->siteId, me->actor(), request.param(QStringLiteral("id")).toLongLong(), change);
     if (!changed)
         return fromError(changed.error());
     return HttpReply::json(200, requestJson(changed.value()));

@@ -55,7 +55,8 @@ QJsonObject V1Api::noteJson(const Note &note)
             {"created_at", isoTime(note.createdAt)}};
 }
 
-std::optional<Account> V1Api::staffCaller(const HttpRequest &request, HttpReply *reply)
+std::optional<Account> V1Api::staffCaller(const HttpRequest &request, HttpReply *reply,
+                                           bool admin)
 {
     QString error;
     const auto who =
@@ -67,6 +68,10 @@ std::optional<Account> V1Api::staffCaller(const HttpRequest &request, HttpReply 
     }
     if (who->account.kind != AccountKind::Staff) {
         *reply = request.error(403, QStringLiteral("This endpoint is for staff users."));
+        return std::nullopt;
+    }
+    if (admin && who->account.role != StaffRole::Admin) {
+        *reply = request.error(403, QStringLiteral("Only an admin can make this change."));
         return std::nullopt;
     }
     return who->account;
