@@ -15,6 +15,7 @@ Item {
         id: view
         anchors.fill: parent
         backend: consoleBackend
+        requests: consoleRequests
     }
 
     TestCase {
