@@ -31,8 +31,9 @@ QVariantMap noteMap(const Note &note, const QString &authorName, const QString &
             {QStringLiteral("createdAt"), note.createdAt}};
 }
 
-// The room check-out time a snooze "at check-out" ends at.
-constexpr int checkOutHour = 11;
+// A snooze "at check-out" ends at the site's check-out time (Settings → Hours & texts), 11:00
+// when the site has none.
+constexpr int defaultCheckOutHour = 11;
 
 } // namespace
 
@@ -48,8 +49,15 @@ QDateTime ConsoleController::snoozeTime(const QString &preset, const QDateTime &
         return now.time().hour() < 17 ? at(0, 19) : now.addSecs(2 * 3600);
     if (preset == u"morning")
         return at(1, 8);
-    if (preset == u"checkout")
-        return now.time().hour() < checkOutHour ? at(0, checkOutHour) : at(1, checkOutHour);
+    if (preset == u"checkout") {
+        QTime checkOut = QTime::fromString(
+            m_replies->siteSettings().value(QStringLiteral("checkout_time")).toString(),
+            QStringLiteral("H:mm"));
+        if (!checkOut.isValid())
+            checkOut = QTime(defaultCheckOutHour, 0);
+        const QDateTime today(now.date(), checkOut);
+        return now < today ? today : today.addDays(1);
+    }
     return {};
 }
 

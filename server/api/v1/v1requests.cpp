@@ -104,8 +104,9 @@ HttpReply V1Api::createRequest(const HttpRequest &request)
                                    QStringLiteral("type_error.integer"));
         messageId = *id;
     }
-    const auto made = m_chat.createRequest({*chatId, me->actor(), body->value(u"category").toString(),
-                                            body->value(u"details").toString(), messageId});
+    const auto made =
+        m_chat.createRequest({*chatId, me->actor(), body->value(u"category").toString(),
+                              body->value(u"details").toString(), messageId});
     if (!made)
         return fromError(made.error());
     return HttpReply::json(201, requestJson(made.value()));

@@ -55,8 +55,7 @@ QJsonObject V1Api::noteJson(const Note &note)
             {"created_at", isoTime(note.createdAt)}};
 }
 
-std::optional<Account> V1Api::staffCaller(const HttpRequest &request, HttpReply *reply,
-                                           bool admin)
+std::optional<Account> V1Api::staffCaller(const HttpRequest &request, HttpReply *reply, bool admin)
 {
     QString error;
     const auto who =
