@@ -32,6 +32,9 @@ class RequestsController : public QObject
     Q_PROPERTY(QStringList categoryNames READ categoryNames NOTIFY categoriesChanged)
     Q_PROPERTY(QStringList categoryLabels READ categoryLabels NOTIFY categoriesChanged)
     Q_PROPERTY(QStringList departments READ departments NOTIFY categoriesChanged)
+    // The filters' choices: "All …" first, then the labels / departments.
+    Q_PROPERTY(QStringList categoryChoices READ categoryChoices NOTIFY categoriesChanged)
+    Q_PROPERTY(QStringList departmentChoices READ departmentChoices NOTIFY categoriesChanged)
     Q_PROPERTY(
         QString categoryFilter READ categoryFilter WRITE setCategoryFilter NOTIFY filterChanged)
     Q_PROPERTY(QString departmentFilter READ departmentFilter WRITE setDepartmentFilter NOTIFY
