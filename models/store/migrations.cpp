@@ -212,15 +212,20 @@ const char *const version8[] = {
         position INTEGER NOT NULL,
         UNIQUE (site_id, name)))",
     "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
-    "red_minutes, position) SELECT id, 'housekeeping', 'Housekeeping', 'Housekeeping', 20, 45, 1 FROM sites",
+    "red_minutes, position) SELECT id, 'housekeeping', 'Housekeeping', 'Housekeeping', 20, 45, 1 "
+    "FROM sites",
     "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
-    "red_minutes, position) SELECT id, 'maintenance', 'Maintenance', 'Maintenance', 30, 90, 2 FROM sites",
+    "red_minutes, position) SELECT id, 'maintenance', 'Maintenance', 'Maintenance', 30, 90, 2 FROM "
+    "sites",
     "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
-    "red_minutes, position) SELECT id, 'room_service', 'Room service', 'Kitchen', 20, 40, 3 FROM sites",
+    "red_minutes, position) SELECT id, 'room_service', 'Room service', 'Kitchen', 20, 40, 3 FROM "
+    "sites",
     "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
-    "red_minutes, position) SELECT id, 'front_desk', 'Front desk', 'Front desk', 10, 30, 4 FROM sites",
+    "red_minutes, position) SELECT id, 'front_desk', 'Front desk', 'Front desk', 10, 30, 4 FROM "
+    "sites",
     "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
-    "red_minutes, position) SELECT id, 'transport', 'Transport', 'Front desk', 10, 20, 5 FROM sites",
+    "red_minutes, position) SELECT id, 'transport', 'Transport', 'Front desk', 10, 20, 5 FROM "
+    "sites",
     "INSERT INTO request_categories (site_id, name, label, department, amber_minutes, "
     "red_minutes, position) SELECT id, 'other', 'Other', '', 15, 45, 6 FROM sites",
     R"(CREATE TABLE places (
@@ -329,8 +334,7 @@ const Migration migrations[] = {
     {std::begin(version3), std::end(version3)}, {std::begin(version4), std::end(version4)},
     {std::begin(version5), std::end(version5)}, {std::begin(version6), std::end(version6)},
     {std::begin(version7), std::end(version7)}, {std::begin(version8), std::end(version8)},
-    {std::begin(version9), std::end(version9)},
-    {std::begin(version10), std::end(version10)},
+    {std::begin(version9), std::end(version9)}, {std::begin(version10), std::end(version10)},
 };
 
 // pg_advisory_lock key of the migrations ("LOBBYMIG" would not fit; any constant does).

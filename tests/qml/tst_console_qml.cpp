@@ -62,8 +62,8 @@ public:
                  runtime.chat().conversationSummaries(siteId(), staff)) {
                 if (s.conversation.kind != ConversationKind::Room || s.conversation.archived)
                     continue;
-                if (runtime.chat().createRequest({s.conversation.id, staff,
-                                                  QStringLiteral("housekeeping"), details}))
+                if (runtime.chat().createRequest(
+                        {s.conversation.id, staff, QStringLiteral("housekeeping"), details}))
                     conversationId = s.conversation.id;
                 return;
             }
